@@ -1,0 +1,18 @@
+export { Broker, createBroker, type BrokerOptions } from './broker.js';
+export {
+  ChannelLog,
+  DEFAULT_RETENTION,
+  utf8Length,
+  type AttachOptions,
+  type CreateInput,
+  type Delivery,
+  type HistoryOptions,
+  type HistoryResult,
+  type LogEvent,
+  type Origin,
+  type RetentionOptions,
+  type Subscription,
+} from './channel-log.js';
+export { PresenceSet, type PresenceChange, type PresenceEntry } from './presence-set.js';
+export { BrokerError, BrokerErrors } from './broker-error.js';
+export { SerialClock } from './serial-clock.js';
