@@ -1,0 +1,85 @@
+import { seededRandom } from '../core/random.js';
+import { createAgent, type Agent, type AgentOptions, type Turn, type TurnHandler } from './create-agent.js';
+
+export interface DemoAgentOptions extends Omit<AgentOptions, 'handler' | 'agentId'> {
+  /** Default `demo`. */
+  agentId?: string;
+  /** Tokens (words) per second. Default 20. */
+  tokensPerSecond?: number;
+  /** Words in each answer. Default 60. */
+  tokens?: number;
+  /** Delay before the first token, in ms. Default 150. */
+  thinkMs?: number;
+}
+
+const WORDS = (
+  'durable sessions keep every token safe while tabs reload and networks blink so the answer ' +
+  'arrives once and whole on every screen that follows the conversation from phone to laptop ' +
+  'with presence showing who is here and controls that stop or steer the agent mid sentence'
+).split(' ');
+
+function hash(s: string): number {
+  let h = 2166136261;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
+  return h >>> 0;
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted || ms <= 0) return resolve();
+    const t = setTimeout(done, ms);
+    function done() {
+      clearTimeout(t);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done);
+  });
+}
+
+/**
+ * The text the demo agent produces for `prompt`, given the steers it applies before each token
+ * index. Pure, so tests can compute the exact expected answer.
+ */
+export function demoTokens(prompt: string, count: number): string[] {
+  const rnd = seededRandom(hash(prompt));
+  const out: string[] = [];
+  for (let i = 0; i < count; i++) out.push(WORDS[Math.floor(rnd() * WORDS.length)]);
+  return out;
+}
+
+/**
+ * A deterministic stand-in for an LLM: answers with words chosen by a PRNG seeded from the prompt,
+ * at a fixed rate. A steer switches the rest of the answer to the steer's own words, after a visible
+ * `[steered: …]` marker, so a person (or a test) can see it took effect. Honours cancel at once.
+ */
+export function demoHandler(opts: { tokensPerSecond?: number; tokens?: number; thinkMs?: number } = {}): TurnHandler {
+  const rate = opts.tokensPerSecond ?? 20;
+  const count = opts.tokens ?? 60;
+  const think = opts.thinkMs ?? 150;
+  return async (turn: Turn) => {
+    const words = demoTokens(turn.input.text, count);
+    let vocabulary: string[] | null = null;
+    await sleep(think, turn.signal);
+    for (let i = 0; i < count && !turn.signal.aborted; i++) {
+      const s = turn.steers.take();
+      if (s) {
+        vocabulary = s.text.split(/\s+/).filter(Boolean);
+        turn.write(`[steered: ${s.text}] `);
+      }
+      const word = vocabulary && vocabulary.length > 0 ? vocabulary[i % vocabulary.length] : words[i];
+      turn.write(i === 0 ? word : ` ${word}`);
+      await sleep(1000 / rate, turn.signal);
+    }
+  };
+}
+
+/** Creates the demo agent in a session. */
+export function createDemoAgent(opts: DemoAgentOptions): Agent {
+  const { tokensPerSecond, tokens, thinkMs, agentId, ...rest } = opts;
+  const h: { tokensPerSecond?: number; tokens?: number; thinkMs?: number } = {};
+  if (tokensPerSecond !== undefined) h.tokensPerSecond = tokensPerSecond;
+  if (tokens !== undefined) h.tokens = tokens;
+  if (thinkMs !== undefined) h.thinkMs = thinkMs;
+  return createAgent({ ...rest, agentId: agentId ?? 'demo', handler: demoHandler(h) });
+}

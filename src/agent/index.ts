@@ -1,0 +1,4 @@
+export { createAgent, type Agent, type AgentOptions, type ControlPolicy, type Turn, type TurnHandler, type TurnRecord } from './create-agent.js';
+export { SteerQueue, type Steer } from './steer-queue.js';
+export { streamFrom } from './stream-from.js';
+export { createDemoAgent, demoHandler, demoTokens, type DemoAgentOptions } from './demo-agent.js';

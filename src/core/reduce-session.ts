@@ -1,0 +1,232 @@
+/**
+ * THE reducer. Every change to a session's state goes through here, so the rules that make the
+ * session durable hold in one place:
+ * - each (message serial, version) is applied at most once, and appends only at the right offset —
+ *   replays, duplicate deliveries and overlapping resumes cannot duplicate text;
+ * - an append that would leave a hole marks the response `gap` and asks for a backfill;
+ * - finished entries keep their object identity, so memoised rows never re-render.
+ */
+import type { DurableSessionError } from './errors.js';
+import { isFinalStatus, type AgentResponseEvent, type ControlTarget, type SessionEvent, type UserMessageEvent } from './protocol.js';
+import type { PresenceEntryView, ResponseEntry, SessionState, UserEntry } from './session-state.js';
+import type { ConnectionChange } from './transport.js';
+
+export type SessionAction =
+  | { type: 'event'; event: SessionEvent }
+  | { type: 'local/send'; turnId: string; text: string; clientId: string; at: number }
+  | { type: 'local/send-failed'; turnId: string; error: DurableSessionError }
+  | { type: 'local/cancel'; controlId: string; target: ControlTarget; at: number }
+  | { type: 'local/steer'; steerId: string; text: string; target: ControlTarget; at: number }
+  | { type: 'local/control-sent'; id: string }
+  | { type: 'local/control-failed'; id: string; error: DurableSessionError }
+  | { type: 'connection'; change: ConnectionChange; at: number }
+  | { type: 'presence'; members: PresenceEntryView[] }
+  | { type: 'backfill/start' }
+  | { type: 'backfill/done'; at: number; hydration: boolean }
+  | { type: 'error'; error: DurableSessionError };
+
+const MAX_ERRORS = 20;
+
+export function reduceSession(state: SessionState, action: SessionAction): SessionState {
+  switch (action.type) {
+    case 'event':
+      return applyEvent(state, action.event);
+    case 'local/send': {
+      const key = `local:${action.turnId}`;
+      if (state.entries[key] || state.turns[action.turnId]?.userKey) return state;
+      const entry: UserEntry = { kind: 'user', key, turnId: action.turnId, text: action.text, clientId: action.clientId, timestamp: action.at, pending: true };
+      return {
+        ...state,
+        order: [...state.order, key],
+        entries: { ...state.entries, [key]: entry },
+        turns: { ...state.turns, [action.turnId]: { userKey: key, responseKeys: state.turns[action.turnId]?.responseKeys ?? [] } },
+      };
+    }
+    case 'local/send-failed': {
+      const key = `local:${action.turnId}`;
+      const e = state.entries[key];
+      if (!e || e.kind !== 'user') return pushError(state, action.error);
+      return pushError({ ...state, entries: { ...state.entries, [key]: { ...e, pending: false, failed: action.error } } }, action.error);
+    }
+    case 'local/cancel':
+      if (state.cancels[action.controlId]) return state;
+      return { ...state, cancels: { ...state.cancels, [action.controlId]: { controlId: action.controlId, target: action.target, status: 'sending', at: action.at } } };
+    case 'local/steer':
+      if (state.steers[action.steerId]) return state;
+      return {
+        ...state,
+        steers: { ...state.steers, [action.steerId]: { steerId: action.steerId, text: action.text, target: action.target, status: 'sending', at: action.at } },
+      };
+    case 'local/control-sent':
+    case 'local/control-failed': {
+      const status = action.type === 'local/control-sent' ? 'sent' : 'failed';
+      let next = state;
+      const c = state.cancels[action.id];
+      if (c && c.status === 'sending') next = { ...next, cancels: { ...next.cancels, [action.id]: { ...c, status } } };
+      const s = state.steers[action.id];
+      if (s && s.status === 'sending') next = { ...next, steers: { ...next.steers, [action.id]: { ...s, status } } };
+      return action.type === 'local/control-failed' ? pushError(next, action.error) : next;
+    }
+    case 'connection': {
+      const c = action.change;
+      const connection = { ...state.connection, status: c.status };
+      if (c.status === 'connected' && c.resumed) connection.lastResumedAt = action.at;
+      return { ...state, connection };
+    }
+    case 'presence':
+      return { ...state, presence: action.members };
+    case 'backfill/start':
+      return { ...state, connection: { ...state.connection, backfilling: true } };
+    case 'backfill/done': {
+      const connection = { ...state.connection, backfilling: false, hydrated: true };
+      if (!action.hydration) {
+        connection.backfills = state.connection.backfills + 1;
+        connection.lastBackfillAt = action.at;
+      }
+      return { ...state, connection, needsBackfill: false };
+    }
+    case 'error':
+      return pushError(state, action.error);
+  }
+}
+
+function pushError(state: SessionState, error: DurableSessionError): SessionState {
+  const errors = state.errors.length >= MAX_ERRORS ? [...state.errors.slice(1 - MAX_ERRORS), error] : [...state.errors, error];
+  return { ...state, errors };
+}
+
+function applyEvent(state: SessionState, ev: SessionEvent): SessionState {
+  switch (ev.type) {
+    case 'user.message':
+      return applyUserMessage(state, ev);
+    case 'agent.response':
+      return applyResponse(state, ev);
+    case 'control.cancel': {
+      const c = state.cancels[ev.controlId];
+      if (c) return c.status === 'sent' ? state : { ...state, cancels: { ...state.cancels, [ev.controlId]: { ...c, status: 'sent' } } };
+      return { ...state, cancels: { ...state.cancels, [ev.controlId]: { controlId: ev.controlId, target: ev.target, status: 'sent', at: ev.timestamp } } };
+    }
+    case 'control.steer': {
+      const s = state.steers[ev.steerId];
+      if (s) return s.status === 'sending' ? { ...state, steers: { ...state.steers, [ev.steerId]: { ...s, status: 'sent' } } } : state;
+      return { ...state, steers: { ...state.steers, [ev.steerId]: { steerId: ev.steerId, text: ev.text, target: ev.target, status: 'sent', at: ev.timestamp } } };
+    }
+    case 'control.steer-ack': {
+      const s = state.steers[ev.steerId];
+      const rank = { sending: 0, sent: 1, failed: 1, received: 2, applied: 3, rejected: 3 } as const;
+      const base = s ?? { steerId: ev.steerId, text: '', target: { kind: 'all' as const }, status: 'sent' as const, at: ev.timestamp };
+      if (rank[ev.status] <= rank[base.status]) return state;
+      const next = { ...base, status: ev.status, agentId: ev.agentId };
+      if (ev.responseId !== undefined) next.responseId = ev.responseId;
+      if (ev.reason !== undefined) next.reason = ev.reason;
+      return { ...state, steers: { ...state.steers, [ev.steerId]: next } };
+    }
+    case 'agent.status': {
+      const prev = state.agents[ev.agentId];
+      if (prev && prev.state === ev.state && prev.turnId === ev.turnId) return state;
+      const a: { state: typeof ev.state; turnId?: string } = { state: ev.state };
+      if (ev.turnId !== undefined) a.turnId = ev.turnId;
+      return { ...state, agents: { ...state.agents, [ev.agentId]: a } };
+    }
+  }
+}
+
+/** Inserts `key` into `order` after the last smaller serial; optimistic `local:` keys are skipped. */
+function insertOrdered(order: string[], key: string): string[] {
+  let i = order.length;
+  while (i > 0) {
+    const k = order[i - 1];
+    if (!k.startsWith('local:') && k < key) break;
+    i--;
+  }
+  const out = order.slice();
+  out.splice(i, 0, key);
+  return out;
+}
+
+function applyUserMessage(state: SessionState, ev: UserMessageEvent): SessionState {
+  if (state.entries[ev.serial]) return state;
+  const entry: UserEntry = { kind: 'user', key: ev.serial, turnId: ev.turnId, text: ev.text, timestamp: ev.timestamp, pending: false };
+  if (ev.clientId !== undefined) entry.clientId = ev.clientId;
+  const localKey = `local:${ev.turnId}`;
+  const entries = { ...state.entries, [ev.serial]: entry };
+  let order = state.order;
+  if (entries[localKey]) {
+    delete entries[localKey];
+    order = order.filter((k) => k !== localKey);
+  }
+  order = insertOrdered(order, ev.serial);
+  const prevTurn = state.turns[ev.turnId];
+  return {
+    ...state,
+    order,
+    entries,
+    turns: { ...state.turns, [ev.turnId]: { userKey: ev.serial, responseKeys: prevTurn?.responseKeys ?? [] } },
+  };
+}
+
+function applyResponse(state: SessionState, ev: AgentResponseEvent): SessionState {
+  const existing = state.entries[ev.serial] as ResponseEntry | undefined;
+  if (!existing) {
+    if (ev.action === 'message.append' && ev.offset !== 0) {
+      // We never saw this response and the append does not start it: hold a placeholder and backfill.
+      const placeholder = newResponse(ev, '', 'streaming');
+      placeholder.version = '';
+      placeholder.gap = true;
+      return { ...addResponse(state, placeholder), needsBackfill: true };
+    }
+    return addResponse(state, newResponse(ev, ev.text, ev.status));
+  }
+  if (ev.version <= existing.version) return state;
+  if (isFinalStatus(existing.status) && ev.status === 'streaming' && ev.action === 'message.append') return state;
+
+  let text: string;
+  if (ev.action === 'message.append') {
+    const len = existing.text.length;
+    if (existing.gap || ev.offset > len) {
+      // A hole: applying this would corrupt the text. Wait for the backfill's aggregated copy.
+      if (existing.gap && state.needsBackfill) return state;
+      return { ...replaceEntry(state, { ...existing, gap: true }), needsBackfill: true };
+    }
+    const fresh = ev.text.slice(len - ev.offset);
+    if (fresh.length === 0 && ev.status === existing.status) return state;
+    text = fresh.length === 0 ? existing.text : existing.text + fresh;
+  } else {
+    text = ev.text;
+  }
+  const next: ResponseEntry = { ...existing, text, status: ev.status, version: ev.version };
+  delete next.gap;
+  if (ev.error !== undefined) next.error = ev.error;
+  return replaceEntry(state, next);
+}
+
+function newResponse(ev: AgentResponseEvent, text: string, status: ResponseEntry['status']): ResponseEntry {
+  const r: ResponseEntry = {
+    kind: 'response',
+    key: ev.serial,
+    responseId: ev.responseId,
+    agentId: ev.agentId,
+    turnId: ev.turnId,
+    text,
+    status,
+    version: ev.version,
+    timestamp: ev.timestamp,
+  };
+  if (ev.error !== undefined) r.error = ev.error;
+  return r;
+}
+
+function addResponse(state: SessionState, r: ResponseEntry): SessionState {
+  const turn = state.turns[r.turnId];
+  return {
+    ...state,
+    order: insertOrdered(state.order, r.key),
+    entries: { ...state.entries, [r.key]: r },
+    responses: { ...state.responses, [r.responseId]: r.key },
+    turns: { ...state.turns, [r.turnId]: turn ? { ...turn, responseKeys: [...turn.responseKeys, r.key] } : { responseKeys: [r.key] } },
+  };
+}
+
+function replaceEntry(state: SessionState, e: ResponseEntry): SessionState {
+  return { ...state, entries: { ...state.entries, [e.key]: e } };
+}

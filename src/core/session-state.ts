@@ -1,0 +1,133 @@
+import type { DurableSessionError } from './errors.js';
+import type { AgentState, ControlTarget, PresenceData, ResponseStatus, SteerAckStatus } from './protocol.js';
+import type { ConnectionStatus } from './transport.js';
+
+/** A user's message in the thread. */
+export interface UserEntry {
+  kind: 'user';
+  /** Channel serial, or `local:<turnId>` while the publish is in flight. */
+  key: string;
+  turnId: string;
+  text: string;
+  clientId?: string;
+  timestamp: number;
+  /** True until the channel has accepted the message. */
+  pending: boolean;
+  /** Set when publishing failed; the text is kept so the user can retry. */
+  failed?: DurableSessionError;
+}
+
+/** An agent's response: one message grown by appends. */
+export interface ResponseEntry {
+  kind: 'response';
+  key: string;
+  responseId: string;
+  agentId: string;
+  turnId: string;
+  text: string;
+  status: ResponseStatus;
+  /** Version serial of the last applied create/update/append. */
+  version: string;
+  error?: string;
+  timestamp: number;
+  /** Text arrived with a hole; the controller is backfilling this message from history. */
+  gap?: boolean;
+}
+
+export type ThreadEntry = UserEntry | ResponseEntry;
+
+/** What a turn (one user message and the responses to it) is doing. */
+export type TurnStatus = 'pending' | 'streaming' | 'complete' | 'cancelled' | 'error';
+
+export interface CancelRequest {
+  controlId: string;
+  target: ControlTarget;
+  /** `sending` until the channel accepted it, then `sent`; `failed` if the publish was rejected. */
+  status: 'sending' | 'sent' | 'failed';
+  at: number;
+}
+
+export interface SteerRequest {
+  steerId: string;
+  text: string;
+  target: ControlTarget;
+  status: 'sending' | 'sent' | 'failed' | SteerAckStatus;
+  agentId?: string;
+  responseId?: string;
+  reason?: string;
+  at: number;
+}
+
+export interface ConnectionInfo {
+  status: ConnectionStatus;
+  /** When the connection last came back with continuity (nothing missed). */
+  lastResumedAt?: number;
+  /** When history was last used to fill a discontinuity or a gap. */
+  lastBackfillAt?: number;
+  /** How many times history was used to catch up after a discontinuity or gap. */
+  backfills: number;
+  /** Whether the transcript was hydrated from history at least once. */
+  hydrated: boolean;
+  /** True while a backfill is running. */
+  backfilling: boolean;
+}
+
+export interface PresenceEntryView {
+  clientId: string;
+  connectionId: string;
+  data: PresenceData;
+}
+
+export interface SessionState {
+  sessionId: string;
+  /** Thread entry keys in channel order. Changes only when an entry is added or re-keyed. */
+  order: string[];
+  /** Entries by key. A streaming response's object changes per frame; finished ones never do. */
+  entries: Record<string, ThreadEntry>;
+  /** responseId → entry key. */
+  responses: Record<string, string>;
+  /** turnId → keys of its user message and responses. */
+  turns: Record<string, { userKey?: string; responseKeys: string[] }>;
+  cancels: Record<string, CancelRequest>;
+  steers: Record<string, SteerRequest>;
+  agents: Record<string, { state: AgentState; turnId?: string }>;
+  connection: ConnectionInfo;
+  presence: PresenceEntryView[];
+  /** The most recent errors, newest last (at most 20). */
+  errors: DurableSessionError[];
+  /** Set by the reducer when a gap needs a backfill; cleared when one completes. */
+  needsBackfill: boolean;
+}
+
+export function initialSessionState(sessionId: string): SessionState {
+  return {
+    sessionId,
+    order: [],
+    entries: {},
+    responses: {},
+    turns: {},
+    cancels: {},
+    steers: {},
+    agents: {},
+    connection: { status: 'connecting', backfills: 0, hydrated: false, backfilling: false },
+    presence: [],
+    errors: [],
+    needsBackfill: false,
+  };
+}
+
+/** Derives a turn's status from its responses and whether its user message is still pending. */
+export function turnStatus(state: SessionState, turnId: string): TurnStatus | undefined {
+  const t = state.turns[turnId];
+  if (!t) return undefined;
+  if (t.responseKeys.length === 0) return 'pending';
+  let final: TurnStatus = 'complete';
+  for (const k of t.responseKeys) {
+    const r = state.entries[k] as ResponseEntry | undefined;
+    if (!r) continue;
+    if (r.status === 'streaming') return 'streaming';
+    if (r.status === 'cancelled') final = 'cancelled';
+    else if (r.status === 'error' && final !== 'cancelled') final = 'error';
+  }
+  return final;
+}
