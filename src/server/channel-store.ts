@@ -1,0 +1,108 @@
+import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import type { LogEvent } from '../broker/index.js';
+import { isFinalStatus, Header, type ResponseStatus } from '../core/protocol.js';
+
+export interface ChannelStoreOptions {
+  /** Directory holding one `<channel>.jsonl` file per channel. Created if missing. */
+  dataDir: string;
+  /** Longest time a committed event may sit without fsync, in ms. Default 250. */
+  fsyncIntervalMs?: number;
+}
+
+const SUFFIX = '.jsonl';
+
+/**
+ * Append-only persistence of channel logs: one JSON line per committed event. Writes are batched per
+ * tick (so a burst of token appends costs one write), and fsync'd when a response reaches a final
+ * status, on a short timer otherwise, and on close — a crash loses at most the last interval.
+ */
+export class ChannelStore {
+  private readonly fds = new Map<string, number>();
+  private readonly pending = new Map<string, string[]>();
+  private readonly dirty = new Set<string>();
+  private flushScheduled = false;
+  private readonly timer: ReturnType<typeof setInterval>;
+  private closed = false;
+
+  constructor(private readonly opts: ChannelStoreOptions) {
+    mkdirSync(opts.dataDir, { recursive: true });
+    this.timer = setInterval(() => this.sync(), opts.fsyncIntervalMs ?? 250);
+    this.timer.unref();
+  }
+
+  /** Every persisted channel with its events, in commit order. A torn last line is skipped. */
+  loadAll(): Map<string, LogEvent[]> {
+    const out = new Map<string, LogEvent[]>();
+    for (const file of readdirSync(this.opts.dataDir)) {
+      if (!file.endsWith(SUFFIX)) continue;
+      const name = decodeURIComponent(file.slice(0, -SUFFIX.length));
+      const events: LogEvent[] = [];
+      for (const line of readFileSync(join(this.opts.dataDir, file), 'utf8').split('\n')) {
+        if (line === '') continue;
+        try {
+          events.push(JSON.parse(line) as LogEvent);
+        } catch {
+          // Only the last line can be torn (a crash mid-write); anything after it is not ours.
+          break;
+        }
+      }
+      out.set(name, events);
+    }
+    return out;
+  }
+
+  append(channel: string, event: LogEvent): void {
+    if (this.closed) return;
+    let lines = this.pending.get(channel);
+    if (!lines) this.pending.set(channel, (lines = []));
+    lines.push(JSON.stringify(event) + '\n');
+    const status = event.message.headers?.[Header.Status] as ResponseStatus | undefined;
+    if (event.message.action === 'message.append' && status !== undefined && status !== 'streaming' && isFinalStatus(status)) {
+      // A finished response is what users come back for: make it durable now.
+      this.flush();
+      this.sync();
+      return;
+    }
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(() => this.flush());
+    }
+  }
+
+  /** Writes batched lines to the files (into the OS cache). */
+  flush(): void {
+    this.flushScheduled = false;
+    for (const [channel, lines] of this.pending) {
+      if (lines.length === 0) continue;
+      writeSync(this.fd(channel), lines.join(''));
+      this.dirty.add(channel);
+    }
+    this.pending.clear();
+  }
+
+  /** fsyncs every file written since the last sync. */
+  sync(): void {
+    this.flush();
+    for (const channel of this.dirty) fsyncSync(this.fd(channel));
+    this.dirty.clear();
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.sync();
+    this.closed = true;
+    clearInterval(this.timer);
+    for (const fd of this.fds.values()) closeSync(fd);
+    this.fds.clear();
+  }
+
+  private fd(channel: string): number {
+    let fd = this.fds.get(channel);
+    if (fd === undefined) {
+      fd = openSync(join(this.opts.dataDir, encodeURIComponent(channel) + SUFFIX), 'a');
+      this.fds.set(channel, fd);
+    }
+    return fd;
+  }
+}

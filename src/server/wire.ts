@@ -1,0 +1,143 @@
+import type { WireMessage } from '../core/protocol.js';
+import type { PresenceEntry } from '../broker/index.js';
+import { AuthError } from './auth.js';
+
+/** Protocol message actions (ably-js `protocolmessagecommon.ts`). */
+export const Action = {
+  HEARTBEAT: 0,
+  ACK: 1,
+  NACK: 2,
+  CONNECT: 3,
+  CONNECTED: 4,
+  DISCONNECT: 5,
+  DISCONNECTED: 6,
+  CLOSE: 7,
+  CLOSED: 8,
+  ERROR: 9,
+  ATTACH: 10,
+  ATTACHED: 11,
+  DETACH: 12,
+  DETACHED: 13,
+  PRESENCE: 14,
+  MESSAGE: 15,
+  SYNC: 16,
+  AUTH: 17,
+} as const;
+
+export const Flag = {
+  HAS_PRESENCE: 1 << 0,
+  HAS_BACKLOG: 1 << 1,
+  RESUMED: 1 << 2,
+  PRESENCE: 1 << 16,
+  PUBLISH: 1 << 17,
+  SUBSCRIBE: 1 << 18,
+  PRESENCE_SUBSCRIBE: 1 << 19,
+} as const;
+
+const MESSAGE_ACTIONS = ['message.create', 'message.update', 'message.delete', 'meta', 'message.summary', 'message.append'] as const;
+const PRESENCE_ACTIONS = ['absent', 'present', 'enter', 'leave', 'update'] as const;
+
+export type PresenceWireAction = (typeof PRESENCE_ACTIONS)[number];
+
+export interface ErrorInfoWire {
+  code: number;
+  statusCode: number;
+  message: string;
+}
+
+export function errorInfo(e: unknown): ErrorInfoWire {
+  if (e instanceof AuthError) return { code: e.code, statusCode: e.statusCode, message: e.message };
+  const x = e as { code?: unknown; statusCode?: unknown; message?: unknown };
+  if (typeof x?.code === 'number' && typeof x.statusCode === 'number') {
+    return { code: x.code, statusCode: x.statusCode, message: String(x.message) };
+  }
+  return { code: 50000, statusCode: 500, message: e instanceof Error ? e.message : String(e) };
+}
+
+/** A message as the SDK expects it on the wire (JSON protocol). */
+export function toAblyMessage(m: WireMessage & { id: string }): Record<string, unknown> {
+  const out: Record<string, unknown> = {
+    id: m.action === 'message.create' ? m.id : `${m.id}:${m.version}`,
+    name: m.name,
+    action: MESSAGE_ACTIONS.indexOf(m.action),
+    serial: m.serial,
+    version: { serial: m.version, timestamp: m.timestamp },
+    timestamp: m.timestamp,
+    extras: { headers: { ...m.headers } },
+  };
+  if (typeof m.data === 'string') out.data = m.data;
+  else if (m.data !== undefined && m.data !== null) {
+    out.data = JSON.stringify(m.data);
+    out.encoding = 'json';
+  }
+  if (m.clientId !== undefined) out.clientId = m.clientId;
+  if (m.connectionId !== undefined) out.connectionId = m.connectionId;
+  return out;
+}
+
+/** Decodes a payload's `encoding` chain; only JSON and UTF-8 text are meaningful to the kit. */
+export function decodeData(data: unknown, encoding: unknown): unknown {
+  if (encoding === undefined || encoding === null || encoding === '') return data;
+  if (typeof encoding !== 'string') throw new AuthError(40013, 400, 'Message encoding must be a string.');
+  let d = data;
+  const steps = encoding.split('/').reverse();
+  for (const step of steps) {
+    if (step === 'utf-8') continue;
+    if (step === 'json' && typeof d === 'string') {
+      try {
+        d = JSON.parse(d);
+      } catch {
+        throw new AuthError(40013, 400, 'Message data is marked json but is not valid JSON.');
+      }
+      continue;
+    }
+    throw new AuthError(40013, 400, `Unsupported message encoding "${step}": the local server carries text and JSON only.`);
+  }
+  return d;
+}
+
+export function messageAction(n: unknown): (typeof MESSAGE_ACTIONS)[number] | undefined {
+  if (n === undefined || n === null) return 'message.create';
+  return typeof n === 'number' ? MESSAGE_ACTIONS[n] : undefined;
+}
+
+export function headersOf(extras: unknown): Record<string, string> | undefined {
+  if (extras === undefined || extras === null) return undefined;
+  if (typeof extras !== 'object') throw new AuthError(40013, 400, 'Message extras must be an object.');
+  const h = (extras as { headers?: unknown }).headers;
+  if (h === undefined) return undefined;
+  if (typeof h !== 'object' || h === null || Array.isArray(h)) throw new AuthError(40013, 400, 'extras.headers must be an object of strings.');
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(h)) {
+    if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') {
+      throw new AuthError(40013, 400, `extras.headers.${k} must be a string.`);
+    }
+    out[k] = String(v);
+  }
+  return out;
+}
+
+export function presenceAction(n: unknown): PresenceWireAction | undefined {
+  return typeof n === 'number' ? PRESENCE_ACTIONS[n] : undefined;
+}
+
+export function toAblyPresence(
+  member: PresenceEntry,
+  action: PresenceWireAction,
+  id: string,
+  timestamp = member.timestamp,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {
+    id,
+    action: PRESENCE_ACTIONS.indexOf(action),
+    clientId: member.clientId,
+    connectionId: member.connectionId,
+    timestamp,
+  };
+  if (typeof member.data === 'string') out.data = member.data;
+  else if (member.data !== undefined && member.data !== null) {
+    out.data = JSON.stringify(member.data);
+    out.encoding = 'json';
+  }
+  return out;
+}
