@@ -175,7 +175,9 @@ function applyResponse(state: SessionState, ev: AgentResponseEvent): SessionStat
       placeholder.gap = true;
       return { ...addResponse(state, placeholder), needsBackfill: true };
     }
-    return addResponse(state, newResponse(ev, ev.text, ev.status));
+    const r = newResponse(ev, ev.text, ev.status);
+    if (ev.action === 'message.update' && ev.status === 'streaming') r.resumed = true;
+    return addResponse(state, r);
   }
   if (ev.version <= existing.version) return state;
   if (isFinalStatus(existing.status) && ev.status === 'streaming' && ev.action === 'message.append') return state;
@@ -196,6 +198,7 @@ function applyResponse(state: SessionState, ev: AgentResponseEvent): SessionStat
   }
   const next: ResponseEntry = { ...existing, text, status: ev.status, version: ev.version };
   delete next.gap;
+  if (ev.action === 'message.update' && existing.status === 'streaming') next.resumed = true;
   if (ev.error !== undefined) next.error = ev.error;
   return replaceEntry(state, next);
 }

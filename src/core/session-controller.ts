@@ -8,8 +8,11 @@ import { initialSessionState, turnStatus, type ResponseEntry, type SessionState 
 import type { SessionTransport, TransportChannel, Unsubscribe } from './transport.js';
 
 export interface SessionControllerOptions {
-  /** The connection to publish and subscribe through. */
-  transport: SessionTransport;
+  /**
+   * The connection to publish and subscribe through, or a factory called on first `start()` (so
+   * rendering on a server opens nothing). A transport made by a factory is closed on `stop()`.
+   */
+  transport: SessionTransport | (() => SessionTransport);
   /** The session (channel) name. */
   sessionId: string;
   /** Presence data for this tab. Default `{ kind: 'user' }` with a random `tabId`. */
@@ -40,8 +43,8 @@ export class SessionController {
   readonly store: StoreApi<SessionState>;
   readonly sessionId: string;
   readonly tabId: string;
-  private readonly transport: SessionTransport;
-  private readonly channel: TransportChannel;
+  private readonly transportArg: SessionTransport | (() => SessionTransport);
+  private resolved: { transport: SessionTransport; channel: TransportChannel; owned: boolean } | null = null;
   private readonly scheduler: FrameScheduler;
   private readonly maxHistory: number;
   private readonly maxInputChars: number;
@@ -62,9 +65,8 @@ export class SessionController {
   constructor(opts: SessionControllerOptions) {
     if (!opts.sessionId) throw new DurableSessionError('invalid_argument', 'SessionController needs a non-empty sessionId.');
     if (!opts.transport) throw new DurableSessionError('invalid_argument', 'SessionController needs a transport (createAblyTransport or createMemoryTransport).');
-    this.transport = opts.transport;
+    this.transportArg = opts.transport;
     this.sessionId = opts.sessionId;
-    this.channel = opts.transport.channel(opts.sessionId);
     this.scheduler = opts.scheduler ?? animationFrameScheduler;
     this.maxHistory = opts.maxHistory ?? 2000;
     this.maxInputChars = opts.maxInputChars ?? Limits.maxInputChars;
@@ -75,6 +77,24 @@ export class SessionController {
     this.store = createStore<SessionState>()(() => initialSessionState(opts.sessionId));
   }
 
+  private get transport(): SessionTransport {
+    return this.connect().transport;
+  }
+
+  private get channel(): TransportChannel {
+    return this.connect().channel;
+  }
+
+  private connect() {
+    if (!this.resolved) {
+      const owned = typeof this.transportArg === 'function';
+      const transport = typeof this.transportArg === 'function' ? this.transportArg() : this.transportArg;
+      this.resolved = { transport, channel: transport.channel(this.sessionId), owned };
+    }
+    return this.resolved;
+  }
+
+  /** This client's id (resolves the transport if it was given as a factory). */
   get clientId(): string {
     return this.transport.clientId;
   }
@@ -150,9 +170,11 @@ export class SessionController {
     this.subs = [];
     this.cancelFrame?.();
     this.cancelFrame = null;
+    if (!this.resolved) return;
     try {
       if (this.enterPresence) await this.channel.presence.leave();
       await this.channel.detach();
+      if (this.resolved?.owned) await this.resolved.transport.close();
     } catch {
       // The connection may already be gone; there is nothing left to clean up on our side.
     }

@@ -30,6 +30,11 @@ export interface ResponseEntry {
   version: string;
   error?: string;
   timestamp: number;
+  /**
+   * True when this client picked the response up part-way (a reload, a late join, a backfill after a
+   * discontinuity) rather than from its first token.
+   */
+  resumed?: boolean;
   /** Text arrived with a hole; the controller is backfilling this message from history. */
   gap?: boolean;
 }

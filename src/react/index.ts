@@ -1,0 +1,10 @@
+export { DurableSessionProvider, type DurableSessionProviderProps } from './durable-session-provider.js';
+export { useDurableSession, selectChatStatus, type ChatStatus, type UseDurableSessionResponse } from './use-durable-session.js';
+export { useAgentStream, type UseAgentStreamResponse } from './use-agent-stream.js';
+export { useStopButton, type StopState, type UseStopButtonParams, type UseStopButtonResponse } from './use-stop-button.js';
+export { useSteer, type UseSteerResponse } from './use-steer.js';
+export { usePresence, type PresenceAgent, type PresenceUser, type UsePresenceResponse } from './use-presence.js';
+export { useConnectionState, type UseConnectionStateResponse } from './use-connection-state.js';
+export { useMessage, useMessageIds } from './use-message.js';
+export { useSessionController } from './session-context.js';
+export { useSessionSelector } from './use-session-selector.js';

@@ -1,0 +1,60 @@
+import type { ResponseStatus } from '../core/protocol.js';
+import type { ResponseEntry, SessionState } from '../core/session-state.js';
+import { useSessionController } from './session-context.js';
+import { useSessionSelector } from './use-session-selector.js';
+
+export interface UseAgentStreamResponse {
+  /** The text so far ('' before the first token or when there is no response). */
+  text: string;
+  /** `idle` when there is no such response yet. */
+  status: ResponseStatus | 'idle';
+  agentId: string | undefined;
+  responseId: string | undefined;
+  turnId: string | undefined;
+  /** True when this client picked the response up part-way (reload, late join, backfill). */
+  resumed: boolean;
+  /** The agent's error message when `status` is `error`. */
+  error: string | undefined;
+  /** True while text is missing and being fetched from history. */
+  catchingUp: boolean;
+}
+
+function latestResponse(s: SessionState): ResponseEntry | undefined {
+  for (let i = s.order.length - 1; i >= 0; i--) {
+    const e = s.entries[s.order[i]];
+    if (e.kind === 'response') return e;
+  }
+  return undefined;
+}
+
+/**
+ * Follows one response as it streams. Re-renders at most once per animation frame, and only for
+ * this response: tokens of other responses do not touch it.
+ *
+ * @param responseId a response id, or `'latest'` for the newest response in the session.
+ * @example
+ * const { text, status } = useAgentStream('latest');
+ */
+export function useAgentStream(responseId: string | 'latest' = 'latest'): UseAgentStreamResponse {
+  const ctrl = useSessionController('useAgentStream');
+  const entry = useSessionSelector(
+    ctrl,
+    (s) => {
+      if (responseId === 'latest') return latestResponse(s);
+      const key = s.responses[responseId];
+      const e = key ? s.entries[key] : undefined;
+      return e && e.kind === 'response' ? e : undefined;
+    },
+    responseId,
+  );
+  return {
+    text: entry?.text ?? '',
+    status: entry?.status ?? 'idle',
+    agentId: entry?.agentId,
+    responseId: entry?.responseId,
+    turnId: entry?.turnId,
+    resumed: entry?.resumed ?? false,
+    error: entry?.error,
+    catchingUp: entry?.gap ?? false,
+  };
+}

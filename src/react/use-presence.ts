@@ -1,0 +1,63 @@
+import { useMemo } from 'react';
+import type { PresenceEntryView } from '../core/session-state.js';
+import { useSessionController } from './session-context.js';
+import { useSessionSelector } from './use-session-selector.js';
+
+export interface PresenceUser {
+  clientId: string;
+  name: string | undefined;
+  /** One member per open tab (connection). */
+  tabs: PresenceEntryView[];
+  /** Distinct device labels among the tabs. */
+  devices: string[];
+  isSelf: boolean;
+}
+
+export interface PresenceAgent {
+  agentId: string;
+  name: string | undefined;
+  clientId: string;
+}
+
+export interface UsePresenceResponse {
+  /** Every member, as the channel reports them. */
+  members: PresenceEntryView[];
+  /** This user across tabs and devices (including this tab). */
+  self: PresenceUser;
+  /** Other human users. */
+  others: PresenceUser[];
+  agents: PresenceAgent[];
+}
+
+/**
+ * Who is in the session, grouped: you (on N tabs / devices), other users, and agents.
+ *
+ * @example
+ * const { self, others, agents } = usePresence();
+ * `You on ${self.tabs.length} tabs · ${others.length} others · ${agents.length} agents`
+ */
+export function usePresence(): UsePresenceResponse {
+  const ctrl = useSessionController('usePresence');
+  const members = useSessionSelector(ctrl, (s) => s.presence);
+  return useMemo(() => {
+    const me = ctrl.clientId;
+    const users = new Map<string, PresenceUser>();
+    const agents: PresenceAgent[] = [];
+    for (const m of members) {
+      if (m.data.kind === 'agent') {
+        agents.push({ agentId: m.data.agentId ?? m.clientId, name: m.data.name, clientId: m.clientId });
+        continue;
+      }
+      let u = users.get(m.clientId);
+      if (!u) {
+        u = { clientId: m.clientId, name: m.data.name, tabs: [], devices: [], isSelf: m.clientId === me };
+        users.set(m.clientId, u);
+      }
+      u.tabs.push(m);
+      if (m.data.device && !u.devices.includes(m.data.device)) u.devices.push(m.data.device);
+    }
+    const self = users.get(me) ?? { clientId: me, name: undefined, tabs: [], devices: [], isSelf: true };
+    users.delete(me);
+    return { members, self, others: [...users.values()], agents };
+  }, [ctrl, members]);
+}
