@@ -2,3 +2,4 @@ export { createAgent, type Agent, type AgentOptions, type ControlPolicy, type Tu
 export { SteerQueue, type Steer } from './steer-queue.js';
 export { streamFrom } from './stream-from.js';
 export { createDemoAgent, demoHandler, demoTokens, type DemoAgentOptions } from './demo-agent.js';
+export { serveSessions, SESSION_OPEN, type ServeSessionsOptions, type SessionHost } from './serve-sessions.js';

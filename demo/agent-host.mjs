@@ -1,0 +1,72 @@
+// The demo's agent process: one Node process serving every session the demo app opens, through the
+// real ably SDK (local server or Ably cloud). Each agent has its own connection and identity, and
+// publishes straight into the session. Every turn's outcome is logged as JSON lines, so tests can
+// compare what a page shows with what the agent actually wrote.
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import * as Ably from 'ably';
+import { createDemoAgent, serveSessions } from '../dist/agent/index.js';
+import { createAblyTransport } from '../dist/transports/ably.js';
+
+const env = process.env;
+const key = env.ABLY_API_KEY || env.DS_KEY;
+if (!key) {
+  console.error('agent-host: set ABLY_API_KEY (Ably cloud) or DS_KEY (local server key).');
+  process.exit(2);
+}
+const local = !env.ABLY_API_KEY;
+const port = Number(env.DS_SERVER_PORT ?? 8787);
+const logPath = env.DS_AGENT_LOG ?? '.data/agent-log.jsonl';
+const tokensPerSecond = Number(env.DS_TOKENS_PER_SECOND ?? 15);
+const tokens = Number(env.DS_TOKENS ?? 80);
+mkdirSync(dirname(logPath), { recursive: true });
+
+const log = (entry) => {
+  const line = JSON.stringify({ at: new Date().toISOString(), ...entry });
+  appendFileSync(logPath, `${line}\n`);
+  if (entry.type !== 'turn-start') console.log(`agent-host: ${entry.type} ${entry.agentId} ${entry.sessionId} ${entry.status ?? ''}`);
+};
+
+// "assistant" answers every message; "reviewer" joins the turns that mention @reviewer.
+const AGENTS = [
+  { agentId: 'assistant', name: 'Assistant', respondTo: () => true },
+  { agentId: 'reviewer', name: 'Reviewer', respondTo: (m) => /@reviewer\b/i.test(m.text) },
+];
+
+const connectionOptions = (clientId) => ({
+  key,
+  clientId,
+  ...(local ? { endpoint: env.DS_SERVER_HOST ?? 'localhost', port, tls: false, useBinaryProtocol: false } : {}),
+});
+
+const transports = new Map(AGENTS.map((a) => [a.agentId, createAblyTransport({ client: new Ably.Realtime(connectionOptions(`agent-${a.agentId}`)) })]));
+const lobbyTransport = transports.get('assistant');
+
+const host = await serveSessions({
+  transport: lobbyTransport,
+  createAgents: (sessionId) =>
+    AGENTS.map((a) => {
+      const base = createDemoAgent({
+        transport: transports.get(a.agentId),
+        sessionId,
+        agentId: a.agentId,
+        name: a.name,
+        tokensPerSecond,
+        tokens,
+        respondTo: a.respondTo,
+        onTurnEnd: (r) => log({ type: r.aborted ? 'abort' : 'turn-end', ...r }),
+        onError: (e) => console.error(`agent-host: ${a.agentId} ${sessionId}: ${e.message}`),
+      });
+      return base;
+    }),
+  onError: (e) => console.error(`agent-host: ${e.message}`),
+});
+console.log(`agent-host: serving sessions announced on "lobby" (${local ? `local server :${port}` : 'Ably cloud'}); log ${logPath}`);
+
+const stop = async () => {
+  await host.stop().catch(() => {});
+  await Promise.all([...transports.values()].map((t) => t.close().catch(() => {})));
+  process.exit(0);
+};
+process.once('SIGINT', stop);
+process.once('SIGTERM', stop);

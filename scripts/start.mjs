@@ -1,0 +1,191 @@
+// `npm start`: the local Ably-protocol server, the demo agent process and the demo app, in one
+// command with one Ctrl-C. Set ABLY_API_KEY to run the same demo on Ably cloud instead of the
+// local server; nothing else changes.
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { createServer as createNetServer } from 'node:net';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import react from '@vitejs/plugin-react';
+import * as Ably from 'ably';
+import { createServer as createVite } from 'vite';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const env = process.env;
+const cloudKey = env.ABLY_API_KEY;
+const local = !cloudKey;
+const serverPort = Number(env.DS_SERVER_PORT ?? 8787);
+const appPort = Number(env.DS_APP_PORT ?? 5173);
+const localKey = env.DS_KEY ?? 'demo.local:local-demo-secret';
+const key = cloudKey ?? localKey;
+const dataDir = env.DS_DATA_DIR ?? join(root, '.data');
+const children = new Set();
+let shuttingDown = false;
+
+function say(msg) {
+  process.stdout.write(`${msg}\n`);
+}
+
+function fail(msg) {
+  process.stderr.write(`\n${msg}\n`);
+  shutdown(1);
+}
+
+function newestMtime(dir) {
+  let newest = 0;
+  for (const name of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, name.name);
+    newest = Math.max(newest, name.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+function ensureBuilt() {
+  const marker = join(root, 'dist/agent/index.js');
+  if (existsSync(marker) && statSync(marker).mtimeMs >= newestMtime(join(root, 'src'))) return Promise.resolve();
+  say('building the library (dist/) for the server and agent processes…');
+  return run(process.execPath, [join(root, 'scripts/build.mjs')], 'build').catch(() => {
+    throw new Error('The library build failed (see above). Run `npm install` first, then `npm run build` to see the error alone.');
+  });
+}
+
+function run(cmd, args, name) {
+  return new Promise((resolve, reject) => {
+    const p = spawn(cmd, args, { cwd: root, stdio: 'inherit' });
+    p.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${name} exited with ${code}`))));
+  });
+}
+
+function portFree(port) {
+  return new Promise((resolve) => {
+    const s = createNetServer();
+    s.once('error', () => resolve(false));
+    s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
+  });
+}
+
+/** Starts a child process, prefixing its output, and resolves when `ready` matches a line. */
+function startChild(name, args, extraEnv, ready) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { cwd: root, env: { ...env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
+    children.add(child);
+    let done = false;
+    const onLine = (stream) => (chunk) => {
+      for (const line of chunk.toString().split('\n')) {
+        if (!line) continue;
+        stream.write(`[${name}] ${line}\n`);
+        if (!done && ready.test(line)) {
+          done = true;
+          resolve(child);
+        }
+      }
+    };
+    child.stdout.on('data', onLine(process.stdout));
+    child.stderr.on('data', onLine(process.stderr));
+    child.on('exit', (code) => {
+      children.delete(child);
+      if (!done) reject(new Error(`${name} exited (code ${code}) before it was ready`));
+      else if (!shuttingDown && !child.restarting) say(`[${name}] exited with code ${code}`);
+    });
+  });
+}
+
+let serverChild = null;
+function startLocalServer() {
+  return startChild('server', [join(root, 'dist/server/cli.js'), 'dev', '--port', String(serverPort), '--data-dir', join(dataDir, 'channels'), '--key', localKey], {}, /url:/).then(
+    (c) => (serverChild = c),
+  );
+}
+
+/** Restarts the local server (same port, same data dir): for demos and tests of durability. */
+async function restartLocalServer() {
+  if (!serverChild) throw new Error('No local server is running (ABLY_API_KEY is set).');
+  const old = serverChild;
+  old.restarting = true;
+  await new Promise((resolve) => {
+    old.once('exit', resolve);
+    old.kill('SIGTERM');
+  });
+  await startLocalServer();
+}
+
+const BROWSER_CAPABILITY = JSON.stringify({ 'session:*': ['subscribe', 'publish', 'presence', 'history'], lobby: ['publish'] });
+
+function apiPlugin() {
+  const rest = new Ably.Rest({ key, ...(local ? { endpoint: 'localhost', port: serverPort, tls: false, useBinaryProtocol: false } : {}) });
+  return {
+    name: 'durable-sessions-demo-api',
+    configureServer(server) {
+      server.middlewares.use(async (req, res, next) => {
+        const url = new URL(req.url ?? '/', 'http://x');
+        const json = (status, body) => {
+          res.statusCode = status;
+          res.setHeader('content-type', 'application/json');
+          res.end(JSON.stringify(body));
+        };
+        try {
+          if (url.pathname === '/api/config') {
+            return json(200, local ? { mode: 'local', host: 'localhost', port: serverPort } : { mode: 'ably' });
+          }
+          if (url.pathname === '/api/token') {
+            // The browser never sees the API key: it gets a signed, short-lived token request
+            // limited to session channels and the lobby.
+            const clientId = url.searchParams.get('clientId') || `user-${Math.random().toString(36).slice(2, 8)}`;
+            if (!/^[A-Za-z0-9_.:-]{1,64}$/.test(clientId)) return json(400, { error: 'clientId must match [A-Za-z0-9_.:-]{1,64}' });
+            return json(200, await rest.auth.createTokenRequest({ clientId, capability: BROWSER_CAPABILITY, ttl: 3_600_000 }));
+          }
+          if (url.pathname === '/api/test/restart-server' && env.DS_E2E === '1' && req.method === 'POST') {
+            await restartLocalServer();
+            return json(200, { restarted: true });
+          }
+        } catch (e) {
+          return json(500, { error: e instanceof Error ? e.message : String(e) });
+        }
+        next();
+      });
+    },
+  };
+}
+
+async function main() {
+  await ensureBuilt();
+  if (local && !(await portFree(serverPort))) {
+    return fail(`Port ${serverPort} is in use, so the local server cannot start. Stop whatever uses it, or run DS_SERVER_PORT=8788 npm start.`);
+  }
+  if (!(await portFree(appPort))) {
+    return fail(`Port ${appPort} is in use, so the demo app cannot start. Stop whatever uses it, or run DS_APP_PORT=5174 npm start.`);
+  }
+  if (local) await startLocalServer();
+  await startChild(
+    'agents',
+    [join(root, 'demo/agent-host.mjs')],
+    { DS_KEY: localKey, DS_SERVER_PORT: String(serverPort), DS_AGENT_LOG: env.DS_AGENT_LOG ?? join(dataDir, 'agent-log.jsonl') },
+    /serving sessions/,
+  );
+  const vite = await createVite({
+    root: join(root, 'demo'),
+    configFile: false,
+    logLevel: 'warn',
+    plugins: [react(), apiPlugin()],
+    server: { port: appPort, strictPort: true, host: '127.0.0.1' },
+    resolve: { alias: { 'durable-sessions-src': join(root, 'src') } },
+  });
+  await vite.listen();
+  children.add({ kill: () => void vite.close() });
+  say('');
+  say(`  durable-sessions demo is running (${local ? `local server on :${serverPort}` : 'Ably cloud'})`);
+  say(`  open  http://localhost:${appPort}/   — copy the URL into another tab or browser to join the same session`);
+  say('  stop  Ctrl-C');
+  say('');
+}
+
+function shutdown(code = 0) {
+  if (shuttingDown) return;
+  shuttingDown = true;
+  for (const c of children) c.kill('SIGTERM');
+  setTimeout(() => process.exit(code), 500).unref();
+}
+
+process.once('SIGINT', () => shutdown(0));
+process.once('SIGTERM', () => shutdown(0));
+main().catch((e) => fail(e instanceof Error ? e.message : String(e)));
