@@ -1,0 +1,130 @@
+import { act, render, screen } from '@testing-library/react';
+import { memo } from 'react';
+import { describe, expect, it } from 'vitest';
+import { createBroker } from '../../src/broker/index.js';
+import { DurableSessionProvider, useAgentStream, useDurableSession, useMessage, useMessageIds } from '../../src/react/index.js';
+import { createMemoryTransport } from '../../src/transports/memory.js';
+import { fakeFrames, seedThread, settle, startHandAgent } from './support.js';
+
+const SESSION = 'render-count';
+const FINISHED_PAIRS = 100; // 100 user messages + 100 responses = 200 finished entries
+const TOKENS = 2000;
+const TOKENS_PER_FRAME = 20;
+
+describe('render counting (fake animation frames)', () => {
+  it('streams 2,000 tokens into a 200-message thread: finished rows never re-render, the stream renders at most once per frame', async () => {
+    const broker = createBroker();
+    const { responseIds } = seedThread(broker, SESSION, FINISHED_PAIRS);
+    const writer = await startHandAgent(broker, SESSION);
+    const frames = fakeFrames();
+    const transport = createMemoryTransport({ broker, clientId: 'alice' });
+
+    const rowRenders = new Map<string, number>();
+    const kinds = new Map<string, string | undefined>();
+    let streamRenders = 0;
+    let otherStreamRenders = 0;
+    let streamText = '';
+    let streamStatus = '';
+
+    const Row = memo(function Row({ id }: { id: string }) {
+      const entry = useMessage(id);
+      rowRenders.set(id, (rowRenders.get(id) ?? 0) + 1);
+      kinds.set(id, entry?.kind);
+      return <li data-kind={entry?.kind}>{entry?.text}</li>;
+    });
+    function Thread() {
+      const ids = useMessageIds();
+      return (
+        <ul data-testid="thread">
+          {ids.map((id) => (
+            <Row key={id} id={id} />
+          ))}
+        </ul>
+      );
+    }
+    function Streaming() {
+      const s = useAgentStream('latest');
+      streamRenders++;
+      streamText = s.text;
+      streamStatus = s.status;
+      return <p>{s.text}</p>;
+    }
+    // Follows a finished response: tokens of another response must not reach it.
+    function OtherStream({ id }: { id: string }) {
+      const s = useAgentStream(id);
+      otherStreamRenders++;
+      return <p data-testid="other">{s.text}</p>;
+    }
+    function Send() {
+      const { send } = useDurableSession();
+      return <button onClick={() => void send('go')}>send</button>;
+    }
+
+    const deliveredAppends = { n: 0 };
+    transport.channel(SESSION).subscribe((m) => {
+      if (m.name === 'agent.response' && m.action === 'message.append') deliveredAppends.n++;
+    });
+
+    render(
+      <DurableSessionProvider sessionId={SESSION} transport={transport} options={{ scheduler: frames.scheduler }}>
+        <Thread />
+        <Streaming />
+        <OtherStream id={responseIds[FINISHED_PAIRS - 1]} />
+        <Send />
+      </DurableSessionProvider>,
+    );
+    await settle(() => screen.getByTestId('thread').children.length === 2 * FINISHED_PAIRS && broker.channel(SESSION).presence.size === 2, 'hydration and presence', frames);
+    expect(screen.getByTestId('other').textContent).toBe(`answer ${FINISHED_PAIRS - 1}`);
+
+    const finishedKeys = [...rowRenders.keys()];
+    expect(finishedKeys).toHaveLength(2 * FINISHED_PAIRS);
+    const before = new Map(rowRenders);
+    const otherBefore = otherStreamRenders;
+
+    await act(async () => screen.getByText('send').click());
+    const turn = await writer.nextTurn();
+    await settle(() => streamStatus === 'streaming', 'the new response row', frames);
+    const streamingKey = [...rowRenders.keys()].find((k) => !before.has(k) && kinds.get(k) === 'response');
+    expect(streamingKey).toBeDefined();
+
+    const framesAtStart = frames.count;
+    const streamRendersAtStart = streamRenders;
+    const streamingRowAtStart = rowRenders.get(streamingKey!) ?? 0;
+    let expected = '';
+    let delivered = deliveredAppends.n;
+    for (let i = 0; i < TOKENS; i += TOKENS_PER_FRAME) {
+      for (let j = i; j < i + TOKENS_PER_FRAME; j++) {
+        const token = j === 0 ? 't0' : ` t${j}`;
+        turn.write(token);
+        expected += token;
+      }
+      delivered += TOKENS_PER_FRAME;
+      await settle(() => deliveredAppends.n >= delivered, `delivery of token ${i + TOKENS_PER_FRAME}`);
+      frames.tick();
+      // Every delivered token is on screen after the frame: coalescing loses nothing.
+      expect(streamText).toBe(expected);
+    }
+    const streamFrames = frames.count - framesAtStart;
+    const streamingRenders = streamRenders - streamRendersAtStart;
+    const streamingRowRenders = (rowRenders.get(streamingKey!) ?? 0) - streamingRowAtStart;
+
+    writer.finish(turn);
+    const record = await writer.record(turn.turnId);
+    await settle(() => streamStatus === 'complete', 'the response to complete', frames);
+
+    expect(record.text).toBe(expected);
+    expect(streamText).toBe(record.text);
+    expect(streamFrames).toBe(TOKENS / TOKENS_PER_FRAME);
+    expect(streamingRenders).toBeGreaterThan(0);
+    expect(streamingRenders).toBeLessThanOrEqual(streamFrames);
+    expect(streamingRowRenders).toBeGreaterThan(0);
+    expect(streamingRowRenders).toBeLessThanOrEqual(streamFrames);
+    const extra = finishedKeys.filter((k) => rowRenders.get(k) !== before.get(k));
+    expect(extra).toEqual([]);
+    expect(otherStreamRenders - otherBefore).toBe(0);
+    console.info(
+      `[render-count] ${TOKENS} tokens in ${streamFrames} frames: useAgentStream renders ${streamingRenders}, ` +
+        `streaming row renders ${streamingRowRenders}, extra renders of ${finishedKeys.length} finished rows ${extra.length}`,
+    );
+  });
+});
