@@ -15,18 +15,16 @@ export class TestServer {
 
   /** A Node `ably` Realtime client against the server, retrying quickly after a drop. */
   client(extra: Ably.ClientOptions = {}): Ably.Realtime {
-    const c = new Ably.Realtime({
-      ...(this.server.clientOptions() as Ably.ClientOptions),
-      disconnectedRetryTimeout: 100,
-      suspendedRetryTimeout: 500,
-      ...extra,
-    });
+    const base = this.server.clientOptions() as Ably.ClientOptions;
+    // A client given other credentials must not fall back on the server's key.
+    if ('token' in extra || 'authUrl' in extra || 'authCallback' in extra || 'tokenDetails' in extra) delete base.key;
+    const c = new Ably.Realtime({ ...base, disconnectedRetryTimeout: 100, suspendedRetryTimeout: 500, logLevel: 0, ...extra });
     this.clients.push(c);
     return c;
   }
 
   rest(extra: Ably.ClientOptions = {}): Ably.Rest {
-    return new Ably.Rest({ ...(this.server.clientOptions() as Ably.ClientOptions), ...extra });
+    return new Ably.Rest({ ...(this.server.clientOptions() as Ably.ClientOptions), logLevel: 0, ...extra });
   }
 
   async close(): Promise<void> {
@@ -60,14 +58,28 @@ export async function until(predicate: () => boolean, what: string, ms = 15_000)
   }
 }
 
-/** Deterministic PRNG (mulberry32), so a failing fault run can be replayed from its seed. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+type Headers = Record<string, string>;
+
+export function headersOf(m: Ably.InboundMessage): Headers {
+  return ((m.extras as { headers?: Headers } | undefined)?.headers ?? {}) as Headers;
+}
+
+/** Folds a subscriber's deliveries into each message's text, the way the kit's reducer does. */
+export class TextFold {
+  readonly text = new Map<string, string>();
+  readonly status = new Map<string, string>();
+  readonly actions: string[] = [];
+  apply = (m: Ably.InboundMessage): void => {
+    this.actions.push(m.action ?? '');
+    const serial = m.serial!;
+    const data = typeof m.data === 'string' ? m.data : '';
+    if (m.action === 'message.append') this.text.set(serial, (this.text.get(serial) ?? '') + data);
+    else this.text.set(serial, data);
+    const s = headersOf(m)['ds-status'];
+    if (s !== undefined) this.status.set(serial, s);
   };
+}
+
+export function stateChange(ch: Ably.RealtimeChannel, event: 'attached' | 'update'): Promise<Ably.ChannelStateChange> {
+  return new Promise((resolve) => ch.once(event, resolve));
 }
