@@ -1,4 +1,5 @@
-import { act, configure, waitFor } from '@testing-library/react';
+import { act, cleanup, configure, waitFor } from '@testing-library/react';
+import { afterEach } from 'vitest';
 import { createAgent, type Agent, type Turn, type TurnRecord } from '../../src/agent/index.js';
 import type { Broker } from '../../src/broker/index.js';
 import { build, type FrameScheduler, type SessionController, type TransportChannel, type WireMessage } from '../../src/core/index.js';
@@ -6,6 +7,8 @@ import { createMemoryTransport, type MemoryTransport } from '../../src/transport
 
 // Waits here are for events, never for elapsed time; the long limit only turns a hang into a failure.
 configure({ asyncUtilTimeout: 15_000 });
+// Vitest runs without globals, so Testing Library cannot register its own cleanup.
+afterEach(cleanup);
 
 /**
  * A stand-in for requestAnimationFrame that the test drives: callbacks queue until {@link tick}
