@@ -51,8 +51,12 @@ export interface LocalServer {
   clientOptions(opts?: { key?: string; browser?: boolean }): Record<string, unknown>;
   /** Ids of connections with an open socket. */
   connectionIds(): string[];
-  /** Cuts a connection's socket without a close frame (fault injection). Returns false if unknown. */
-  dropConnection(connectionId: string): boolean;
+  /**
+   * Cuts a connection's socket without a close frame (fault injection): `now` (default), or
+   * `before-next-ack` — after its next publish is applied but before the ACK is sent, so the client
+   * must retry it and the server must not apply it twice. Returns false if the connection is unknown.
+   */
+  dropConnection(connectionId: string, when?: 'now' | 'before-next-ack'): boolean;
   /** Stops listening, closes every connection and flushes the data directory. */
   close(): Promise<void>;
 }
@@ -137,7 +141,7 @@ export async function createServer(options: ServerOptions = {}): Promise<LocalSe
       return o;
     },
     connectionIds: () => realtime.connectionIds(),
-    dropConnection: (id) => realtime.dropSocket(id),
+    dropConnection: (id, when) => realtime.dropSocket(id, when),
     close() {
       closing ??= new Promise<void>((resolve) => {
         realtime.close();

@@ -60,6 +60,8 @@ class Connection {
   heartbeats = false;
   lastSendAt = 0;
   closed = false;
+  /** Fault injection: cut the socket instead of sending the next ACK/NACK. */
+  dropBeforeAck = false;
   presenceTimer: ReturnType<typeof setTimeout> | undefined;
   expiryTimer: ReturnType<typeof setTimeout> | undefined;
   tokenTimer: ReturnType<typeof setTimeout> | undefined;
@@ -121,11 +123,15 @@ export class Realtime {
     return [...this.connections.values()].filter((c) => c.ws !== null).map((c) => c.id);
   }
 
-  /** Cuts a connection's socket without a close frame, as a network failure would. */
-  dropSocket(connectionId: string): boolean {
-    const ws = this.connections.get(connectionId)?.ws;
-    if (!ws) return false;
-    ws.terminate();
+  /**
+   * Cuts a connection's socket without a close frame, as a network failure would — at once, or right
+   * after the next publish is applied but before its ACK leaves (the client must retry it).
+   */
+  dropSocket(connectionId: string, when: 'now' | 'before-next-ack' = 'now'): boolean {
+    const c = this.connections.get(connectionId);
+    if (!c?.ws) return false;
+    if (when === 'now') c.ws.terminate();
+    else c.dropBeforeAck = true;
     return true;
   }
 
@@ -451,6 +457,11 @@ export class Realtime {
     if (c.acks.size > MAX_REMEMBERED_ACKS) {
       const oldest = c.acks.keys().next().value;
       if (oldest !== undefined) c.acks.delete(oldest);
+    }
+    if (c.dropBeforeAck) {
+      c.dropBeforeAck = false;
+      c.ws?.terminate();
+      return;
     }
     c.send(frame);
   }
