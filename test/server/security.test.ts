@@ -13,7 +13,7 @@ afterEach(async () => {
   authServer = undefined;
 });
 
-const BROWSER_CAPABILITY = { 'session:*': ['subscribe', 'publish', 'presence', 'history'] };
+const BROWSER_CAPABILITY: Record<string, Ably.capabilityOp[]> = { 'session:*': ['subscribe', 'publish', 'presence', 'history'] };
 
 function failure(c: Ably.Realtime): Promise<Ably.ErrorInfo> {
   return new Promise((resolve) => {
@@ -25,12 +25,12 @@ function failure(c: Ably.Realtime): Promise<Ably.ErrorInfo> {
 
 /** Options without a key, for a client that must get its credentials elsewhere. */
 function keyless(t: TestServer): Ably.ClientOptions {
-  const { key: _key, ...rest } = t.server.clientOptions() as Ably.ClientOptions & { key: string };
+  const { key: _key, ...rest } = t.server.clientOptions() as unknown as Ably.ClientOptions;
   return { ...rest, disconnectedRetryTimeout: 100 };
 }
 
 /** An app server that signs token requests with the key, as the kit's docs show for `authUrl`. */
-async function startAuthServer(t: TestServer, clientId: string, capability: Record<string, string[]>): Promise<string> {
+async function startAuthServer(t: TestServer, clientId: string, capability: Record<string, Ably.capabilityOp[]>): Promise<string> {
   const signer = t.rest();
   authServer = createHttpServer((_req, res) => {
     signer.auth.createTokenRequest({ clientId, capability }).then(
