@@ -146,6 +146,10 @@ function insertOrdered(order: string[], key: string): string[] {
 
 function applyUserMessage(state: SessionState, ev: UserMessageEvent): SessionState {
   if (state.entries[ev.serial]) return state;
+  // A second copy of a turn's message: the SDK republishes an unacknowledged message when a
+  // connection cannot be resumed (a server restart), so one turn can reach the channel twice.
+  const prior = state.turns[ev.turnId]?.userKey;
+  if (prior !== undefined && !prior.startsWith('local:')) return state;
   const entry: UserEntry = { kind: 'user', key: ev.serial, turnId: ev.turnId, text: ev.text, timestamp: ev.timestamp, pending: false };
   if (ev.clientId !== undefined) entry.clientId = ev.clientId;
   const localKey = `local:${ev.turnId}`;
