@@ -1,0 +1,113 @@
+import type { ComponentPropsWithoutRef, ReactNode } from 'react';
+import type { SessionTransport } from '../core/transport.js';
+import { DurableSessionProvider, type DurableSessionProviderProps } from '../react/durable-session-provider.js';
+import { Composer } from './composer.js';
+import { ConnectionBanner } from './connection-banner.js';
+import { MessageList } from './message-list.js';
+import { PresenceBar } from './presence-bar.js';
+import type { RenderContent } from './response-view.js';
+import { SteerInput } from './steer-input.js';
+import { StopButton } from './stop-button.js';
+
+export interface ChatRootProps extends ComponentPropsWithoutRef<'section'> {
+  /** Accessible name of the chat. Default "Chat". */
+  label?: string;
+}
+
+/**
+ * The chat's outer element: a labelled region marked `data-ds-chat`, which is also the scope of the
+ * Esc-to-stop shortcut. Use it to lay out the parts yourself under an outer `DurableSessionProvider`.
+ */
+export function ChatRoot({ label = 'Chat', children, ...rest }: ChatRootProps): ReactNode {
+  return (
+    <section aria-label={label} data-ds-chat="" {...rest}>
+      {children}
+    </section>
+  );
+}
+
+export interface DurableChatProps extends Omit<ChatRootProps, 'children'> {
+  /**
+   * The session to open. Give it with `transport` and the chat opens its own session; leave both out
+   * to use the nearest `DurableSessionProvider`. Default: none (use the outer provider).
+   */
+  sessionId?: string;
+  /** The connection, or a factory for it (see `DurableSessionProvider`). Default: none. */
+  transport?: SessionTransport | (() => SessionTransport);
+  /** This device's label in presence. Default: none. */
+  device?: string;
+  /** Your display name in presence. Default: none. */
+  name?: string;
+  /** Stable id of this tab. Default: a random id. */
+  tabId?: string;
+  /** Advanced controller options passed to the provider. Default: none. */
+  sessionOptions?: DurableSessionProviderProps['options'];
+  /** Renders each response's text, e.g. markdown to React elements. Keep it stable. Default: plain text. */
+  renderContent?: RenderContent;
+  /** Placeholder of the message box. Default "Ask anything…". */
+  placeholder?: string;
+  /** Whether to show the steer field. Default true. */
+  showSteer?: boolean;
+  /** Whether to show who is here. Default true. */
+  showPresence?: boolean;
+  /** Whether to show the connection banner. Default true. */
+  showConnection?: boolean;
+  /** Replaces the default layout with your own arrangement of the parts (compound use). */
+  children?: ReactNode;
+}
+
+/**
+ * The drop-in chat: presence, connection banner, thread, message box with send and stop (Esc while
+ * focus is in the chat), and a steer field. Everything is keyboard operable.
+ *
+ * @example
+ * const transport = createAblyTransport({ authUrl: '/token' });
+ * export const App = () => <DurableChat sessionId="support-42" transport={transport} />;
+ *
+ * @example
+ * <DurableChat sessionId="s" transport={transport}>
+ *   <MessageList />
+ *   <Composer><StopButton /></Composer>
+ * </DurableChat>
+ */
+export function DurableChat({
+  sessionId,
+  transport,
+  device,
+  name,
+  tabId,
+  sessionOptions,
+  renderContent,
+  placeholder,
+  showSteer = true,
+  showPresence = true,
+  showConnection = true,
+  children,
+  ...rest
+}: DurableChatProps): ReactNode {
+  const body = (
+    <ChatRoot {...rest}>
+      {children ?? (
+        <>
+          {(showPresence || showConnection) && (
+            <div data-part="status">
+              {showPresence && <PresenceBar />}
+              {showConnection && <ConnectionBanner />}
+            </div>
+          )}
+          <MessageList renderContent={renderContent} />
+          <Composer placeholder={placeholder}>
+            <StopButton />
+          </Composer>
+          {showSteer && <SteerInput />}
+        </>
+      )}
+    </ChatRoot>
+  );
+  if (sessionId === undefined || transport === undefined) return body;
+  return (
+    <DurableSessionProvider sessionId={sessionId} transport={transport} device={device} name={name} tabId={tabId} options={sessionOptions}>
+      {body}
+    </DurableSessionProvider>
+  );
+}

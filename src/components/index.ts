@@ -1,0 +1,11 @@
+export { DurableChat, ChatRoot, type DurableChatProps, type ChatRootProps } from './durable-chat.js';
+export { MessageList, type MessageListProps } from './message-list.js';
+export { StreamingMessage, type StreamingMessageProps } from './streaming-message.js';
+export { DEFAULT_RESPONSE_LABELS, type ContentInfo, type RenderContent, type ResponseLabels } from './response-view.js';
+export { StopButton, type StopButtonProps } from './stop-button.js';
+export { SteerInput, type SteerInputProps, type SteerAckView } from './steer-input.js';
+export { PresenceBar, type PresenceBarProps } from './presence-bar.js';
+export { ConnectionBanner, type ConnectionBannerProps, type ConnectionBannerLabels, type ConnectionBannerState } from './connection-banner.js';
+export { AgentBadge, type AgentBadgeProps } from './agent-badge.js';
+export { Composer, type ComposerProps } from './composer.js';
+export { composeEventHandlers } from './compose-event-handlers.js';

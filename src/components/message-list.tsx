@@ -1,0 +1,108 @@
+import { memo, useEffect, useRef, type ComponentPropsWithoutRef, type ReactNode } from 'react';
+import type { ResponseEntry, ThreadEntry, UserEntry } from '../core/session-state.js';
+import { useMessage, useMessageIds } from '../react/use-message.js';
+import { ResponseView, type RenderContent, type ResponseLabels } from './response-view.js';
+
+export interface MessageListProps extends Omit<ComponentPropsWithoutRef<'section'>, 'children'> {
+  /** Accessible name of the thread. Default "Conversation". */
+  label?: string;
+  /**
+   * Renders a response's text (e.g. markdown to React elements). Keep it stable (module scope or
+   * `useCallback`): rows are memoised on it. Default: plain text.
+   */
+  renderContent?: RenderContent;
+  /** Texts for response endings and markers. Default: see `StreamingMessage`. */
+  labels?: Partial<ResponseLabels>;
+  /** Shown when the thread is empty. Default "No messages yet." */
+  empty?: ReactNode;
+  /** Label above the user's own messages. Default "You". */
+  userLabel?: ReactNode;
+  /** Keep the view pinned to the newest text while the reader is at the bottom. Default true. */
+  stickToBottom?: boolean;
+}
+
+interface RowProps {
+  id: string;
+  renderContent: RenderContent | undefined;
+  labels: Partial<ResponseLabels> | undefined;
+  userLabel: ReactNode;
+}
+
+function UserRow({ entry, userLabel }: { entry: UserEntry; userLabel: ReactNode }): ReactNode {
+  return (
+    <div data-ds-user-message="" data-pending={entry.pending ? '' : undefined} data-failed={entry.failed ? '' : undefined}>
+      <span data-part="author">{userLabel}</span>
+      <p data-part="content">{entry.text}</p>
+      {entry.failed && (
+        <p data-part="error" role="alert">
+          Not sent: {entry.failed.message}
+        </p>
+      )}
+    </div>
+  );
+}
+
+function responseData(e: ResponseEntry) {
+  return { text: e.text, status: e.status, agentId: e.agentId, responseId: e.responseId, resumed: e.resumed ?? false, error: e.error, catchingUp: e.gap ?? false };
+}
+
+// One subscription per row: a token re-renders only the streaming row, and a finished entry keeps its
+// identity in the store, so its row never renders again.
+const Row = memo(function Row({ id, renderContent, labels, userLabel }: RowProps): ReactNode {
+  const entry: ThreadEntry | undefined = useMessage(id);
+  if (!entry) return null;
+  return (
+    <li data-ds-message="" data-role={entry.kind === 'user' ? 'user' : 'agent'} data-turn-id={entry.turnId} data-key={entry.key}>
+      {entry.kind === 'user' ? <UserRow entry={entry} userLabel={userLabel} /> : <ResponseView response={responseData(entry)} renderContent={renderContent} labels={labels} />}
+    </li>
+  );
+});
+
+/**
+ * The thread, oldest first: user messages and agent responses (several per turn when several agents
+ * answer, each with its `AgentBadge`). Rows are keyed by entry and memoised, so streaming re-renders
+ * one row per frame. The thread is a focusable, labelled scroll region for keyboard users.
+ */
+export function MessageList({
+  label = 'Conversation',
+  renderContent,
+  labels,
+  empty = 'No messages yet.',
+  userLabel = 'You',
+  stickToBottom = true,
+  ...rest
+}: MessageListProps): ReactNode {
+  const ids = useMessageIds();
+  const scroller = useRef<HTMLElement>(null);
+  const list = useRef<HTMLOListElement>(null);
+  const pinned = useRef(true);
+
+  useEffect(() => {
+    const el = scroller.current;
+    const content = list.current;
+    if (!stickToBottom || !el || !content || typeof ResizeObserver === 'undefined') return;
+    const onScroll = () => {
+      pinned.current = el.scrollHeight - el.scrollTop - el.clientHeight < 48;
+    };
+    const observer = new ResizeObserver(() => {
+      if (pinned.current) el.scrollTop = el.scrollHeight;
+    });
+    observer.observe(content);
+    el.addEventListener('scroll', onScroll, { passive: true });
+    return () => {
+      observer.disconnect();
+      el.removeEventListener('scroll', onScroll);
+    };
+  }, [stickToBottom]);
+
+  return (
+    <section ref={scroller} aria-label={label} tabIndex={0} data-ds-message-list="" data-empty={ids.length === 0 ? '' : undefined} {...rest}>
+      {ids.length === 0 && <p data-part="empty">{empty}</p>}
+      <ol ref={list} data-part="items">
+        {ids.map((id) => (
+          <Row key={id} id={id} renderContent={renderContent} labels={labels} userLabel={userLabel} />
+        ))}
+      </ol>
+    </section>
+  );
+}

@@ -1,0 +1,68 @@
+import type { ComponentPropsWithoutRef, ReactNode } from 'react';
+import type { AgentState } from '../core/protocol.js';
+import { useSessionController } from '../react/session-context.js';
+import { usePresence, type PresenceUser } from '../react/use-presence.js';
+import { useSessionSelector } from '../react/use-session-selector.js';
+import { AgentBadge } from './agent-badge.js';
+
+export interface PresenceBarProps extends Omit<ComponentPropsWithoutRef<'div'>, 'children'> {
+  /** Accessible name of the bar. Default "Who is here". */
+  label?: string;
+  /** How you read, given your tabs and devices. Default: "You on 2 tabs · 2 devices". */
+  formatSelf?: (self: PresenceUser) => ReactNode;
+  /** How another person reads. Default: their name (or client id), plus "(N tabs)" when more than one. */
+  formatUser?: (user: PresenceUser) => ReactNode;
+}
+
+function plural(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+function defaultSelf(self: PresenceUser): ReactNode {
+  if (self.tabs.length === 0) return 'You';
+  const devices = self.devices.length > 1 ? ` · ${plural(self.devices.length, 'device', 'devices')}` : '';
+  return `You on ${plural(self.tabs.length, 'tab', 'tabs')}${devices}`;
+}
+
+function defaultUser(user: PresenceUser): ReactNode {
+  const name = user.name ?? user.clientId;
+  return user.tabs.length > 1 ? `${name} (${plural(user.tabs.length, 'tab', 'tabs')})` : name;
+}
+
+/**
+ * Who is in the session: you (on how many tabs and devices), other people, and the agents, each agent
+ * with its live state as `data-agent-state` (thinking, streaming, idle).
+ */
+export function PresenceBar({ label = 'Who is here', formatSelf = defaultSelf, formatUser = defaultUser, ...rest }: PresenceBarProps): ReactNode {
+  const { self, others, agents } = usePresence();
+  const ctrl = useSessionController('PresenceBar');
+  const agentStates = useSessionSelector(ctrl, (s) => s.agents);
+  return (
+    <div role="group" aria-label={label} data-ds-presence-bar="" data-tabs={self.tabs.length} data-others={others.length} data-agents={agents.length} {...rest}>
+      <span data-part="self" data-tabs={self.tabs.length} data-devices={self.devices.length}>
+        {formatSelf(self)}
+      </span>
+      {others.length > 0 && (
+        <ul data-part="others" aria-label="Other people">
+          {others.map((u) => (
+            <li key={u.clientId} data-part="user" data-client-id={u.clientId}>
+              {formatUser(u)}
+            </li>
+          ))}
+        </ul>
+      )}
+      {agents.length > 0 && (
+        <ul data-part="agents" aria-label="Agents">
+          {agents.map((a) => {
+            const state: AgentState | undefined = agentStates[a.agentId]?.state;
+            return (
+              <li key={`${a.clientId}:${a.agentId}`} data-part="agent">
+                {state ? <AgentBadge agentId={a.agentId} name={a.name} state={state} /> : <AgentBadge agentId={a.agentId} name={a.name} />}
+              </li>
+            );
+          })}
+        </ul>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,106 @@
+import { useState, type ComponentPropsWithoutRef, type ReactNode } from 'react';
+import type { ResponseStatus } from '../core/protocol.js';
+import { AgentBadge } from './agent-badge.js';
+
+/** What a `renderContent` function gets besides the text. */
+export interface ContentInfo {
+  status: ResponseStatus | 'idle';
+  agentId: string | undefined;
+  responseId: string | undefined;
+}
+
+/**
+ * Renders a response's text. Receives plain text and must not inject it as HTML; return elements
+ * (e.g. from a markdown renderer that builds React nodes).
+ */
+export type RenderContent = (text: string, info: ContentInfo) => ReactNode;
+
+export interface ResponseLabels {
+  /** Shown under a response the user stopped. Default "Cancelled". */
+  cancelled: ReactNode;
+  /** Shown under a response that failed; gets the agent's message. Default "Error: <message>". */
+  error: (message: string | undefined) => ReactNode;
+  /** Shown while a hole in the text is being fetched from history. Default "Catching up…". */
+  catchingUp: ReactNode;
+  /** Marks a response this client picked up part-way. Default "resumed". */
+  resumed: ReactNode;
+}
+
+export const DEFAULT_RESPONSE_LABELS: ResponseLabels = {
+  cancelled: 'Cancelled',
+  error: (m) => `Error: ${m ?? 'the agent could not finish'}`,
+  catchingUp: 'Catching up…',
+  resumed: 'resumed',
+};
+
+export interface ResponseViewData {
+  text: string;
+  status: ResponseStatus | 'idle';
+  agentId: string | undefined;
+  responseId: string | undefined;
+  resumed: boolean;
+  error: string | undefined;
+  catchingUp: boolean;
+}
+
+export interface ResponseViewProps extends Omit<ComponentPropsWithoutRef<'article'>, 'children'> {
+  response: ResponseViewData;
+  renderContent?: RenderContent | undefined;
+  labels?: Partial<ResponseLabels> | undefined;
+  showAgent?: boolean | undefined;
+}
+
+/**
+ * The markup of one response, shared by `StreamingMessage` and `MessageList` rows. Tokens are not
+ * announced: the polite announcer stays empty while streaming and receives the whole answer once it
+ * ends — but only for a response this view saw streaming, so history does not read itself out.
+ */
+export function ResponseView({ response: r, renderContent, labels, showAgent = true, ...rest }: ResponseViewProps): ReactNode {
+  const l = { ...DEFAULT_RESPONSE_LABELS, ...labels };
+  const streaming = r.status === 'streaming';
+  const [sawStreaming, setSawStreaming] = useState(streaming);
+  if (streaming && !sawStreaming) setSawStreaming(true);
+
+  let ending: ReactNode = null;
+  if (r.status === 'cancelled') ending = l.cancelled;
+  else if (r.status === 'error') ending = l.error(r.error);
+
+  const finished = r.status === 'complete' || r.status === 'cancelled' || r.status === 'error';
+  const who = r.agentId ? `${r.agentId}: ` : '';
+  const announcement = sawStreaming && finished ? `${who}${r.text}${r.status === 'complete' ? '' : ` (${r.status === 'cancelled' ? 'cancelled' : 'error'})`}` : '';
+  const info: ContentInfo = { status: r.status, agentId: r.agentId, responseId: r.responseId };
+
+  return (
+    <article
+      data-ds-streaming-message=""
+      data-status={r.status}
+      data-agent-id={r.agentId}
+      data-response-id={r.responseId}
+      data-resumed={r.resumed ? '' : undefined}
+      data-catching-up={r.catchingUp ? '' : undefined}
+      aria-busy={streaming}
+      aria-label={r.agentId ? `Response from ${r.agentId}` : 'Response'}
+      {...rest}
+    >
+      {showAgent && (r.agentId || r.resumed) && (
+        <header data-part="header">
+          {r.agentId && <AgentBadge agentId={r.agentId} />}
+          {r.resumed && <span data-part="resumed">{l.resumed}</span>}
+        </header>
+      )}
+      <div data-part="content">
+        {renderContent ? renderContent(r.text, info) : r.text}
+        {streaming && <span data-part="cursor" aria-hidden="true" />}
+      </div>
+      {r.catchingUp && <p data-part="catching-up">{l.catchingUp}</p>}
+      {ending !== null && (
+        <p data-part="ending" data-ending={r.status}>
+          {ending}
+        </p>
+      )}
+      <div data-part="announcer" data-ds-visually-hidden="" aria-live="polite" aria-atomic="true">
+        {announcement}
+      </div>
+    </article>
+  );
+}

@@ -1,0 +1,128 @@
+import { useId, useState, type ComponentPropsWithoutRef, type ReactNode } from 'react';
+import type { ControlTarget } from '../core/protocol.js';
+import type { ControlResult } from '../core/session-controller.js';
+import type { SteerRequest } from '../core/session-state.js';
+import { useSteer } from '../react/use-steer.js';
+import { composeEventHandlers } from './compose-event-handlers.js';
+
+type FormSubmitEvent = Parameters<NonNullable<ComponentPropsWithoutRef<'form'>['onSubmit']>>[0];
+
+/** What the acknowledgement line is showing; exposed as `data-ack` on the form. */
+export type SteerAckView = 'none' | 'sending' | 'received' | 'applied' | 'rejected' | 'failed' | 'unavailable';
+
+export interface SteerInputProps extends Omit<ComponentPropsWithoutRef<'form'>, 'children' | 'target'> {
+  /** Which turn to steer. Default: the latest pending or streaming turn. */
+  target?: ControlTarget;
+  /** Label of the text field. Default "Steer the response". */
+  label?: ReactNode;
+  /** Placeholder of the text field. Default "e.g. shorter, in French". */
+  placeholder?: string;
+  /** Label of the submit button. Default "Steer". */
+  submitLabel?: ReactNode;
+  /** How the acknowledgement reads. Default: "Sending steer…", "Applied: “…”", "Rejected: “…”". */
+  formatAck?: (view: SteerAckView, steer: SteerRequest | undefined) => ReactNode;
+  /** Called with the publish result of each steer. Default: none. */
+  onSteer?: (result: ControlResult, text: string) => void;
+}
+
+function defaultAck(view: SteerAckView, s: SteerRequest | undefined): ReactNode {
+  const quoted = s ? `“${s.text}”` : '';
+  switch (view) {
+    case 'sending':
+      return `Sending steer ${quoted}…`;
+    case 'received':
+      return `Agent received ${quoted}`;
+    case 'applied':
+      return `Applied: ${quoted}`;
+    case 'rejected':
+      return `Rejected: ${quoted}${s?.reason ? ` (${s.reason})` : ''}`;
+    case 'failed':
+      return `Could not send ${quoted}`;
+    case 'unavailable':
+      return 'Nothing is running to steer.';
+    case 'none':
+      return null;
+  }
+}
+
+/**
+ * Sends new instructions to the running agent mid-generation and shows its acknowledgement (a polite
+ * live region, so "Applied" is announced once). The field stays enabled between turns; submitting
+ * with nothing running says so instead of sending.
+ */
+export function SteerInput({
+  target,
+  label = 'Steer the response',
+  placeholder = 'e.g. shorter, in French',
+  submitLabel = 'Steer',
+  formatAck = defaultAck,
+  onSteer,
+  onSubmit,
+  ...rest
+}: SteerInputProps): ReactNode {
+  const { steer, pending, lastAck, canSteer } = useSteer();
+  const [value, setValue] = useState('');
+  const [unavailable, setUnavailable] = useState(false);
+  const [failed, setFailed] = useState<SteerRequest | undefined>(undefined);
+  const id = useId();
+
+  const latestPending = pending[pending.length - 1];
+  let view: SteerAckView = 'none';
+  let shown: SteerRequest | undefined;
+  if (unavailable && !canSteer) view = 'unavailable';
+  else if (latestPending) {
+    view = latestPending.status === 'received' ? 'received' : 'sending';
+    shown = latestPending;
+  } else if (failed && (!lastAck || failed.at >= lastAck.at)) {
+    view = 'failed';
+    shown = failed;
+  } else if (lastAck) {
+    view = lastAck.status === 'applied' ? 'applied' : 'rejected';
+    shown = lastAck;
+  }
+
+  const handleSubmit = composeEventHandlers<FormSubmitEvent>(onSubmit, (e) => {
+    e.preventDefault();
+    const text = value.trim();
+    if (!text) return;
+    if (!canSteer) {
+      setUnavailable(true);
+      return;
+    }
+    setUnavailable(false);
+    setValue('');
+    void steer(text, target).then((result) => {
+      if (!result.ok) {
+        setValue(text);
+        setFailed({ steerId: '', text, target: target ?? { kind: 'all' }, status: 'failed', at: Date.now() });
+      }
+      onSteer?.(result, text);
+    });
+  });
+
+  return (
+    <form data-ds-steer-input="" data-state={canSteer ? 'active' : 'idle'} data-ack={view} {...rest} onSubmit={handleSubmit}>
+      <label htmlFor={id} data-part="label">
+        {label}
+      </label>
+      <input
+        id={id}
+        data-part="input"
+        type="text"
+        autoComplete="off"
+        placeholder={placeholder}
+        value={value}
+        onChange={(e) => {
+          setValue(e.target.value);
+          setUnavailable(false);
+        }}
+      />
+      <button type="submit" data-part="submit" aria-disabled={!canSteer || value.trim() === ''}>
+        {submitLabel}
+      </button>
+      <p data-part="ack" data-ack={view} role="status" aria-live="polite" aria-atomic="true">
+        {formatAck(view, shown)}
+      </p>
+    </form>
+  );
+}

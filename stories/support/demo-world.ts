@@ -1,0 +1,207 @@
+/**
+ * Story fixtures: a whole durable session running in the page — an in-process broker, one memory
+ * transport per simulated tab, and real agents from `src/agent`. Nothing is mocked: the components
+ * under test talk to the same controller, reducer and agent runtime an app uses.
+ */
+import { createAgent, type Agent, type TurnHandler } from '../../src/agent/create-agent.js';
+import { demoHandler, demoTokens } from '../../src/agent/demo-agent.js';
+import { createSessionController, type SessionController } from '../../src/core/session-controller.js';
+import { microtaskScheduler } from '../../src/core/frame-scheduler.js';
+import type { ResponseStatus } from '../../src/core/protocol.js';
+import { turnStatus } from '../../src/core/session-state.js';
+import { createBroker, createMemoryTransport, type Broker, type MemoryTransport } from '../../src/transports/memory.js';
+
+/** The simulated user; every tab of the world shares this client id, as tabs of one login do. */
+export const USER_ID = 'you';
+
+export interface AgentSpec {
+  agentId: string;
+  /** Display name in presence. Default: the id. */
+  name?: string;
+  /** Default: the demo agent with the rate options below. */
+  handler?: TurnHandler;
+  tokensPerSecond?: number;
+  tokens?: number;
+  thinkMs?: number;
+}
+
+export interface DemoWorld {
+  readonly broker: Broker;
+  readonly sessionId: string;
+  /** The transport of simulated tab `n` (created on first use). */
+  tab(n: number): MemoryTransport;
+  /**
+   * Starts an agent on its own connection. `ready` resolves once it is attached and present; `stop`
+   * stops it and closes its connection.
+   */
+  startAgent(spec: AgentSpec): { ready: Promise<void>; stop: () => void };
+  /** Sets the added latency on every connection, agents' included. */
+  setLatency(ms: number): void;
+  /** Sends a message from a headless tab of the same user, as a second device would. */
+  send(text: string): Promise<string>;
+  /** Cancels a turn from the headless tab. */
+  cancel(turnId: string): Promise<void>;
+  /** Resolves when a turn's responses have all ended; returns the turn status. */
+  settled(turnId: string): Promise<ResponseStatus | 'pending'>;
+  /** Resolves once the turn has some text streamed. */
+  started(turnId: string): Promise<void>;
+}
+
+let worlds = 0;
+
+export function createDemoWorld(opts: { sessionId?: string; latencyMs?: number } = {}): DemoWorld {
+  const broker = createBroker();
+  const sessionId = opts.sessionId ?? `story-${++worlds}`;
+  let latency = opts.latencyMs ?? 0;
+  const tabs = new Map<number, MemoryTransport>();
+  const connections = new Set<MemoryTransport>();
+  let remote: SessionController | null = null;
+
+  const connect = (clientId: string) => {
+    const t = createMemoryTransport({ broker, clientId, latencyMs: latency });
+    connections.add(t);
+    return t;
+  };
+
+  const remoteController = () => {
+    if (!remote) {
+      remote = createSessionController({ transport: connect(USER_ID), sessionId, enterPresence: false, scheduler: microtaskScheduler });
+      void remote.start();
+    }
+    return remote;
+  };
+
+  const waitFor = (ctrl: SessionController, done: () => boolean) =>
+    new Promise<void>((resolve) => {
+      if (done()) return resolve();
+      const unsubscribe = ctrl.store.subscribe(() => {
+        if (!done()) return;
+        unsubscribe();
+        resolve();
+      });
+    });
+
+  return {
+    broker,
+    sessionId,
+    tab(n) {
+      let t = tabs.get(n);
+      if (!t) {
+        t = connect(USER_ID);
+        tabs.set(n, t);
+      }
+      return t;
+    },
+    startAgent(spec) {
+      const transport = connect(`agent-${spec.agentId}`);
+      const handlerOpts: { tokensPerSecond?: number; tokens?: number; thinkMs?: number } = {};
+      if (spec.tokensPerSecond !== undefined) handlerOpts.tokensPerSecond = spec.tokensPerSecond;
+      if (spec.tokens !== undefined) handlerOpts.tokens = spec.tokens;
+      if (spec.thinkMs !== undefined) handlerOpts.thinkMs = spec.thinkMs;
+      const agent: Agent = createAgent({
+        transport,
+        sessionId,
+        agentId: spec.agentId,
+        name: spec.name ?? spec.agentId,
+        handler: spec.handler ?? demoHandler(handlerOpts),
+      });
+      const ready = agent.start();
+      const stop = () => {
+        void ready
+          .then(() => agent.stop())
+          .finally(() => {
+            connections.delete(transport);
+            void transport.close();
+          });
+      };
+      return { ready, stop };
+    },
+    setLatency(ms) {
+      latency = ms;
+      for (const t of connections) t.setLatency(ms);
+    },
+    async send(text) {
+      const ctrl = remoteController();
+      await ctrl.start();
+      const r = await ctrl.send(text);
+      if (!r.ok) throw r.error;
+      return r.id;
+    },
+    async cancel(turnId) {
+      const r = await remoteController().cancel({ kind: 'turn', turnId });
+      if (!r.ok) throw r.error;
+    },
+    async settled(turnId) {
+      const ctrl = remoteController();
+      const status = () => turnStatus(ctrl.store.getState(), turnId);
+      await waitFor(ctrl, () => {
+        const s = status();
+        return s === 'complete' || s === 'cancelled' || s === 'error';
+      });
+      return status() as ResponseStatus;
+    },
+    async started(turnId) {
+      const ctrl = remoteController();
+      await waitFor(ctrl, () => {
+        const s = ctrl.store.getState();
+        return (s.turns[turnId]?.responseKeys ?? []).some((k) => {
+          const e = s.entries[k];
+          return e.kind === 'response' && e.text.length > 0;
+        });
+      });
+    },
+  };
+}
+
+/** The exact answer the demo agent gives to `prompt` when nothing interrupts it. */
+export function expectedAnswer(prompt: string, tokens: number): string {
+  return demoTokens(prompt, tokens).join(' ');
+}
+
+/** An agent that streams `words` and then fails, to show the `error` ending. */
+export function failingHandler(words: string[], message: string): TurnHandler {
+  return async (turn) => {
+    for (const w of words) {
+      if (turn.signal.aborted) return;
+      turn.write(turn.text ? ` ${w}` : w);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    await turn.end('error', message);
+  };
+}
+
+/** An agent that streams a fixed text, word by word. */
+export function scriptedHandler(text: string, tokensPerSecond = 200): TurnHandler {
+  const words = text.split(/(?<=\s)/);
+  return async (turn) => {
+    for (const w of words) {
+      if (turn.signal.aborted) return;
+      turn.write(w);
+      await new Promise((r) => setTimeout(r, 1000 / tokensPerSecond));
+    }
+  };
+}
+
+/**
+ * A world whose history already holds finished turns — complete, cancelled, failed — answered by
+ * real agents, so a story can open on settled states without driving them first.
+ */
+export async function seededWorld(
+  turns: { prompt: string; agent: AgentSpec; outcome?: 'complete' | 'cancelled' }[],
+  opts: { sessionId?: string } = {},
+): Promise<DemoWorld> {
+  const world = createDemoWorld(opts);
+  for (const t of turns) {
+    const agent = world.startAgent(t.agent);
+    // The agent answers only messages published after it attached.
+    await agent.ready;
+    const turnId = await world.send(t.prompt);
+    if (t.outcome === 'cancelled') {
+      await world.started(turnId);
+      await world.cancel(turnId);
+    }
+    await world.settled(turnId);
+    agent.stop();
+  }
+  return world;
+}
