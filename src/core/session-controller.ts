@@ -94,6 +94,11 @@ export class SessionController {
     return this.resolved;
   }
 
+  /** True once {@link stop} has run: a stopped controller cannot start again. */
+  get stopped(): boolean {
+    return this.closed;
+  }
+
   /** This client's id (resolves the transport if it was given as a factory). */
   get clientId(): string {
     return this.transport.clientId;

@@ -2,13 +2,15 @@ import { useEffect, useMemo, useRef, type ReactNode } from 'react';
 import { createSessionController, type SessionController, type SessionControllerOptions } from '../core/session-controller.js';
 import type { SessionTransport } from '../core/transport.js';
 import { SessionContext } from './session-context.js';
+import { sharedController } from './shared-controller.js';
 
 export interface DurableSessionProviderProps {
   /** The session to open. Changing it opens a new session (and a new store). */
   sessionId: string;
   /**
    * The connection, or a factory for it. A factory runs in the browser on mount, never during
-   * server rendering, and the transport it returns is closed on unmount.
+   * server rendering, and the transport it returns is closed on unmount. Providers given the same
+   * transport instance and session share one controller (and store), whose options are the first's.
    */
   transport: SessionTransport | (() => SessionTransport);
   /** Label of this device in presence, e.g. "Laptop · Firefox". Default: none. */
@@ -46,8 +48,8 @@ export function DurableSessionProvider(props: DurableSessionProviderProps): Reac
     if (device !== undefined) presence.device = device;
     if (name !== undefined) presence.name = name;
     if (tabId !== undefined) presence.tabId = tabId;
-    const t = transportKey ?? (() => (factory.current as () => SessionTransport)());
-    return createSessionController({ ...options, transport: t, sessionId, presence });
+    if (transportKey) return sharedController(transportKey, { ...options, sessionId, presence });
+    return createSessionController({ ...options, transport: () => (factory.current as () => SessionTransport)(), sessionId, presence });
     // The controller is per session and connection; option objects are read once.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [controller, sessionId, transportKey]);
