@@ -219,7 +219,10 @@ class MemoryConnection implements MemoryTransport {
 class MemoryChannel implements TransportChannel {
   private sub: Subscription | null = null;
   private attached = false;
+  /** Where a resume starts: the last serial received with nothing missing before it. */
   private lastSerial = '';
+  /** The subscription that lost a delivery: its later serials must not move the resume point. */
+  private holed: Subscription | null = null;
   private attachSerial = '';
   private entered: PresenceData | null = null;
   private readonly listeners = new Set<(m: WireMessage) => void>();
@@ -376,7 +379,8 @@ class MemoryChannel implements TransportChannel {
   private deliver(d: Delivery, sub: Subscription, copies: number): void {
     this.conn.later(() => {
       if (this.sub !== sub) return;
-      if (d.channelSerial > this.lastSerial) this.lastSerial = d.channelSerial;
+      if (copies === 0) this.holed = sub;
+      else if (this.holed !== sub && d.channelSerial > this.lastSerial) this.lastSerial = d.channelSerial;
       const m = strip(d.message);
       for (let i = 0; i < copies; i++) for (const l of [...this.listeners]) l(m);
     });
