@@ -75,7 +75,9 @@ class MemoryConnection implements MemoryTransport {
   private readonly random: () => number;
   private readonly statusListeners = new Set<(c: ConnectionChange) => void>();
   private readonly channels = new Map<string, MemoryChannel>();
-  private nextDue = 0;
+  /** Frames waiting out the simulated latency, oldest first. */
+  private readonly inflight: { due: number; fn: () => void }[] = [];
+  private pump: ReturnType<typeof setTimeout> | null = null;
   private pendingDiscontinuity = false;
   /** Work queued while disconnected: publishes and presence operations, run in order on reconnect. */
   private outbox: (() => void)[] = [];
@@ -164,16 +166,39 @@ class MemoryConnection implements MemoryTransport {
     if (f.duplicateRate !== undefined) this.duplicateRate = f.duplicateRate;
   }
 
-  /** Runs `fn` after the simulated network delay, preserving order. */
+  /**
+   * Runs `fn` after the simulated network delay, preserving order: like a real connection, a lower
+   * latency never lets a later frame overtake one still in flight.
+   */
   later(fn: () => void): void {
-    if (this.latency <= 0) {
+    if (this.latency <= 0 && this.inflight.length === 0) {
       queueMicrotask(fn);
       return;
     }
-    const now = Date.now();
-    const due = Math.max(now + this.latency, this.nextDue);
-    this.nextDue = due;
-    setTimeout(fn, due - now);
+    const last = this.inflight[this.inflight.length - 1];
+    this.inflight.push({ due: Math.max(Date.now() + this.latency, last ? last.due : 0), fn });
+    if (!this.pump) this.schedulePump();
+  }
+
+  private schedulePump(): void {
+    const head = this.inflight[0];
+    if (!head) return;
+    this.pump = setTimeout(() => {
+      this.pump = null;
+      const now = Date.now();
+      do {
+        const { fn } = this.inflight.shift()!;
+        try {
+          fn();
+        } catch (e) {
+          // Surface a listener's error as the microtask path would, without stalling later frames.
+          queueMicrotask(() => {
+            throw e;
+          });
+        }
+      } while (this.inflight.length > 0 && this.inflight[0].due <= now);
+      this.schedulePump();
+    }, Math.max(0, head.due - Date.now()));
   }
 
   tick(): Promise<void> {
