@@ -52,11 +52,14 @@ export interface LocalServer {
   /** Ids of connections with an open socket. */
   connectionIds(): string[];
   /**
-   * Cuts a connection's socket without a close frame (fault injection): `now` (default), or
+   * Cuts a connection's socket without a close frame (fault injection): `now` (default);
    * `before-next-ack` — after its next publish is applied but before the ACK is sent, so the client
-   * must retry it and the server must not apply it twice. Returns false if the connection is unknown.
+   * must retry it and the server must not apply it twice; or `unresumable` — now, and as if the server
+   * lost the connection, so the client gets a new connection and its channels re-attach without
+   * continuity. With `holdUntil`, the client's reconnection waits until that promise settles (a
+   * longer outage). Returns false if the connection is unknown.
    */
-  dropConnection(connectionId: string, when?: 'now' | 'before-next-ack'): boolean;
+  dropConnection(connectionId: string, when?: 'now' | 'before-next-ack' | 'unresumable', opts?: { holdUntil?: Promise<unknown> }): boolean;
   /** Stops listening, closes every connection and flushes the data directory. */
   close(): Promise<void>;
 }
@@ -141,7 +144,7 @@ export async function createServer(options: ServerOptions = {}): Promise<LocalSe
       return o;
     },
     connectionIds: () => realtime.connectionIds(),
-    dropConnection: (id, when) => realtime.dropSocket(id, when),
+    dropConnection: (id, when, opts) => realtime.dropSocket(id, when, opts?.holdUntil),
     close() {
       closing ??= new Promise<void>((resolve) => {
         realtime.close();

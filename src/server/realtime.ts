@@ -62,6 +62,8 @@ class Connection {
   closed = false;
   /** Fault injection: cut the socket instead of sending the next ACK/NACK. */
   dropBeforeAck = false;
+  /** Channels this connection has attached without continuity, when it must not resume any (fault injection). */
+  freshChannels: Set<string> | undefined;
   presenceTimer: ReturnType<typeof setTimeout> | undefined;
   expiryTimer: ReturnType<typeof setTimeout> | undefined;
   tokenTimer: ReturnType<typeof setTimeout> | undefined;
@@ -101,6 +103,10 @@ export class Realtime {
   private readonly meta = new Map<string, ChannelMeta>();
   private readonly heartbeatTimer: ReturnType<typeof setInterval>;
   private syncCounter = 0;
+  /** Keys of connections cut with 'unresumable': their successor re-attaches every channel afresh. */
+  private readonly unresumable = new Set<string>();
+  /** Resume attempts for these connection keys wait for the promise (fault injection: a longer outage). */
+  private readonly held = new Map<string, Promise<void>>();
   private synthCounter = 0;
 
   constructor(
@@ -127,11 +133,30 @@ export class Realtime {
    * Cuts a connection's socket without a close frame, as a network failure would — at once, or right
    * after the next publish is applied but before its ACK leaves (the client must retry it).
    */
-  dropSocket(connectionId: string, when: 'now' | 'before-next-ack' = 'now'): boolean {
+  dropSocket(connectionId: string, when: 'now' | 'before-next-ack' | 'unresumable' = 'now', holdUntil?: Promise<unknown>): boolean {
     const c = this.connections.get(connectionId);
     if (!c?.ws) return false;
-    if (when === 'now') c.ws.terminate();
-    else c.dropBeforeAck = true;
+    if (holdUntil) {
+      const key = c.key;
+      const held = holdUntil.then(
+        () => undefined,
+        () => undefined,
+      );
+      this.held.set(key, held);
+      void held.then(() => {
+        if (this.held.get(key) === held) this.held.delete(key);
+      });
+    }
+    if (when === 'before-next-ack') {
+      c.dropBeforeAck = true;
+      return true;
+    }
+    if (when === 'unresumable') {
+      // As if the server lost this connection's state: the resume fails and channels lose continuity.
+      this.unresumable.add(c.key);
+      this.forget(c);
+    }
+    c.ws?.terminate();
     return true;
   }
 
@@ -148,6 +173,17 @@ export class Realtime {
   handle(ws: WebSocket, req: IncomingMessage): void {
     const url = new URL(req.url ?? '/', 'http://local');
     const q = url.searchParams;
+    const hold = this.held.get(q.get('resume') ?? '');
+    if (hold) {
+      void hold.then(() => {
+        if (ws.readyState === WebSocket.OPEN) this.handshake(ws, q);
+      });
+      return;
+    }
+    this.handshake(ws, q);
+  }
+
+  private handshake(ws: WebSocket, q: URLSearchParams): void {
     const fail = (e: unknown): void => {
       ws.send(JSON.stringify({ action: Action.ERROR, error: errorInfo(e) }));
       ws.close();
@@ -198,6 +234,7 @@ export class Realtime {
     if (!conn) {
       const id = randomId(9);
       conn = new Connection(id, `${id}!${randomId(12)}`, auth, clientId);
+      if (resumeKey && this.unresumable.delete(resumeKey)) conn.freshChannels = new Set();
       this.connections.set(conn.id, conn);
       this.byKey.set(conn.key, conn);
     }
@@ -399,7 +436,9 @@ export class Realtime {
     const from = typeof msg.channelSerial === 'string' && msg.channelSerial !== '' ? msg.channelSerial : undefined;
     const attachOpts: { fromSerial?: string; rewind?: number } = {};
     let trivialResume = false;
-    if (from !== undefined && this.resumable(meta, from)) {
+    const mustStartFresh = c.freshChannels !== undefined && !c.freshChannels.has(name);
+    c.freshChannels?.add(name);
+    if (from !== undefined && !mustStartFresh && this.resumable(meta, from)) {
       if (from === ZERO_SERIAL && log.channelSerial === '') trivialResume = true;
       else attachOpts.fromSerial = from;
     }

@@ -124,7 +124,7 @@ describe('tokens and capabilities', () => {
     // The connection is still fine afterwards.
     await ch.publish('user.message', { text: 'still here' });
     expect(browser.connection.state).toBe('connected');
-    const rest = new Ably.Rest({ ...keyless(t), authUrl });
+    const rest = new Ably.Rest({ ...keyless(t), authUrl, logLevel: 0 });
     await expect(rest.channels.get('other').history()).rejects.toMatchObject({ code: 40160 });
     expect((await rest.channels.get('session:1').history()).items.map((m) => m.name)).toEqual(['user.message', 'agent.response', 'user.message']);
   });
