@@ -56,6 +56,11 @@ export interface AgentOptions {
   respondTo?: (input: { text: string; clientId?: string; turnId: string }) => boolean;
   /** Which cancels and steers to obey. Default: all. */
   authorizeControl?: ControlPolicy;
+  /**
+   * On start, answer user messages from the last `answerPendingWithinMs` that no response of this
+   * agent answers yet (sent while the agent was starting or restarting). Default 60000; 0 disables.
+   */
+  answerPendingWithinMs?: number;
   /** Called with each turn's final record, for logs and tests. */
   onTurnEnd?: (record: TurnRecord) => void;
   /** Called with errors the agent could not surface in the session. */
@@ -194,6 +199,7 @@ export function createAgent(opts: AgentOptions): Agent {
   const seenTurns = new Set<string>();
   const transcript: { role: 'user' | 'agent'; text: string; agentId?: string }[] = [];
   const idleWaiters: (() => void)[] = [];
+  const answerPendingWithinMs = opts.answerPendingWithinMs ?? 60_000;
   const authorize = opts.authorizeControl ?? (() => true);
   const onError = (e: DurableSessionError) => {
     if (opts.onError) opts.onError(e);
@@ -358,17 +364,33 @@ export function createAgent(opts: AgentOptions): Agent {
         if (!n) break;
         page = n;
       }
+      const answered = new Set<string>();
+      const unanswered: UserMessageEvent[] = [];
+      const cutoff = Date.now() - answerPendingWithinMs;
+      for (let i = before.length - 1; i >= 0; i--) {
+        const p = parseEvent(before[i]);
+        if (p.ok && p.event.type === 'agent.response' && p.event.agentId === agentId) answered.add(p.event.turnId);
+      }
       for (let i = before.length - 1; i >= 0; i--) {
         const p = parseEvent(before[i]);
         if (!p.ok) continue;
         const ev = p.event;
         if (ev.type === 'user.message') {
+          if (answerPendingWithinMs > 0 && !answered.has(ev.turnId) && ev.timestamp >= cutoff) {
+            unanswered.push(ev);
+            continue;
+          }
           seenTurns.add(ev.turnId);
           transcript.push({ role: 'user', text: ev.text });
         } else if (ev.type === 'agent.response' && isFinalStatus(ev.status)) {
           transcript.push({ role: 'agent', text: ev.text, agentId: ev.agentId });
+        } else if (ev.type === 'control.cancel' && ev.target.kind === 'turn') {
+          rememberCancel(ev.target.turnId);
         }
       }
+      // A message sent just before this agent attached is still waiting for an answer: give it one
+      // (or, if it was already cancelled, end it cancelled so every tab sees the outcome).
+      for (const ev of unanswered) startTurn(ev);
       await ch.presence.enter({ kind: 'agent', agentId, name: opts.name ?? agentId });
     },
     async stop() {

@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { createDemoAgent, demoTokens } from '../../src/agent/index.js';
+import { createMemoryTransport } from '../../src/transports/memory.js';
+import { client, createBroker, responses, until } from '../helpers/session-fixture.js';
+
+const fast = { tokensPerSecond: 2000, thinkMs: 0, tokens: 6 };
+
+describe('agent start with messages already waiting', () => {
+  it('answers a message sent just before the agent attached, and only once', async () => {
+    const broker = createBroker();
+    const { ctrl } = client(broker, 'alice', 's');
+    await ctrl.acquire();
+    await ctrl.send('early bird');
+    const agent = createDemoAgent({ transport: createMemoryTransport({ broker, clientId: 'agent' }), sessionId: 's', ...fast });
+    await agent.start();
+    const s = await until(() => ctrl.store.getState(), (s) => responses(s)[0]?.status === 'complete', 'answer');
+    expect(responses(s)[0].text).toBe(demoTokens('early bird', 6).join(' '));
+    await agent.stop();
+    // A restart must not answer the same message again.
+    const again = createDemoAgent({ transport: createMemoryTransport({ broker, clientId: 'agent2' }), sessionId: 's', ...fast });
+    await again.start();
+    await again.idle();
+    expect(broker.channel('s').history({ limit: 100 }).items.filter((m) => m.name === 'agent.response')).toHaveLength(1);
+  });
+
+  it('ends a waiting message that was already cancelled as cancelled, with no text', async () => {
+    const broker = createBroker();
+    const { ctrl } = client(broker, 'alice', 's');
+    await ctrl.acquire();
+    await ctrl.send('never mind');
+    expect((await ctrl.cancel()).ok).toBe(true);
+    const agent = createDemoAgent({ transport: createMemoryTransport({ broker, clientId: 'agent' }), sessionId: 's', ...fast });
+    await agent.start();
+    const s = await until(() => ctrl.store.getState(), (s) => responses(s)[0]?.status === 'cancelled', 'cancelled');
+    expect(responses(s)[0].text).toBe('');
+  });
+
+  it('leaves old unanswered messages alone', async () => {
+    const broker = createBroker();
+    const { ctrl } = client(broker, 'alice', 's');
+    await ctrl.acquire();
+    await ctrl.send('from long ago');
+    const agent = createDemoAgent({ transport: createMemoryTransport({ broker, clientId: 'agent' }), sessionId: 's', ...fast, answerPendingWithinMs: 0 });
+    await agent.start();
+    await ctrl.send('now');
+    const s = await until(() => ctrl.store.getState(), (s) => responses(s)[0]?.status === 'complete', 'answer');
+    expect(responses(s)).toHaveLength(1);
+    expect(responses(s)[0].text).toBe(demoTokens('now', 6).join(' '));
+  });
+});
