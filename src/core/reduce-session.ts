@@ -76,14 +76,16 @@ export function reduceSession(state: SessionState, action: SessionAction): Sessi
     case 'presence':
       return { ...state, presence: action.members };
     case 'backfill/start':
-      return { ...state, connection: { ...state.connection, backfilling: true } };
+      // The request is taken now, not when the backfill ends: a gap found while history is in flight
+      // (an append that landed after the history read) must ask for another round.
+      return { ...state, connection: { ...state.connection, backfilling: true }, needsBackfill: false };
     case 'backfill/done': {
       const connection = { ...state.connection, backfilling: false, hydrated: true };
       if (!action.hydration) {
         connection.backfills = state.connection.backfills + 1;
         connection.lastBackfillAt = action.at;
       }
-      return { ...state, connection, needsBackfill: false };
+      return { ...state, connection };
     }
     case 'error':
       return pushError(state, action.error);

@@ -100,7 +100,7 @@ export interface SessionState {
   presence: PresenceEntryView[];
   /** The most recent errors, newest last (at most 20). */
   errors: DurableSessionError[];
-  /** Set by the reducer when a gap needs a backfill; cleared when one completes. */
+  /** Set by the reducer when a gap needs a backfill; cleared when a backfill starts. */
   needsBackfill: boolean;
 }
 
