@@ -1,5 +1,6 @@
 import type { Preview } from '@storybook/react-vite';
 import '../src/components/styles.css';
+import './preview.css';
 import { checkA11y } from './check-a11y.js';
 
 const preview: Preview = {

@@ -114,7 +114,7 @@ export const KeyboardOnly: Story = {
     // Tab from the start of the canvas: the thread (a focusable scroll region), then the message box.
     (document.activeElement as HTMLElement | null)?.blur();
     await userEvent.tab();
-    expect(document.activeElement).toBe(canvas.getByRole('region', { name: 'Conversation' }));
+    expect(document.activeElement).toBe(canvas.getByRole('region', { name: 'Chat messages' }));
     await userEvent.tab();
     expect(document.activeElement).toBe(box);
 

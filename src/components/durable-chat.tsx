@@ -1,6 +1,7 @@
-import type { ComponentPropsWithoutRef, ReactNode } from 'react';
+import { useMemo, type ComponentPropsWithoutRef, type ReactNode } from 'react';
 import type { SessionTransport } from '../core/transport.js';
 import { DurableSessionProvider, type DurableSessionProviderProps } from '../react/durable-session-provider.js';
+import { ChatContext } from './chat-context.js';
 import { Composer } from './composer.js';
 import { ConnectionBanner } from './connection-banner.js';
 import { MessageList } from './message-list.js';
@@ -10,7 +11,7 @@ import { SteerInput } from './steer-input.js';
 import { StopButton } from './stop-button.js';
 
 export interface ChatRootProps extends ComponentPropsWithoutRef<'section'> {
-  /** Accessible name of the chat. Default "Chat". */
+  /** Accessible name of the chat; give each chat on a page its own. Default "Chat". */
   label?: string;
 }
 
@@ -19,10 +20,13 @@ export interface ChatRootProps extends ComponentPropsWithoutRef<'section'> {
  * Esc-to-stop shortcut. Use it to lay out the parts yourself under an outer `DurableSessionProvider`.
  */
 export function ChatRoot({ label = 'Chat', children, ...rest }: ChatRootProps): ReactNode {
+  const context = useMemo(() => ({ label }), [label]);
   return (
-    <section aria-label={label} data-ds-chat="" {...rest}>
-      {children}
-    </section>
+    <ChatContext.Provider value={context}>
+      <section aria-label={label} data-ds-chat="" {...rest}>
+        {children}
+      </section>
+    </ChatContext.Provider>
   );
 }
 

@@ -1,10 +1,11 @@
 import { memo, useEffect, useRef, type ComponentPropsWithoutRef, type ReactNode } from 'react';
 import type { ResponseEntry, ThreadEntry, UserEntry } from '../core/session-state.js';
 import { useMessage, useMessageIds } from '../react/use-message.js';
+import { useChatLabel } from './chat-context.js';
 import { ResponseView, type RenderContent, type ResponseLabels } from './response-view.js';
 
 export interface MessageListProps extends Omit<ComponentPropsWithoutRef<'section'>, 'children'> {
-  /** Accessible name of the thread. Default "Conversation". */
+  /** Accessible name of the thread. Default: "<chat label> messages" inside a chat, else "Messages". */
   label?: string;
   /**
    * Renders a response's text (e.g. markdown to React elements). Keep it stable (module scope or
@@ -64,7 +65,7 @@ const Row = memo(function Row({ id, renderContent, labels, userLabel }: RowProps
  * one row per frame. The thread is a focusable, labelled scroll region for keyboard users.
  */
 export function MessageList({
-  label = 'Conversation',
+  label,
   renderContent,
   labels,
   empty = 'No messages yet.',
@@ -73,6 +74,8 @@ export function MessageList({
   ...rest
 }: MessageListProps): ReactNode {
   const ids = useMessageIds();
+  const chatLabel = useChatLabel();
+  const name = label ?? (chatLabel ? `${chatLabel} messages` : 'Messages');
   const scroller = useRef<HTMLElement>(null);
   const list = useRef<HTMLOListElement>(null);
   const pinned = useRef(true);
@@ -96,7 +99,7 @@ export function MessageList({
   }, [stickToBottom]);
 
   return (
-    <section ref={scroller} aria-label={label} tabIndex={0} data-ds-message-list="" data-empty={ids.length === 0 ? '' : undefined} {...rest}>
+    <section ref={scroller} aria-label={name} tabIndex={0} data-ds-message-list="" data-empty={ids.length === 0 ? '' : undefined} {...rest}>
       {ids.length === 0 && <p data-part="empty">{empty}</p>}
       <ol ref={list} data-part="items">
         {ids.map((id) => (

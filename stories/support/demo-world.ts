@@ -34,7 +34,11 @@ export interface DemoWorld {
    * Starts an agent on its own connection. `ready` resolves once it is attached and present; `stop`
    * stops it and closes its connection.
    */
-  startAgent(spec: AgentSpec): { ready: Promise<void>; stop: () => void };
+  startAgent(spec: AgentSpec): { ready: Promise<void>; stop: () => void; transport: MemoryTransport };
+  /** Resolves once an agent with this id has been started and is present (waits for it to be started). */
+  agentReady(agentId: string): Promise<void>;
+  /** Someone (or another tab) present in the session without any UI; resolves once present. */
+  join(member: { clientId?: string; name?: string; device?: string; tabId?: string }): Promise<() => void>;
   /** Sets the added latency on every connection, agents' included. */
   setLatency(ms: number): void;
   /** Sends a message from a headless tab of the same user, as a second device would. */
@@ -56,6 +60,8 @@ export function createDemoWorld(opts: { sessionId?: string; latencyMs?: number }
   const tabs = new Map<number, MemoryTransport>();
   const connections = new Set<MemoryTransport>();
   let remote: SessionController | null = null;
+  const readyWaiters = new Map<string, (() => void)[]>();
+  const readyAgents = new Set<string>();
 
   const connect = (clientId: string) => {
     const t = createMemoryTransport({ broker, clientId, latencyMs: latency });
@@ -105,16 +111,31 @@ export function createDemoWorld(opts: { sessionId?: string; latencyMs?: number }
         name: spec.name ?? spec.agentId,
         handler: spec.handler ?? demoHandler(handlerOpts),
       });
-      const ready = agent.start();
+      const ready = agent.start().then(() => {
+        readyAgents.add(spec.agentId);
+        for (const w of readyWaiters.get(spec.agentId) ?? []) w();
+        readyWaiters.delete(spec.agentId);
+      });
       const stop = () => {
         void ready
           .then(() => agent.stop())
           .finally(() => {
+            readyAgents.delete(spec.agentId);
             connections.delete(transport);
             void transport.close();
           });
       };
-      return { ready, stop };
+      return { ready, stop, transport };
+    },
+    agentReady(agentId) {
+      if (readyAgents.has(agentId)) return Promise.resolve();
+      return new Promise((resolve) => readyWaiters.set(agentId, [...(readyWaiters.get(agentId) ?? []), resolve]));
+    },
+    async join(member) {
+      const { clientId = USER_ID, ...presence } = member;
+      const ctrl = createSessionController({ transport: connect(clientId), sessionId, presence, scheduler: microtaskScheduler });
+      await ctrl.start();
+      return () => void ctrl.stop();
     },
     setLatency(ms) {
       latency = ms;

@@ -57,3 +57,10 @@ export async function waitForStreaming(scope: HTMLElement, words = 1): Promise<H
 export async function waitForStatus(response: HTMLElement, status: string): Promise<void> {
   await waitFor(() => expect(response.dataset.status).toBe(status), STREAM_TIMEOUT);
 }
+
+/** The connection banner inside `scope`. */
+export function bannerOf(scope: HTMLElement): HTMLElement {
+  const el = scope.querySelector<HTMLElement>('[data-ds-connection-banner]');
+  if (!el) throw new Error('no connection banner');
+  return el;
+}
