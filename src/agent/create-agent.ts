@@ -197,6 +197,10 @@ export function createAgent(opts: AgentOptions): Agent {
   const running = new Map<string, RunningTurn>();
   const cancelledTurns = new Set<string>();
   const seenTurns = new Set<string>();
+  /** Controls already obeyed, so a republished or backfilled copy is not obeyed twice. */
+  const seenControls = new Set<string>();
+  /** Newest serial this agent processed: where a catch-up after a discontinuity may stop. */
+  let lastSerial = '';
   const transcript: { role: 'user' | 'agent'; text: string; agentId?: string }[] = [];
   const idleWaiters: (() => void)[] = [];
   const answerPendingWithinMs = opts.answerPendingWithinMs ?? 60_000;
@@ -316,6 +320,13 @@ export function createAgent(opts: AgentOptions): Agent {
     }
   };
 
+  const firstSight = (id: string) => {
+    if (seenControls.has(id)) return false;
+    seenControls.add(id);
+    if (seenControls.size > REMEMBERED_CANCELS) seenControls.delete(seenControls.values().next().value as string);
+    return true;
+  };
+
   const onMessage = (m: WireMessage) => {
     const p = parseEvent(m);
     if (!p.ok) {
@@ -323,15 +334,16 @@ export function createAgent(opts: AgentOptions): Agent {
       return;
     }
     const ev = p.event;
+    if (ev.serial > lastSerial) lastSerial = ev.serial;
     switch (ev.type) {
       case 'user.message':
         startTurn(ev);
         break;
       case 'control.cancel':
-        onCancel(ev);
+        if (firstSight(`c:${ev.controlId}`)) onCancel(ev);
         break;
       case 'control.steer':
-        onSteer(ev);
+        if (firstSight(`s:${ev.steerId}`)) onSteer(ev);
         break;
       case 'agent.response':
         // Another agent's (or our earlier self's) answer: remember the turn as answered when it is ours.
@@ -345,6 +357,35 @@ export function createAgent(opts: AgentOptions): Agent {
     }
   };
 
+  /**
+   * After the channel re-attached without continuity, reads back what was missed — user messages,
+   * cancels and steers published while this agent was away — and handles it as if it had arrived live.
+   */
+  let catchingUp: Promise<void> = Promise.resolve();
+  const catchUp = async () => {
+    const missed: WireMessage[] = [];
+    try {
+      let page = await ch.history({ direction: 'backwards', limit: 100 });
+      for (;;) {
+        let reached = false;
+        for (const m of page.items) {
+          if (lastSerial !== '' && m.serial <= lastSerial) reached = true;
+          else missed.push(m);
+        }
+        if (reached || !page.hasNext() || missed.length >= 2000) break;
+        const n = await page.next();
+        if (!n) break;
+        page = n;
+      }
+    } catch (e) {
+      onError(toSessionError(e, `Agent ${agentId} could not catch up after a discontinuity`));
+    }
+    for (let i = missed.length - 1; i >= 0 && !stopped; i--) onMessage(missed[i]);
+  };
+  const onDiscontinuity = () => {
+    if (!stopped) catchingUp = catchingUp.then(catchUp);
+  };
+
   return {
     agentId,
     get running() {
@@ -352,7 +393,7 @@ export function createAgent(opts: AgentOptions): Agent {
     },
     async start() {
       stopped = false;
-      unsub.push(ch.subscribe(onMessage));
+      unsub.push(ch.subscribe(onMessage), ch.onDiscontinuity(onDiscontinuity));
       await ch.attach();
       // Learn what was already said so a restarted agent neither re-answers old turns nor loses context.
       const before: WireMessage[] = [];
@@ -375,6 +416,9 @@ export function createAgent(opts: AgentOptions): Agent {
         const p = parseEvent(before[i]);
         if (!p.ok) continue;
         const ev = p.event;
+        if (ev.serial > lastSerial) lastSerial = ev.serial;
+        if (ev.type === 'control.cancel') seenControls.add(`c:${ev.controlId}`);
+        else if (ev.type === 'control.steer') seenControls.add(`s:${ev.steerId}`);
         if (ev.type === 'user.message') {
           if (answerPendingWithinMs > 0 && !answered.has(ev.turnId) && ev.timestamp >= cutoff) {
             unanswered.push(ev);
