@@ -19,6 +19,7 @@ const port = Number(env.DS_SERVER_PORT ?? 8787);
 const logPath = env.DS_AGENT_LOG ?? '.data/agent-log.jsonl';
 const tokensPerSecond = Number(env.DS_TOKENS_PER_SECOND ?? 15);
 const tokens = Number(env.DS_TOKENS ?? 80);
+const thinkMs = Number(env.DS_THINK_MS ?? 300);
 mkdirSync(dirname(logPath), { recursive: true });
 
 const log = (entry) => {
@@ -53,6 +54,7 @@ const host = await serveSessions({
         name: a.name,
         tokensPerSecond,
         tokens,
+        thinkMs,
         respondTo: a.respondTo,
         onTurnEnd: (r) => log({ type: r.aborted ? 'abort' : 'turn-end', ...r }),
         onError: (e) => console.error(`agent-host: ${a.agentId} ${sessionId}: ${e.message}`),

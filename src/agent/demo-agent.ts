@@ -6,7 +6,7 @@ export interface DemoAgentOptions extends Omit<AgentOptions, 'handler' | 'agentI
   agentId?: string;
   /** Tokens (words) per second. Default 20. */
   tokensPerSecond?: number;
-  /** Words in each answer. Default 60. */
+  /** Words in each answer, unless the prompt says "in N words". Default 60. */
   tokens?: number;
   /** Delay before the first token, in ms. Default 150. */
   thinkMs?: number;
@@ -49,6 +49,16 @@ export function demoTokens(prompt: string, count: number): string[] {
 }
 
 /**
+ * How many words the demo agent writes for `prompt`: "in N words" anywhere in the prompt asks for N
+ * (1–2000), so a person can try a long answer; otherwise `fallback`.
+ */
+export function demoLength(prompt: string, fallback: number): number {
+  const m = /\bin (\d{1,4}) words?\b/i.exec(prompt);
+  if (!m) return fallback;
+  return Math.max(1, Math.min(2000, Number(m[1])));
+}
+
+/**
  * A deterministic stand-in for an LLM: answers with words chosen by a PRNG seeded from the prompt,
  * at a fixed rate. A steer switches the rest of the answer to the steer's own words, after a visible
  * `[steered: …]` marker, so a person (or a test) can see it took effect. Honours cancel at once.
@@ -58,10 +68,11 @@ export function demoHandler(opts: { tokensPerSecond?: number; tokens?: number; t
   const count = opts.tokens ?? 60;
   const think = opts.thinkMs ?? 150;
   return async (turn: Turn) => {
-    const words = demoTokens(turn.input.text, count);
+    const n = demoLength(turn.input.text, count);
+    const words = demoTokens(turn.input.text, n);
     let vocabulary: string[] | null = null;
     await sleep(think, turn.signal);
-    for (let i = 0; i < count && !turn.signal.aborted; i++) {
+    for (let i = 0; i < n && !turn.signal.aborted; i++) {
       const s = turn.steers.take();
       if (s) {
         vocabulary = s.text.split(/\s+/).filter(Boolean);

@@ -1,5 +1,5 @@
 export { createAgent, type Agent, type AgentOptions, type ControlPolicy, type Turn, type TurnHandler, type TurnRecord } from './create-agent.js';
 export { SteerQueue, type Steer } from './steer-queue.js';
 export { streamFrom } from './stream-from.js';
-export { createDemoAgent, demoHandler, demoTokens, type DemoAgentOptions } from './demo-agent.js';
+export { createDemoAgent, demoHandler, demoLength, demoTokens, type DemoAgentOptions } from './demo-agent.js';
 export { serveSessions, SESSION_OPEN, type ServeSessionsOptions, type SessionHost } from './serve-sessions.js';
