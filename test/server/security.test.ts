@@ -179,6 +179,43 @@ describe('tokens and capabilities', () => {
     ws.terminate();
   });
 
+  it('disconnects when a token expires; the SDK renews it and resumes the same connection', async () => {
+    t = await startServer();
+    const signer = t.rest();
+    let issued = 0;
+    const c = t.client({
+      authCallback: (_p, cb) => {
+        issued++;
+        signer.auth.createTokenRequest({ clientId: 'renewer', ttl: issued === 1 ? 800 : 60_000 }).then((tr) => cb(null, tr), (e: Ably.ErrorInfo) => cb(e, null));
+      },
+    });
+    await connected(c);
+    const id = c.connection.id;
+    const reason = await new Promise<Ably.ErrorInfo>((resolve) => c.connection.once('disconnected', (s) => resolve(s.reason!)));
+    expect(reason.code).toBe(40142);
+    await new Promise((r) => c.connection.once('connected', r));
+    expect(c.connection.id).toBe(id);
+    expect(issued).toBeGreaterThanOrEqual(2);
+  });
+
+  it('accepts an in-band token renewal (AUTH) on a live connection', async () => {
+    t = await startServer();
+    const signer = t.rest();
+    const c = t.client({
+      authCallback: (_p, cb) => {
+        signer.auth.createTokenRequest({ clientId: 'renewer' }).then((tr) => cb(null, tr), (e: Ably.ErrorInfo) => cb(e, null));
+      },
+    });
+    await connected(c);
+    const id = c.connection.id;
+    const before = c.auth.tokenDetails!.token;
+    await c.auth.authorize();
+    expect(c.auth.tokenDetails!.token).not.toBe(before);
+    expect(c.connection.state).toBe('connected');
+    expect(c.connection.id).toBe(id);
+    await c.channels.get('after-auth').publish('n', 'ok');
+  });
+
   it('rejects a token request with a bad signature', async () => {
     t = await startServer();
     const tr = await t.rest().auth.createTokenRequest({ clientId: 'x' });
