@@ -99,6 +99,15 @@ export class SessionController {
     return this.closed;
   }
 
+  /**
+   * This client's id if it is known without opening anything: undefined while a transport factory
+   * has not run yet (it runs on the first `start()`), so rendering can read it safely — on a server too.
+   */
+  get knownClientId(): string | undefined {
+    if (this.resolved) return this.resolved.transport.clientId;
+    return typeof this.transportArg === 'function' ? undefined : this.transportArg.clientId;
+  }
+
   /** This client's id (resolves the transport if it was given as a factory). */
   get clientId(): string {
     return this.transport.clientId;

@@ -22,7 +22,7 @@ export interface PresenceAgent {
 export interface UsePresenceResponse {
   /** Every member, as the channel reports them. */
   members: PresenceEntryView[];
-  /** This user across tabs and devices (including this tab). */
+  /** This user across tabs and devices (including this tab). Its `clientId` is '' until the session opened. */
   self: PresenceUser;
   /** Other human users. */
   others: PresenceUser[];
@@ -39,8 +39,10 @@ export interface UsePresenceResponse {
 export function usePresence(): UsePresenceResponse {
   const ctrl = useSessionController('usePresence');
   const members = useSessionSelector(ctrl, (s) => s.presence);
+  // Not `ctrl.clientId`: that would run a transport factory during render (and on the server).
+  // Members only arrive once the controller started, and by then the id is known.
+  const me = ctrl.knownClientId ?? '';
   return useMemo(() => {
-    const me = ctrl.clientId;
     const users = new Map<string, PresenceUser>();
     const agents: PresenceAgent[] = [];
     for (const m of members) {
@@ -59,5 +61,5 @@ export function usePresence(): UsePresenceResponse {
     const self = users.get(me) ?? { clientId: me, name: undefined, tabs: [], devices: [], isSelf: true };
     users.delete(me);
     return { members, self, others: [...users.values()], agents };
-  }, [ctrl, members]);
+  }, [me, members]);
 }
