@@ -1,0 +1,214 @@
+import { act, render, renderHook, screen, waitFor } from '@testing-library/react';
+import { renderToString } from 'react-dom/server';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createDemoAgent } from '../../src/agent/index.js';
+import { createBroker } from '../../src/broker/index.js';
+import { build, microtaskScheduler } from '../../src/core/index.js';
+import {
+  DurableSessionProvider,
+  useAgentStream,
+  useConnectionState,
+  useDurableSession,
+  useMessage,
+  useMessageIds,
+  usePresence,
+  useSteer,
+  useStopButton,
+} from '../../src/react/index.js';
+import { createMemoryTransport } from '../../src/transports/memory.js';
+import { eventNames, startHandAgent } from './support.js';
+
+const SESSION = 'hooks';
+
+describe('hooks outside DurableSessionProvider', () => {
+  // React reports the render error to the console as well as throwing it; keep the output readable.
+  beforeEach(() => void vi.spyOn(console, 'error').mockImplementation(() => {}));
+  afterEach(() => vi.restoreAllMocks());
+
+  const hooks: [string, () => unknown][] = [
+    ['useDurableSession', () => useDurableSession()],
+    ['useAgentStream', () => useAgentStream('latest')],
+    ['useStopButton', () => useStopButton()],
+    ['useSteer', () => useSteer()],
+    ['usePresence', () => usePresence()],
+    ['useConnectionState', () => useConnectionState()],
+    ['useMessageIds', () => useMessageIds()],
+    ['useMessage', () => useMessage('any')],
+  ];
+  it.each(hooks)('%s throws an error naming itself and the provider', (name, hook) => {
+    let thrown: unknown;
+    try {
+      renderHook(hook);
+    } catch (e) {
+      thrown = e;
+    }
+    expect(thrown).toBeInstanceOf(Error);
+    const message = (thrown as Error).message;
+    expect(message).toContain(name);
+    expect(message).toContain('DurableSessionProvider');
+  });
+});
+
+function Connection({ log }: { log: string[] }) {
+  const c = useConnectionState();
+  const { messages } = useDurableSession();
+  if (log[log.length - 1] !== c.status) log.push(c.status);
+  return (
+    <div>
+      <p data-testid="status">{c.status}</p>
+      <p data-testid="resumed-at">{c.lastResumedAt === undefined ? 'never' : 'set'}</p>
+      <p data-testid="backfilled">{`${c.backfilled}:${c.backfills}`}</p>
+      <p data-testid="hydrated">{String(c.hydrated)}</p>
+      <p data-testid="thread">{messages.map((m) => m.text).join('|')}</p>
+    </div>
+  );
+}
+
+describe('useConnectionState', () => {
+  it('shows resuming → connected around a reconnect, and backfilled after a discontinuity; neither cancels the stream', async () => {
+    const broker = createBroker();
+    const writer = await startHandAgent(broker, SESSION);
+    const transport = createMemoryTransport({ broker, clientId: 'alice' });
+    const bob = createMemoryTransport({ broker, clientId: 'bob' });
+    const log: string[] = [];
+    render(
+      <DurableSessionProvider sessionId={SESSION} transport={transport} options={{ scheduler: microtaskScheduler }}>
+        <Connection log={log} />
+      </DurableSessionProvider>,
+    );
+    await waitFor(() => expect(screen.getByTestId('hydrated').textContent).toBe('true'));
+    expect(screen.getByTestId('status').textContent).toBe('connected');
+    expect(screen.getByTestId('resumed-at').textContent).toBe('never');
+
+    await bob.channel(SESSION).publish(build.userMessage('turn-1', 'from bob'));
+    const turn = await writer.nextTurn();
+    turn.write('one ');
+    await waitFor(() => expect(screen.getByTestId('thread').textContent).toBe('from bob|one '));
+
+    act(() => transport.disconnect());
+    expect(screen.getByTestId('status').textContent).toBe('disconnected');
+    turn.write('two ');
+    let back!: Promise<void>;
+    act(() => {
+      back = transport.reconnect();
+    });
+    expect(screen.getByTestId('status').textContent).toBe('resuming');
+    await act(async () => await back);
+    await waitFor(() => expect(screen.getByTestId('thread').textContent).toBe('from bob|one two '));
+    expect(screen.getByTestId('status').textContent).toBe('connected');
+    expect(screen.getByTestId('resumed-at').textContent).toBe('set');
+    expect(screen.getByTestId('backfilled').textContent).toBe('false:0');
+
+    // A reconnect that cannot resume: what happened meanwhile comes from history.
+    act(() => transport.disconnect());
+    turn.write('three');
+    await bob.channel(SESSION).publish(build.userMessage('turn-2', 'bob again'));
+    await act(async () => await transport.forceDiscontinuity());
+    act(() => {
+      back = transport.reconnect();
+    });
+    expect(screen.getByTestId('status').textContent).toBe('resuming');
+    await act(async () => await back);
+    await waitFor(() => expect(screen.getByTestId('backfilled').textContent).toBe('true:1'));
+    expect(screen.getByTestId('status').textContent).toBe('connected');
+
+    writer.finish(turn);
+    const record = await writer.record(turn.turnId);
+    expect(record).toMatchObject({ status: 'complete', aborted: false, text: 'one two three' });
+    const second = await writer.nextTurn();
+    second.write('ok');
+    writer.finish(second);
+    await waitFor(() => expect(screen.getByTestId('thread').textContent).toBe('from bob|one two three|bob again|ok'));
+    expect(eventNames(broker, SESSION)).not.toContain('control.cancel');
+    expect(log).toEqual(['connecting', 'connected', 'disconnected', 'resuming', 'connected', 'disconnected', 'resuming', 'connected']);
+  });
+});
+
+function Steer() {
+  const { send } = useDurableSession();
+  const { steer, pending, lastAck, canSteer } = useSteer();
+  const { stop } = useStopButton();
+  const s = useAgentStream('latest');
+  return (
+    <div>
+      <button onClick={() => void send('tell me a long story')}>send</button>
+      <button onClick={() => void steer('shorter please')}>steer</button>
+      <button onClick={() => void stop()}>stop</button>
+      <p data-testid="can-steer">{String(canSteer)}</p>
+      <p data-testid="pending">{pending.map((p) => p.status).join(',')}</p>
+      <p data-testid="ack">{lastAck ? `${lastAck.status}:${lastAck.text}` : 'none'}</p>
+      <p data-testid="stream">{s.status}</p>
+      <p data-testid="text">{s.text}</p>
+    </div>
+  );
+}
+
+describe('useSteer', () => {
+  it('shows the steer pending, then applied by the demo agent', async () => {
+    const broker = createBroker();
+    const agent = createDemoAgent({
+      transport: createMemoryTransport({ broker, clientId: 'demo-agent' }),
+      sessionId: SESSION,
+      thinkMs: 0,
+      tokensPerSecond: 1000,
+      // Far more words than the test lets it write: the turn is still running whenever the steer lands.
+      tokens: 1_000_000,
+    });
+    await agent.start();
+    render(
+      <DurableSessionProvider sessionId={SESSION} transport={createMemoryTransport({ broker, clientId: 'alice' })} options={{ scheduler: microtaskScheduler }}>
+        <Steer />
+      </DurableSessionProvider>,
+    );
+    expect(screen.getByTestId('can-steer').textContent).toBe('false');
+    await act(async () => screen.getByText('send').click());
+    await waitFor(() => expect(screen.getByTestId('text').textContent).not.toBe(''));
+    expect(screen.getByTestId('can-steer').textContent).toBe('true');
+
+    act(() => screen.getByText('steer').click());
+    expect(screen.getByTestId('pending').textContent).toBe('sending');
+    expect(screen.getByTestId('ack').textContent).toBe('none');
+    await waitFor(() => expect(screen.getByTestId('ack').textContent).toBe('applied:shorter please'));
+    expect(screen.getByTestId('pending').textContent).toBe('');
+    // After its marker the demo agent speaks only the steer's words.
+    await waitFor(() => expect(screen.getByTestId('text').textContent).toMatch(/\[steered: shorter please\]\s+\S+ \S+/));
+    const after = screen.getByTestId('text').textContent!.split('[steered: shorter please]')[1].trim().split(/\s+/);
+    expect(after.every((w) => w === 'shorter' || w === 'please')).toBe(true);
+
+    await act(async () => screen.getByText('stop').click());
+    await waitFor(() => expect(screen.getByTestId('stream').textContent).toBe('cancelled'));
+    await agent.idle();
+  });
+});
+
+function Everything() {
+  const { messages, status } = useDurableSession();
+  const stream = useAgentStream('latest');
+  const stop = useStopButton();
+  const steer = useSteer();
+  const presence = usePresence();
+  const connection = useConnectionState();
+  const ids = useMessageIds();
+  return (
+    <p>
+      {[messages.length, status, stream.status, stop.state, steer.pending.length, presence.self.tabs.length, connection.status, ids.length].join(' ')}
+    </p>
+  );
+}
+
+describe('server rendering', () => {
+  it('renders every hook with a transport factory without calling the factory', () => {
+    let calls = 0;
+    const factory = () => {
+      calls++;
+      return createMemoryTransport({ broker: createBroker(), clientId: 'alice' });
+    };
+    const html = renderToString(
+      <DurableSessionProvider sessionId={SESSION} transport={factory}>
+        <Everything />
+      </DurableSessionProvider>,
+    );
+    expect(calls).toBe(0);
+    expect(html).toBe('<p>0 ready idle idle 0 0 connecting 0</p>');
+  });
+});
