@@ -202,4 +202,25 @@ describe('realtime over the ably SDK', () => {
     expect(p3.items.map((m) => m.data)).toEqual(['m4']);
     expect(p3.hasNext()).toBe(false);
   });
+
+  it('filters REST history by start/end time and puts status and Link in the body for envelope=json', async () => {
+    t = await startServer();
+    const ch = t.client().channels.get('times');
+    await ch.publish('n', 'old');
+    const cut = Date.now() + 1;
+    await until(() => Date.now() > cut, 'the clock to pass the cut');
+    await ch.publish('n', 'new1');
+    await ch.publish('n', 'new2');
+    const rest = t.rest();
+    const since = await rest.channels.get('times').history({ start: cut, direction: 'forwards' });
+    expect(since.items.map((m) => m.data)).toEqual(['new1', 'new2']);
+    const before = await rest.channels.get('times').history({ end: cut - 1 });
+    expect(before.items.map((m) => m.data)).toEqual(['old']);
+    const key = encodeURIComponent(t.server.keys[0]);
+    const res = await fetch(`${t.server.url}/channels/times/messages?limit=1&envelope=json&key=${key}`);
+    const body = (await res.json()) as { statusCode: number; headers: { link?: string }; response: { data: string }[] };
+    expect(body.statusCode).toBe(200);
+    expect(body.response.map((m) => m.data)).toEqual(['new2']);
+    expect(body.headers.link).toMatch(/^<\.\/messages\?.*cursor=.*>; rel="next"$/);
+  });
 });
