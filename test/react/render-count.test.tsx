@@ -2,7 +2,17 @@ import { act, render, screen } from '@testing-library/react';
 import { memo } from 'react';
 import { describe, expect, it } from 'vitest';
 import { createBroker } from '../../src/broker/index.js';
-import { DurableSessionProvider, useAgentStream, useDurableSession, useMessage, useMessageIds } from '../../src/react/index.js';
+import {
+  DurableSessionProvider,
+  useAgentStream,
+  useConnectionState,
+  useDurableSession,
+  useMessage,
+  useMessageIds,
+  usePresence,
+  useSteer,
+  useStopButton,
+} from '../../src/react/index.js';
 import { createMemoryTransport } from '../../src/transports/memory.js';
 import { fakeFrames, seedThread, settle, startHandAgent } from './support.js';
 
@@ -10,6 +20,20 @@ const SESSION = 'render-count';
 const FINISHED_PAIRS = 100; // 100 user messages + 100 responses = 200 finished entries
 const TOKENS = 2000;
 const TOKENS_PER_FRAME = 20;
+
+/** Everything around the thread that must not care about tokens: one subscription per concern. */
+function Controls({ onRender }: { onRender: () => void }) {
+  const stop = useStopButton();
+  const steer = useSteer();
+  const presence = usePresence();
+  const connection = useConnectionState();
+  onRender();
+  return (
+    <p data-testid="controls">
+      {[stop.state, stop.canStop, steer.canSteer, steer.pending.length, presence.members.length, connection.status].join(' ')}
+    </p>
+  );
+}
 
 describe('render counting (fake animation frames)', () => {
   it('streams 2,000 tokens into a 200-message thread: finished rows never re-render, the stream renders at most once per frame', async () => {
@@ -23,6 +47,7 @@ describe('render counting (fake animation frames)', () => {
     const kinds = new Map<string, string | undefined>();
     let streamRenders = 0;
     let otherStreamRenders = 0;
+    let controlRenders = 0;
     let streamText = '';
     let streamStatus = '';
 
@@ -70,6 +95,7 @@ describe('render counting (fake animation frames)', () => {
         <Thread />
         <Streaming />
         <OtherStream id={responseIds[FINISHED_PAIRS - 1]} />
+        <Controls onRender={() => controlRenders++} />
         <Send />
       </DurableSessionProvider>,
     );
@@ -89,6 +115,8 @@ describe('render counting (fake animation frames)', () => {
 
     const framesAtStart = frames.count;
     const streamRendersAtStart = streamRenders;
+    const controlRendersAtStart = controlRenders;
+    expect(screen.getByTestId('controls').textContent).toBe('idle true true 0 2 connected');
     const streamingRowAtStart = rowRenders.get(streamingKey!) ?? 0;
     let expected = '';
     let delivered = deliveredAppends.n;
@@ -107,6 +135,7 @@ describe('render counting (fake animation frames)', () => {
     const streamFrames = frames.count - framesAtStart;
     const streamingRenders = streamRenders - streamRendersAtStart;
     const streamingRowRenders = (rowRenders.get(streamingKey!) ?? 0) - streamingRowAtStart;
+    const controlRendersDuringStream = controlRenders - controlRendersAtStart;
 
     writer.finish(turn);
     const record = await writer.record(turn.turnId);
@@ -122,9 +151,56 @@ describe('render counting (fake animation frames)', () => {
     const extra = finishedKeys.filter((k) => rowRenders.get(k) !== before.get(k));
     expect(extra).toEqual([]);
     expect(otherStreamRenders - otherBefore).toBe(0);
+    expect(controlRendersDuringStream).toBe(0);
     console.info(
       `[render-count] ${TOKENS} tokens in ${streamFrames} frames: useAgentStream renders ${streamingRenders}, ` +
-        `streaming row renders ${streamingRowRenders}, extra renders of ${finishedKeys.length} finished rows ${extra.length}`,
+        `streaming row renders ${streamingRowRenders}, extra renders of ${finishedKeys.length} finished rows ${extra.length}, ` +
+        `stop/steer/presence/connection renders ${controlRendersDuringStream}`,
     );
+  });
+
+  it('applies a 500-event resume replay in one frame and one render (no replay storm)', async () => {
+    const broker = createBroker();
+    const writer = await startHandAgent(broker, SESSION);
+    const frames = fakeFrames();
+    const transport = createMemoryTransport({ broker, clientId: 'alice' });
+    let renders = 0;
+    let text = '';
+    function Streaming() {
+      const s = useAgentStream('latest');
+      const { send } = useDurableSession();
+      renders++;
+      text = s.text;
+      return <button onClick={() => void send('go')}>send</button>;
+    }
+    const delivered = { n: 0 };
+    transport.channel(SESSION).subscribe((m) => {
+      if (m.name === 'agent.response' && m.action === 'message.append') delivered.n++;
+    });
+    render(
+      <DurableSessionProvider sessionId={SESSION} transport={transport} options={{ scheduler: frames.scheduler }}>
+        <Streaming />
+      </DurableSessionProvider>,
+    );
+    await settle(() => broker.channel(SESSION).presence.size === 2, 'presence', frames);
+    await act(async () => screen.getByText('send').click());
+    const turn = await writer.nextTurn();
+    turn.write('first ');
+    await settle(() => text === 'first ', 'the first token', frames);
+
+    act(() => transport.disconnect());
+    for (let i = 0; i < 500; i++) turn.write(`r${i} `);
+    const log = broker.channel(SESSION);
+    await settle(() => log.history({ limit: 1 }).items[0]?.data === turn.text, 'the agent to publish 500 appends');
+    const before = delivered.n;
+    await act(async () => await transport.reconnect());
+    await settle(() => delivered.n === before + 500, 'the replay to be delivered');
+    const rendersBefore = renders;
+    const framesBefore = frames.count;
+    expect(frames.pending).toBe(1);
+    frames.tick();
+    expect(frames.count - framesBefore).toBe(1);
+    expect(renders - rendersBefore).toBe(1);
+    expect(text).toBe(turn.text);
   });
 });
