@@ -184,19 +184,21 @@ class MemoryConnection implements MemoryTransport {
     const head = this.inflight[0];
     if (!head) return;
     this.pump = setTimeout(() => {
-      this.pump = null;
       const now = Date.now();
-      do {
-        const { fn } = this.inflight.shift()!;
+      // `pump` stays set while frames run, so a frame that sends another cannot start a second timer.
+      let frame = this.inflight.shift();
+      while (frame) {
         try {
-          fn();
+          frame.fn();
         } catch (e) {
           // Surface a listener's error as the microtask path would, without stalling later frames.
           queueMicrotask(() => {
             throw e;
           });
         }
-      } while (this.inflight.length > 0 && this.inflight[0].due <= now);
+        frame = this.inflight.length > 0 && this.inflight[0].due <= now ? this.inflight.shift() : undefined;
+      }
+      this.pump = null;
       this.schedulePump();
     }, Math.max(0, head.due - Date.now()));
   }
