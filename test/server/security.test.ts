@@ -201,16 +201,23 @@ describe('tokens and capabilities', () => {
   it('accepts an in-band token renewal (AUTH) on a live connection', async () => {
     t = await startServer();
     const signer = t.rest();
+    const tokens: string[] = [];
     const c = t.client({
       authCallback: (_p, cb) => {
-        signer.auth.createTokenRequest({ clientId: 'renewer' }).then((tr) => cb(null, tr), (e: Ably.ErrorInfo) => cb(e, null));
+        signer.auth.requestToken({ clientId: 'renewer' }).then(
+          (td) => {
+            tokens.push(td.token);
+            cb(null, td);
+          },
+          (e: Ably.ErrorInfo) => cb(e, null),
+        );
       },
     });
     await connected(c);
     const id = c.connection.id;
-    const before = c.auth.tokenDetails!.token;
-    await c.auth.authorize();
-    expect(c.auth.tokenDetails!.token).not.toBe(before);
+    const renewed = await c.auth.authorize();
+    expect(tokens).toHaveLength(2);
+    expect(renewed.token).toBe(tokens[1]);
     expect(c.connection.state).toBe('connected');
     expect(c.connection.id).toBe(id);
     await c.channels.get('after-auth').publish('n', 'ok');
