@@ -237,6 +237,15 @@ export function runConformance(name: string, makeHarness: () => Promise<Conforma
       expect(all.map((m) => (m.data as { text: string }).text)).toEqual(['p0', 'p1', 'p2', 'p3', 'p4', 'late']);
     });
 
+    it('rejects an oversize append as an oversize error and keeps the channel usable', async () => {
+      const agent = await h.connect('agent-1');
+      const { ch, rec } = await attached(agent, session);
+      const { serial } = await ch.publish({ name: 'agent.response', data: '', headers: streaming('streaming', 0) });
+      await expect(ch.append(serial, 'x'.repeat(70_000), streaming('streaming', 0))).rejects.toMatchObject({ name: 'DurableSessionError', code: 'oversize' });
+      await ch.append(serial, 'fits', streaming('complete', 0));
+      await until(() => rec.text.get(serial), (v) => v === 'fits', 'the append after the refusal');
+    });
+
     it('round-trips a cancel with the agent runtime: the response ends cancelled with the agent’s exact text', async () => {
       const agentT = await h.connect('agent-host');
       const user = await h.connect('alice');
