@@ -185,11 +185,20 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/**
+ * Ids and serials key plain objects in the store; a name an object inherits (`constructor`,
+ * `toString`, `__proto__`) would look up the prototype instead of an entry.
+ */
+function notInherited(v: string, field: string): string {
+  if (v === '__proto__' || Object.prototype.hasOwnProperty.call(Object.prototype, v)) fail(`${field} may not be ${JSON.stringify(v)}`);
+  return v;
+}
+
 function id(v: unknown, field: string): string {
   if (typeof v !== 'string' || v.length === 0) fail(`${field} must be a non-empty string`);
   if (v.length > Limits.maxIdChars) fail(`${field} is longer than ${Limits.maxIdChars} characters`);
   if (!ID_RE.test(v)) fail(`${field} has characters outside [A-Za-z0-9._:@~-]`);
-  return v;
+  return notInherited(v, field);
 }
 
 function optId(v: unknown, field: string): string | undefined {
@@ -233,6 +242,7 @@ export function parseTarget(v: unknown): ControlTarget {
 function base(m: WireMessage): EventBase {
   if (typeof m.serial !== 'string' || m.serial.length === 0) fail('serial must be a non-empty string');
   if (typeof m.version !== 'string' || m.version.length === 0) fail('version must be a non-empty string');
+  notInherited(m.serial, 'serial');
   const action = oneOf(m.action, ACTIONS, 'action');
   const b: EventBase = {
     serial: m.serial,
