@@ -32,6 +32,19 @@ export interface ServerOptions {
   presenceGraceMs?: number;
   /** Longest time a persisted event may wait for fsync, in ms. Default 250. */
   fsyncIntervalMs?: number;
+  /**
+   * Message names only an agent may publish (create, update or append): a connection needs the
+   * `privileged-headers` capability (or `*`) on the channel for them, so a browser token granting
+   * `publish` can send user messages and controls but cannot forge an agent's response, status or
+   * steer acknowledgement. Default `['agent.response', 'agent.status', 'control.steer-ack']`; `[]`
+   * turns the rule off.
+   */
+  agentOnlyNames?: string[];
+  /**
+   * Most bytes the server queues for one socket that is not reading; beyond it the socket is cut (the
+   * client can resume), so a slow or hostile reader cannot grow the server's memory. Default 8 MiB.
+   */
+  maxBufferedBytes?: number;
 }
 
 /** A running local server. */
@@ -94,6 +107,8 @@ export async function createServer(options: ServerOptions = {}): Promise<LocalSe
     maxIdleInterval: options.maxIdleInterval ?? 15_000,
     maxMessageSize,
     presenceGraceMs: options.presenceGraceMs ?? 15_000,
+    agentOnlyNames: new Set(options.agentOnlyNames ?? ['agent.response', 'agent.status', 'control.steer-ack']),
+    maxBufferedBytes: options.maxBufferedBytes ?? 8 * 1024 * 1024,
     serverId: `local-${randomBytes(3).toString('hex')}`,
   });
   for (const [name, through] of loaded) realtime.markLoaded(name, through);
@@ -105,8 +120,9 @@ export async function createServer(options: ServerOptions = {}): Promise<LocalSe
       res.end();
     });
   });
-  // Frames far above maxMessageSize are cut at the socket; anything near it gets a proper NACK.
-  const wss = new WebSocketServer({ noServer: true, maxPayload: Math.max(4 * maxMessageSize, 1024 * 1024) });
+  // Oversize publishes must reach the broker to be NACKed with 40009: a socket cut for size would
+  // make the SDK resend the same frame forever. Only absurd frames are cut at the socket.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: Math.max(256 * maxMessageSize, 16 * 1024 * 1024) });
   http.on('upgrade', (req, socket, head) => {
     wss.handleUpgrade(req, socket, head, (ws) => realtime.handle(ws, req));
   });

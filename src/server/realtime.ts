@@ -27,6 +27,10 @@ export interface RealtimeOptions {
   maxIdleInterval: number;
   maxMessageSize: number;
   presenceGraceMs: number;
+  /** Message names that need the `privileged-headers` capability (see ServerOptions.agentOnlyNames). */
+  agentOnlyNames: ReadonlySet<string>;
+  /** Bytes queued for a non-reading socket before it is cut. */
+  maxBufferedBytes: number;
   serverId: string;
 }
 
@@ -73,6 +77,7 @@ class Connection {
     readonly key: string,
     public auth: AuthContext,
     public clientId: string | undefined,
+    private readonly maxBufferedBytes: number,
   ) {}
 
   send(frame: object): void {
@@ -80,6 +85,8 @@ class Connection {
     if (!ws || ws.readyState !== WebSocket.OPEN) return;
     this.lastSendAt = Date.now();
     ws.send(JSON.stringify(frame));
+    // A reader this far behind is stalled or hostile: cut it rather than queue without bound.
+    if (ws.bufferedAmount > this.maxBufferedBytes) ws.terminate();
   }
 
   clearTimers(): void {
@@ -233,7 +240,7 @@ export class Realtime {
     }
     if (!conn) {
       const id = randomId(9);
-      conn = new Connection(id, `${id}!${randomId(12)}`, auth, clientId);
+      conn = new Connection(id, `${id}!${randomId(12)}`, auth, clientId, this.opts.maxBufferedBytes);
       if (resumeKey && this.unresumable.delete(resumeKey)) conn.freshChannels = new Set();
       this.connections.set(conn.id, conn);
       this.byKey.set(conn.key, conn);
@@ -541,6 +548,10 @@ export class Realtime {
         const clientId = this.checkClientId(c, m.clientId);
         const data = decodeData(m.data, m.encoding);
         const headers = headersOf(m.extras);
+        const msgName = action === 'message.create' ? m.name : log.get(typeof m.serial === 'string' ? m.serial : '')?.name;
+        if (typeof msgName === 'string' && this.opts.agentOnlyNames.has(msgName) && !can(c.auth.capability, name, 'privileged-headers')) {
+          throw capabilityBreach(name, 'privileged-headers');
+        }
         if (action === 'message.create') {
           if (!can(c.auth.capability, name, 'publish')) throw capabilityBreach(name, 'publish');
         } else if (action === 'message.append' || action === 'message.update') {
