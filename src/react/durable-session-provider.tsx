@@ -21,7 +21,10 @@ export interface DurableSessionProviderProps {
   tabId?: string;
   /** Advanced controller options (scheduler, history limits). */
   options?: Omit<SessionControllerOptions, 'transport' | 'sessionId' | 'presence'>;
-  /** Use an existing controller instead of creating one (the other props are then ignored). */
+  /**
+   * Use an existing controller instead of creating one (the other props are then ignored). The
+   * provider starts it on mount and never stops it: whoever created it calls `stop()`.
+   */
   controller?: SessionController;
   children?: ReactNode;
 }
@@ -54,8 +57,13 @@ export function DurableSessionProvider(props: DurableSessionProviderProps): Reac
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [controller, sessionId, transportKey]);
   useEffect(() => {
+    // A stopped controller cannot start again, so one passed in must outlive this mount.
+    if (ctrl === controller) {
+      void ctrl.start();
+      return;
+    }
     void ctrl.acquire();
     return () => ctrl.release();
-  }, [ctrl]);
+  }, [ctrl, controller]);
   return <SessionContext.Provider value={ctrl}>{props.children}</SessionContext.Provider>;
 }
