@@ -1,0 +1,55 @@
+import { act, render, screen, waitFor } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import { createBroker } from '../../src/broker/index.js';
+import { createSessionController, microtaskScheduler } from '../../src/core/index.js';
+import { DurableSessionProvider, useDurableSession, usePresence } from '../../src/react/index.js';
+import { createMemoryTransport } from '../../src/transports/memory.js';
+import { startHandAgent } from './support.js';
+
+const SESSION = 'provider';
+
+function Thread() {
+  const { messages, send } = useDurableSession();
+  const { self } = usePresence();
+  return (
+    <div>
+      <button onClick={() => void send('hello again')}>send</button>
+      <p data-testid="thread">{messages.map((m) => m.text).join('|')}</p>
+      <p data-testid="tabs">{self.tabs.length}</p>
+    </div>
+  );
+}
+
+describe('DurableSessionProvider with a controller passed in', () => {
+  it('starts it, keeps it open across unmount and remount, and leaves stopping to its owner', async () => {
+    const broker = createBroker();
+    const writer = await startHandAgent(broker, SESSION);
+    const transport = createMemoryTransport({ broker, clientId: 'alice' });
+    const ctrl = createSessionController({ transport, sessionId: SESSION, scheduler: microtaskScheduler });
+    const unused = () => {
+      throw new Error('a provider given a controller must not open its own transport');
+    };
+    const mount = () => (
+      <DurableSessionProvider sessionId={SESSION} transport={unused} controller={ctrl}>
+        <Thread />
+      </DurableSessionProvider>
+    );
+    const first = render(mount());
+    await waitFor(() => expect(screen.getByTestId('tabs').textContent).toBe('1'));
+    first.unmount();
+    // Long enough for a deferred teardown to have run, had there been one.
+    await act(async () => await new Promise((r) => setTimeout(r, 0)));
+    expect(ctrl.stopped).toBe(false);
+
+    render(mount());
+    await act(async () => screen.getByText('send').click());
+    const turn = await writer.nextTurn();
+    turn.write('still here');
+    writer.finish(turn);
+    await waitFor(() => expect(screen.getByTestId('thread').textContent).toBe('hello again|still here'));
+    expect(broker.channel(SESSION).presence.list().filter((m) => m.clientId === 'alice')).toHaveLength(1);
+
+    await act(async () => await ctrl.stop());
+    await waitFor(() => expect(broker.channel(SESSION).presence.list().filter((m) => m.clientId === 'alice')).toHaveLength(0));
+  });
+});
