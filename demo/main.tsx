@@ -54,6 +54,8 @@ function App() {
   const [state, setState] = useState<{ transport: AblyTransport; sessionId: string; clientId: string } | { error: string } | null>(null);
   useEffect(() => {
     let transport: AblyTransport | undefined;
+    // StrictMode runs this effect twice; only the surviving run may open a connection.
+    let cancelled = false;
     const sessionId = `session:${sessionFromUrl()}`;
     const clientId = userId();
     fetch('/api/config')
@@ -62,6 +64,7 @@ function App() {
         return r.json() as Promise<DemoConfig>;
       })
       .then((config) => {
+        if (cancelled) return;
         transport = connect(config, clientId);
         // Ask the agent host to serve this session; it ignores repeats.
         void transport.channel('lobby').publish({ name: 'session.open', data: { sessionId } }).catch((e: unknown) => {
@@ -70,7 +73,10 @@ function App() {
         setState({ transport, sessionId, clientId });
       })
       .catch((e: unknown) => setState({ error: `Could not load the demo configuration: ${e instanceof Error ? e.message : String(e)}. Is npm start running?` }));
-    return () => void transport?.close();
+    return () => {
+      cancelled = true;
+      void transport?.close();
+    };
   }, []);
 
   if (state === null) return <p className="hint">Connecting…</p>;

@@ -167,7 +167,8 @@ async function main() {
     configFile: false,
     logLevel: 'warn',
     plugins: [react(), apiPlugin()],
-    server: { port: appPort, strictPort: true, host: '127.0.0.1' },
+    // Under test, source edits must not hot-reload pages mid-scenario.
+    server: { port: appPort, strictPort: true, host: '127.0.0.1', ...(env.DS_E2E === '1' ? { hmr: false, watch: null } : {}) },
     resolve: { alias: { 'durable-sessions-src': join(root, 'src') } },
   });
   await vite.listen();
