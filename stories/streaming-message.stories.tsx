@@ -129,13 +129,13 @@ export const Resumed: Story = {
       return { world, agent };
     },
   ],
-  play: async ({ canvasElement, loaded }) => {
+  beforeEach: ({ loaded }) => () => (loaded.agent as { stop: () => void } | undefined)?.stop(),
+  play: async ({ canvasElement }) => {
     const el = message(canvasElement);
     await waitFor(() => expect(el.dataset.resumed).toBe(''), STREAM_TIMEOUT);
     expect(within(el).getByText('resumed')).toBeTruthy();
     await waitForStatus(el, 'complete');
     expect(contentOf(el)).toBe(expectedAnswer('Pick me up halfway', 40));
-    (loaded.agent as { stop: () => void }).stop();
   },
 };
 

@@ -1,0 +1,116 @@
+import type { Meta, StoryObj } from '@storybook/react-vite';
+import type { ReactNode } from 'react';
+import { expect, waitFor, within } from 'storybook/test';
+import { MessageList, type MessageListProps } from '../src/components/message-list.js';
+import { criticHandler } from './support/critic-handler.js';
+import { createDemoWorld, expectedAnswer, failingHandler, seededWorld, type DemoWorld } from './support/demo-world.js';
+import { renderMarkdown } from './support/markdown.js';
+import { contentOf, responses, STREAM_TIMEOUT, waitForStatus } from './support/play.js';
+import { SessionFrame } from './support/session-frame.js';
+
+function Frame({ world, ...props }: MessageListProps & { world: DemoWorld }): ReactNode {
+  return (
+    <SessionFrame world={world}>
+      <MessageList {...props} />
+    </SessionFrame>
+  );
+}
+
+const fast = { tokensPerSecond: 500, tokens: 20, thinkMs: 0 };
+
+const history = () =>
+  seededWorld([
+    { prompt: 'What is a durable session?', agent: { agentId: 'demo', ...fast } },
+    { prompt: 'Write me an essay', agent: { agentId: 'demo', tokensPerSecond: 40, tokens: 400, thinkMs: 0 }, outcome: 'cancelled' },
+    { prompt: 'Try the flaky tool', agent: { agentId: 'demo', handler: failingHandler(['Calling', 'the', 'tool'], 'Tool timed out') } },
+  ]);
+
+const meta = {
+  title: 'Components/MessageList',
+  component: MessageList,
+  loaders: [async () => ({ world: await history() })],
+  render: (args, { loaded }) => <Frame world={loaded.world as DemoWorld} {...args} />,
+} satisfies Meta<typeof MessageList>;
+
+export default meta;
+type Story = StoryObj<typeof meta>;
+
+/** Nothing sent yet. */
+export const Empty: Story = {
+  loaders: [async () => ({ world: createDemoWorld() })],
+  play: async ({ canvasElement }) => {
+    expect(within(canvasElement).getByText('No messages yet.')).toBeTruthy();
+    expect(within(canvasElement).getByRole('region', { name: 'Chat messages' }).tabIndex).toBe(0);
+  },
+};
+
+/** From history: a complete answer, a cancelled one and a failed one, in channel order. */
+export const WithHistory: Story = {
+  play: async ({ canvasElement }) => {
+    const canvas = within(canvasElement);
+    await canvas.findByText('Try the flaky tool', {}, STREAM_TIMEOUT);
+    await waitFor(() => expect(responses(canvasElement).map((r) => r.dataset.status)).toEqual(['complete', 'cancelled', 'error']), STREAM_TIMEOUT);
+    expect(contentOf(responses(canvasElement)[0])).toBe(expectedAnswer('What is a durable session?', 20));
+    expect(canvas.getByText('Cancelled')).toBeTruthy();
+    expect(canvas.getByText('Error: Tool timed out')).toBeTruthy();
+    const roles = [...canvasElement.querySelectorAll<HTMLElement>('[data-ds-message]')].map((li) => li.dataset.role);
+    expect(roles).toEqual(['user', 'agent', 'user', 'agent', 'user', 'agent']);
+  },
+};
+
+/**
+ * A new answer streams under finished ones. Finished rows keep their DOM nodes: rows are keyed by
+ * entry and memoised, so streaming touches only the last row.
+ */
+export const Streaming: Story = {
+  play: async ({ canvasElement, loaded }) => {
+    const world = loaded.world as DemoWorld;
+    await waitFor(() => expect(responses(canvasElement)).toHaveLength(3), STREAM_TIMEOUT);
+    const before = responses(canvasElement);
+    const firstText = before[0].querySelector('[data-part="content"]')!.firstChild;
+    const agent = world.startAgent({ agentId: 'demo', tokensPerSecond: 40, tokens: 30, thinkMs: 0 });
+    await agent.ready;
+    const turnId = await world.send('One more');
+    await waitFor(() => expect(responses(canvasElement)).toHaveLength(4), STREAM_TIMEOUT);
+    const live = responses(canvasElement)[3];
+    await waitForStatus(live, 'complete');
+    await world.settled(turnId);
+    agent.stop();
+    expect(contentOf(live)).toBe(expectedAnswer('One more', 30));
+    const after = responses(canvasElement);
+    for (let i = 0; i < 3; i++) expect(after[i]).toBe(before[i]);
+    expect(after[0].querySelector('[data-part="content"]')!.firstChild).toBe(firstText);
+  },
+};
+
+/** Two agents answered one turn: two responses, each with its own badge. */
+export const MultiAgent: Story = {
+  loaders: [
+    async () => {
+      const world = createDemoWorld();
+      const a = world.startAgent({ agentId: 'demo', ...fast });
+      const b = world.startAgent({ agentId: 'critic', handler: criticHandler(500, 12) });
+      await Promise.all([a.ready, b.ready]);
+      await world.settled(await world.send('Plan a trip'));
+      a.stop();
+      b.stop();
+      return { world };
+    },
+  ],
+  play: async ({ canvasElement }) => {
+    await waitFor(() => expect(responses(canvasElement).map((r) => r.dataset.agentId).sort()).toEqual(['critic', 'demo']), STREAM_TIMEOUT);
+    const badges = [...canvasElement.querySelectorAll<HTMLElement>('[data-ds-agent-badge]')].map((b) => b.dataset.agentId).sort();
+    expect(badges).toEqual(['critic', 'demo']);
+    const turnIds = new Set([...canvasElement.querySelectorAll<HTMLElement>('[data-ds-message]')].map((li) => li.dataset.turnId));
+    expect(turnIds.size).toBe(1);
+  },
+};
+
+/** `renderContent` applies to every response in the list. */
+export const WithRenderContent: Story = {
+  args: { renderContent: renderMarkdown },
+  play: async ({ canvasElement }) => {
+    await waitFor(() => expect(responses(canvasElement)).toHaveLength(3), STREAM_TIMEOUT);
+    expect(canvasElement.querySelectorAll('[data-markdown]')).toHaveLength(3);
+  },
+};
