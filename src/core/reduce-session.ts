@@ -8,7 +8,7 @@
  */
 import type { DurableSessionError } from './errors.js';
 import { isFinalStatus, type AgentResponseEvent, type ControlTarget, type SessionEvent, type UserMessageEvent } from './protocol.js';
-import type { PresenceEntryView, ResponseEntry, SessionState, UserEntry } from './session-state.js';
+import { turnStatus, type PresenceEntryView, type ResponseEntry, type SessionState, type UserEntry } from './session-state.js';
 import type { ConnectionChange } from './transport.js';
 
 export type SessionAction =
@@ -50,7 +50,13 @@ export function reduceSession(state: SessionState, action: SessionAction): Sessi
     }
     case 'local/cancel':
       if (state.cancels[action.controlId]) return state;
-      return { ...state, cancels: { ...state.cancels, [action.controlId]: { controlId: action.controlId, target: action.target, status: 'sending', at: action.at } } };
+      return {
+        ...state,
+        cancels: {
+          ...state.cancels,
+          [action.controlId]: { controlId: action.controlId, target: action.target, status: 'sending', at: action.at, turnIds: reachedTurns(state, action.target) },
+        },
+      };
     case 'local/steer':
       if (state.steers[action.steerId]) return state;
       return {
@@ -106,7 +112,10 @@ function applyEvent(state: SessionState, ev: SessionEvent): SessionState {
     case 'control.cancel': {
       const c = state.cancels[ev.controlId];
       if (c) return c.status === 'sent' ? state : { ...state, cancels: { ...state.cancels, [ev.controlId]: { ...c, status: 'sent' } } };
-      return { ...state, cancels: { ...state.cancels, [ev.controlId]: { controlId: ev.controlId, target: ev.target, status: 'sent', at: ev.timestamp } } };
+      return {
+        ...state,
+        cancels: { ...state.cancels, [ev.controlId]: { controlId: ev.controlId, target: ev.target, status: 'sent', at: ev.timestamp, turnIds: reachedTurns(state, ev.target) } },
+      };
     }
     case 'control.steer': {
       const s = state.steers[ev.steerId];
@@ -131,6 +140,31 @@ function applyEvent(state: SessionState, ev: SessionEvent): SessionState {
       return { ...state, agents: { ...state.agents, [ev.agentId]: a } };
     }
   }
+}
+
+/**
+ * The turns a cancel reaches, resolved when it is first applied (in channel order for remote ones):
+ * a turn or a response names its own; an agent or `all` reaches only the turns running right then.
+ */
+function reachedTurns(state: SessionState, t: ControlTarget): string[] {
+  if (t.kind === 'turn') return [t.turnId];
+  if (t.kind === 'response') {
+    const key = state.responses[t.responseId];
+    const e = key ? state.entries[key] : undefined;
+    return e ? [e.turnId] : [];
+  }
+  const out: string[] = [];
+  for (const turnId in state.turns) {
+    const st = turnStatus(state, turnId);
+    if (st !== 'pending' && st !== 'streaming') continue;
+    if (t.kind === 'all' || state.turns[turnId].responseKeys.some((k) => {
+      const r = state.entries[k];
+      return r?.kind === 'response' && r.agentId === t.agentId && r.status === 'streaming';
+    })) {
+      out.push(turnId);
+    }
+  }
+  return out;
 }
 
 /** Inserts `key` into `order` after the last smaller serial; optimistic `local:` keys are skipped. */

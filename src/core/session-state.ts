@@ -50,6 +50,11 @@ export interface CancelRequest {
   /** `sending` until the channel accepted it, then `sent`; `failed` if the publish was rejected. */
   status: 'sending' | 'sent' | 'failed';
   at: number;
+  /**
+   * The turns this cancel reaches, fixed when it is first applied: a cancel of an agent or of
+   * everything stops what is running then, never a turn that begins after it.
+   */
+  turnIds: string[];
 }
 
 export interface SteerRequest {
