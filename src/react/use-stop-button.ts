@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { ControlTarget } from '../core/protocol.js';
 import type { ControlResult } from '../core/session-controller.js';
-import { turnStatus, type SessionState, type TurnStatus } from '../core/session-state.js';
+import { turnStatus, type CancelRequest, type ResponseEntry, type SessionState, type TurnStatus } from '../core/session-state.js';
 import { useSessionController } from './session-context.js';
 import { shallowObjectEqual, useSessionSelector } from './use-session-selector.js';
 
@@ -46,22 +46,52 @@ function targetTurn(s: SessionState, target: ControlTarget | undefined): string 
   return undefined;
 }
 
+/** The responses of `turnId` the button stops: all of them, or those its target names. */
+function scopeOf(s: SessionState, turnId: string, target: ControlTarget | undefined): ResponseEntry[] {
+  const out: ResponseEntry[] = [];
+  for (const k of s.turns[turnId]?.responseKeys ?? []) {
+    const e = s.entries[k];
+    if (e?.kind !== 'response') continue;
+    if (target?.kind === 'response' && e.responseId !== target.responseId) continue;
+    if (target?.kind === 'agent' && e.agentId !== target.agentId) continue;
+    out.push(e);
+  }
+  return out;
+}
+
+function scopeStatus(s: SessionState, turnId: string, target: ControlTarget | undefined, scope: ResponseEntry[]): TurnStatus | undefined {
+  if (target?.kind !== 'response' && target?.kind !== 'agent') return turnStatus(s, turnId);
+  if (scope.length === 0) return undefined;
+  if (scope.some((r) => r.status === 'streaming')) return 'streaming';
+  if (scope.some((r) => r.status === 'cancelled')) return 'cancelled';
+  return scope.some((r) => r.status === 'error') ? 'error' : 'complete';
+}
+
+/**
+ * Whether a cancel stops everything this button stops. A cancel of one agent or one response does
+ * not stop a turn that others still answer, and an agent or `all` cancel reaches only the turns that
+ * were running when it was issued.
+ */
+function covers(c: CancelRequest, turnId: string, scope: ResponseEntry[]): boolean {
+  if (c.status === 'failed' || !c.turnIds.includes(turnId)) return false;
+  const t = c.target;
+  if (t.kind === 'turn' || t.kind === 'all') return true;
+  if (scope.length === 0) return false;
+  return scope.every((r) => (t.kind === 'response' ? r.responseId === t.responseId : r.agentId === t.agentId));
+}
+
 function selectStopView(s: SessionState, target: ControlTarget | undefined): StopView {
   const turnId = targetTurn(s, target);
   if (!turnId) return { turnId, status: undefined, cancelRequested: false };
-  const turn = s.turns[turnId];
-  const responseIds = new Set((turn?.responseKeys ?? []).map((k) => (s.entries[k] as { responseId?: string }).responseId));
+  const scope = scopeOf(s, turnId, target);
   let cancelRequested = false;
   for (const id in s.cancels) {
-    const c = s.cancels[id];
-    if (c.status === 'failed') continue;
-    const t = c.target;
-    if (t.kind === 'all' || (t.kind === 'turn' && t.turnId === turnId) || (t.kind === 'response' && responseIds.has(t.responseId)) || t.kind === 'agent') {
+    if (covers(s.cancels[id], turnId, scope)) {
       cancelRequested = true;
       break;
     }
   }
-  return { turnId, status: turnStatus(s, turnId), cancelRequested };
+  return { turnId, status: scopeStatus(s, turnId, target, scope), cancelRequested };
 }
 
 /**
