@@ -180,4 +180,74 @@ describe('stop', () => {
     expect(turn.signal.aborted).toBe(false);
     expect(eventNames(broker, SESSION)).not.toContain('control.cancel');
   });
+
+  it('stops one of two agents answering a turn without touching the other’s button or stream', async () => {
+    const broker = createBroker();
+    const writer = await startHandAgent(broker, SESSION, 'writer');
+    const critic = await startHandAgent(broker, SESSION, 'critic');
+    function AgentStop({ agentId }: { agentId: string }) {
+      const stop = useStopButton({ target: { kind: 'agent', agentId }, stoppedMs: 0 });
+      return (
+        <button data-testid={`stop-${agentId}`} data-state={stop.state} disabled={!stop.canStop} onClick={() => void stop.stop()}>
+          stop {agentId}
+        </button>
+      );
+    }
+    function Texts() {
+      const { messages } = useDurableSession();
+      return <p data-testid="texts">{messages.map((m) => (m.kind === 'response' ? `${m.agentId}:${m.status}:${m.text}` : m.text)).join('|')}</p>;
+    }
+    render(
+      <DurableSessionProvider sessionId={SESSION} transport={createMemoryTransport({ broker, clientId: 'alice' })} options={{ scheduler: microtaskScheduler }}>
+        <Tab />
+        <AgentStop agentId="writer" />
+        <AgentStop agentId="critic" />
+        <Texts />
+      </DurableSessionProvider>,
+    );
+    await waitFor(() => expect(broker.channel(SESSION).presence.size).toBe(3));
+    await act(async () => screen.getByText('send').click());
+    const w = await writer.nextTurn();
+    const c = await critic.nextTurn();
+    w.write('draft ');
+    c.write('hmm ');
+    const stopWriter = () => screen.getByTestId('stop-writer') as HTMLButtonElement;
+    const stopCritic = () => screen.getByTestId('stop-critic') as HTMLButtonElement;
+    await waitFor(() => expect(stopWriter().disabled).toBe(false));
+    await waitFor(() => expect(stopCritic().disabled).toBe(false));
+
+    act(() => stopWriter().click());
+    expect(stopWriter().dataset.state).toBe('stopping');
+    expect(stopCritic().dataset.state).toBe('idle');
+    expect(stopCritic().disabled).toBe(false);
+    await aborted(w.signal);
+    expect(c.signal.aborted).toBe(false);
+    await waitFor(() => expect(screen.getByTestId('texts').textContent).toContain('writer:cancelled:draft '));
+    // The writer's button settles while the critic is still streaming.
+    await waitFor(() => expect(stopWriter().dataset.state).toBe('idle'));
+    expect(stopWriter().disabled).toBe(true);
+    expect(stopCritic().dataset.state).toBe('idle');
+    expect(stopCritic().disabled).toBe(false);
+
+    c.write('fine.');
+    critic.finish(c);
+    await waitFor(() => expect(screen.getByTestId('texts').textContent).toContain('critic:complete:hmm fine.'));
+    expect(stopCritic().dataset.state).toBe('idle');
+    expect(stopCritic().disabled).toBe(true);
+
+    // That cancel was for the writer's turn then, not for its answers to come.
+    await act(async () => screen.getByText('send').click());
+    const w2 = await writer.nextTurn();
+    const c2 = await critic.nextTurn();
+    w2.write('second draft');
+    await waitFor(() => expect(screen.getByTestId('texts').textContent).toContain('writer:streaming:second draft'));
+    for (const id of ['stop', 'stop-writer', 'stop-critic']) {
+      expect(screen.getByTestId(id).dataset.state).toBe('idle');
+      expect((screen.getByTestId(id) as HTMLButtonElement).disabled).toBe(false);
+    }
+    writer.finish(w2);
+    critic.finish(c2);
+    await waitFor(() => expect(screen.getByTestId('status').textContent).toBe('complete'));
+    expect(w2.signal.aborted).toBe(false);
+  });
 });
