@@ -1,7 +1,7 @@
 import { act, render, screen, waitFor } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { createBroker } from '../../src/broker/index.js';
-import { createSessionController, microtaskScheduler } from '../../src/core/index.js';
+import { build, createSessionController, microtaskScheduler } from '../../src/core/index.js';
 import { DurableSessionProvider, useDurableSession, usePresence } from '../../src/react/index.js';
 import { createMemoryTransport } from '../../src/transports/memory.js';
 import { startHandAgent } from './support.js';
@@ -51,5 +51,38 @@ describe('DurableSessionProvider with a controller passed in', () => {
 
     await act(async () => await ctrl.stop());
     await waitFor(() => expect(broker.channel(SESSION).presence.list().filter((m) => m.clientId === 'alice')).toHaveLength(0));
+  });
+});
+
+describe('DurableSessionProvider switching sessions', () => {
+  it('opens the new session with its own store and presence, leaving the old one', async () => {
+    const broker = createBroker();
+    for (const [session, text] of [
+      ['room-1', 'in room one'],
+      ['room-2', 'in room two'],
+    ]) {
+      await createMemoryTransport({ broker, clientId: 'bob' }).channel(session).publish(build.userMessage(`turn-${session}`, text));
+    }
+    const transport = createMemoryTransport({ broker, clientId: 'alice' });
+    const at = (session: string) => (
+      <DurableSessionProvider sessionId={session} transport={transport} options={{ scheduler: microtaskScheduler }}>
+        <Thread />
+      </DurableSessionProvider>
+    );
+    const alice = (session: string) => broker.channel(session).presence.list().filter((m) => m.clientId === 'alice').length;
+    const view = render(at('room-1'));
+    await waitFor(() => expect(screen.getByTestId('thread').textContent).toBe('in room one'));
+    await waitFor(() => expect(alice('room-1')).toBe(1));
+
+    view.rerender(at('room-2'));
+    await waitFor(() => expect(screen.getByTestId('thread').textContent).toBe('in room two'));
+    await waitFor(() => expect(alice('room-1')).toBe(0));
+    await waitFor(() => expect(alice('room-2')).toBe(1));
+    expect(screen.getByTestId('tabs').textContent).toBe('1');
+
+    view.rerender(at('room-1'));
+    await waitFor(() => expect(screen.getByTestId('thread').textContent).toBe('in room one'));
+    await waitFor(() => expect(alice('room-1')).toBe(1));
+    await waitFor(() => expect(alice('room-2')).toBe(0));
   });
 });
