@@ -48,6 +48,7 @@ describe('render counting (fake animation frames)', () => {
     let streamRenders = 0;
     let otherStreamRenders = 0;
     let controlRenders = 0;
+    let chatRenders = 0;
     let streamText = '';
     let streamStatus = '';
 
@@ -82,6 +83,7 @@ describe('render counting (fake animation frames)', () => {
     }
     function Send() {
       const { send } = useDurableSession();
+      chatRenders++;
       return <button onClick={() => void send('go')}>send</button>;
     }
 
@@ -116,6 +118,7 @@ describe('render counting (fake animation frames)', () => {
     const framesAtStart = frames.count;
     const streamRendersAtStart = streamRenders;
     const controlRendersAtStart = controlRenders;
+    const chatRendersAtStart = chatRenders;
     expect(screen.getByTestId('controls').textContent).toBe('idle true true 0 2 connected');
     const streamingRowAtStart = rowRenders.get(streamingKey!) ?? 0;
     let expected = '';
@@ -136,6 +139,7 @@ describe('render counting (fake animation frames)', () => {
     const streamingRenders = streamRenders - streamRendersAtStart;
     const streamingRowRenders = (rowRenders.get(streamingKey!) ?? 0) - streamingRowAtStart;
     const controlRendersDuringStream = controlRenders - controlRendersAtStart;
+    const chatRendersDuringStream = chatRenders - chatRendersAtStart;
 
     writer.finish(turn);
     const record = await writer.record(turn.turnId);
@@ -152,10 +156,12 @@ describe('render counting (fake animation frames)', () => {
     expect(extra).toEqual([]);
     expect(otherStreamRenders - otherBefore).toBe(0);
     expect(controlRendersDuringStream).toBe(0);
+    // The whole-thread hook re-renders with the stream, but also no more than once per frame.
+    expect(chatRendersDuringStream).toBeLessThanOrEqual(streamFrames);
     console.info(
       `[render-count] ${TOKENS} tokens in ${streamFrames} frames: useAgentStream renders ${streamingRenders}, ` +
         `streaming row renders ${streamingRowRenders}, extra renders of ${finishedKeys.length} finished rows ${extra.length}, ` +
-        `stop/steer/presence/connection renders ${controlRendersDuringStream}`,
+        `stop/steer/presence/connection renders ${controlRendersDuringStream}, useDurableSession renders ${chatRendersDuringStream}`,
     );
   });
 
