@@ -1,0 +1,50 @@
+import { createAgent, type Agent, type AgentOptions, type Turn, type TurnRecord } from '../../src/agent/index.js';
+import type { Broker } from '../../src/broker/index.js';
+import { createMemoryTransport, type MemoryTransport } from '../../src/transports/memory.js';
+
+export interface HandDrivenAgent {
+  agent: Agent;
+  transport: MemoryTransport;
+  /** Turns the handler was given, in arrival order. */
+  turns: Turn[];
+  records: TurnRecord[];
+  /** Turn ids whose signal fired while the handler was running. */
+  aborted: string[];
+  /** Lets the handler of `turnId` return, so the turn ends `complete`. */
+  finish(turnId: string): void;
+}
+
+/**
+ * A real agent whose handler does nothing by itself: the test writes through `turns[i].write()` and
+ * decides when each turn ends. Every write is its own append (maxChars 1), so nothing waits on a timer.
+ */
+export function handDrivenAgent(broker: Broker, sessionId: string, opts: Partial<AgentOptions> & { agentId?: string } = {}): HandDrivenAgent {
+  const transport = createMemoryTransport({ broker, clientId: opts.agentId ?? 'agent' });
+  const turns: Turn[] = [];
+  const records: TurnRecord[] = [];
+  const aborted: string[] = [];
+  const finishers = new Map<string, () => void>();
+  const agent = createAgent({
+    transport,
+    sessionId,
+    agentId: opts.agentId ?? 'agent',
+    batch: { intervalMs: 1, maxChars: 1 },
+    ...opts,
+    onTurnEnd: (r) => {
+      records.push(r);
+      opts.onTurnEnd?.(r);
+    },
+    handler: (turn) =>
+      new Promise<void>((resolve) => {
+        turns.push(turn);
+        turn.signal.addEventListener('abort', () => {
+          aborted.push(turn.turnId);
+          resolve();
+        });
+        finishers.set(turn.turnId, resolve);
+      }),
+  });
+  return { agent, transport, turns, records, aborted, finish: (turnId) => finishers.get(turnId)?.() };
+}
+
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
