@@ -1,5 +1,4 @@
 import { act, render, renderHook, screen, waitFor } from '@testing-library/react';
-import { renderToString } from 'react-dom/server';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createDemoAgent } from '../../src/agent/index.js';
 import { createBroker } from '../../src/broker/index.js';
@@ -178,37 +177,5 @@ describe('useSteer', () => {
     await act(async () => screen.getByText('stop').click());
     await waitFor(() => expect(screen.getByTestId('stream').textContent).toBe('cancelled'));
     await agent.idle();
-  });
-});
-
-function Everything() {
-  const { messages, status } = useDurableSession();
-  const stream = useAgentStream('latest');
-  const stop = useStopButton();
-  const steer = useSteer();
-  const presence = usePresence();
-  const connection = useConnectionState();
-  const ids = useMessageIds();
-  return (
-    <p>
-      {[messages.length, status, stream.status, stop.state, steer.pending.length, presence.self.tabs.length, connection.status, ids.length].join(' ')}
-    </p>
-  );
-}
-
-describe('server rendering', () => {
-  it('renders every hook with a transport factory without calling the factory', () => {
-    let calls = 0;
-    const factory = () => {
-      calls++;
-      return createMemoryTransport({ broker: createBroker(), clientId: 'alice' });
-    };
-    const html = renderToString(
-      <DurableSessionProvider sessionId={SESSION} transport={factory}>
-        <Everything />
-      </DurableSessionProvider>,
-    );
-    expect(calls).toBe(0);
-    expect(html).toBe('<p>0 ready idle idle 0 0 connecting 0</p>');
   });
 });
