@@ -1,0 +1,125 @@
+import { describe, expect, it } from 'vitest';
+import { createAgent, createDemoAgent, demoTokens, type TurnRecord } from '../../src/agent/index.js';
+import { selectResponse } from '../../src/core/index.js';
+import { createMemoryTransport } from '../../src/transports/memory.js';
+import { client, createBroker, responses, until } from '../helpers/session-fixture.js';
+import { handDrivenAgent } from './hand-driven-agent.js';
+
+describe('steer', () => {
+  it('reaches turn.steers during generation and is acknowledged received, then applied, in every tab', async () => {
+    const broker = createBroker();
+    const h = handDrivenAgent(broker, 's');
+    await h.agent.start();
+    const alice = client(broker, 'alice', 's');
+    const bob = client(broker, 'bob', 's');
+    await Promise.all([alice.ctrl.acquire(), bob.ctrl.acquire()]);
+    await alice.ctrl.send('write a poem');
+    const turn = await until(() => h.turns[0], (t) => t !== undefined, 'the turn');
+    turn.write('Roses are red');
+    await until(() => responses(alice.ctrl.store.getState())[0]?.text, (t) => t === 'Roses are red', 'the first line');
+
+    const r = await alice.ctrl.steer('make it rhyme with orange');
+    expect(r.ok).toBe(true);
+    const steerId = r.ok ? r.id : '';
+    for (const c of [alice, bob]) {
+      const s = await until(() => c.ctrl.store.getState().steers[steerId], (x) => x?.status === 'received', `${c.transport.clientId} to see it received`);
+      expect(s).toMatchObject({ agentId: 'agent', responseId: turn.responseId });
+    }
+    expect(turn.steers.size).toBe(1);
+    const taken = turn.steers.take();
+    expect(taken).toMatchObject({ steerId, text: 'make it rhyme with orange', clientId: 'alice' });
+    expect(turn.steers.take()).toBeUndefined();
+    for (const c of [alice, bob]) {
+      await until(() => c.ctrl.store.getState().steers[steerId]?.status, (x) => x === 'applied', `${c.transport.clientId} to see it applied`);
+    }
+    expect(bob.ctrl.store.getState().steers[steerId].text).toBe('make it rhyme with orange');
+    turn.write(', door hinge');
+    h.finish(turn.turnId);
+    const record = await until(() => h.records[0], (x) => x !== undefined, 'the record');
+    expect(record.steersApplied).toEqual([steerId]);
+    expect(record.text).toBe('Roses are red, door hinge');
+  });
+
+  it('changes what the demo agent writes after a visible marker, exactly as the agent recorded it', async () => {
+    const broker = createBroker();
+    const records: TurnRecord[] = [];
+    const count = 60;
+    const agent = createDemoAgent({ transport: createMemoryTransport({ broker, clientId: 'agent' }), sessionId: 's', thinkMs: 0, tokensPerSecond: 150, tokens: count, onTurnEnd: (r) => records.push(r) });
+    await agent.start();
+    const alice = client(broker, 'alice', 's');
+    await alice.ctrl.acquire();
+    const prompt = 'describe the sea';
+    await alice.ctrl.send(prompt);
+    await until(() => responses(alice.ctrl.store.getState())[0]?.text.length ?? 0, (n) => n > 0, 'the first words');
+    const r = await alice.ctrl.steer('alpha beta gamma');
+    expect(r.ok).toBe(true);
+
+    const record = await until(() => records[0], (x) => x !== undefined, 'the answer to end');
+    expect(record.status).toBe('complete');
+    expect(record.steersApplied).toEqual([r.ok ? r.id : '']);
+    const s = await until(() => alice.ctrl.store.getState(), (s) => responses(s)[0]?.status === 'complete', 'alice to see it complete');
+    const text = responses(s)[0].text;
+    expect(text).toBe(record.text);
+    expect(s.steers[r.ok ? r.id : ''].status).toBe('applied');
+
+    // Before the marker: the prompt's own words. After it: only the steer's words, in rotation.
+    const marker = '[steered: alpha beta gamma] ';
+    const at = text.indexOf(marker);
+    expect(at).toBeGreaterThan(0);
+    const before = text.slice(0, at).split(' ');
+    const k = before.length;
+    expect(before).toEqual(demoTokens(prompt, count).slice(0, k));
+    const vocab = ['alpha', 'beta', 'gamma'];
+    const after = Array.from({ length: count - k }, (_, j) => ` ${vocab[(k + j) % 3]}`).join('');
+    expect(text).toBe(`${before.join(' ')}${marker}${after}`);
+  });
+
+  it('delivers steers to a handler iterating turn.steers, each applied as it is taken', async () => {
+    const broker = createBroker();
+    const records: TurnRecord[] = [];
+    const agent = createAgent({
+      transport: createMemoryTransport({ broker, clientId: 'agent' }),
+      sessionId: 's',
+      agentId: 'listener',
+      batch: { intervalMs: 1, maxChars: 1 },
+      onTurnEnd: (r) => records.push(r),
+      handler: async (turn) => {
+        turn.write('listening');
+        for await (const steer of turn.steers) {
+          turn.write(` [${steer.text}]`);
+          if (steer.text === 'done') break;
+        }
+      },
+    });
+    await agent.start();
+    const alice = client(broker, 'alice', 's');
+    await alice.ctrl.acquire();
+    await alice.ctrl.send('wait for instructions');
+    await until(() => responses(alice.ctrl.store.getState())[0]?.text, (t) => t === 'listening', 'the handler to wait');
+    const ids: string[] = [];
+    for (const text of ['left', 'right', 'done']) {
+      const r = await alice.ctrl.steer(text);
+      expect(r.ok).toBe(true);
+      if (r.ok) ids.push(r.id);
+      await until(() => alice.ctrl.store.getState().steers[ids[ids.length - 1]]?.status, (x) => x === 'applied', `steer ${text} applied`);
+    }
+    const s = await until(() => alice.ctrl.store.getState(), (s) => responses(s)[0]?.status === 'complete', 'the turn to end');
+    expect(responses(s)[0].text).toBe('listening [left] [right] [done]');
+    expect(records[0].steersApplied).toEqual(ids);
+    expect(selectResponse(s, records[0].responseId)?.agentId).toBe('listener');
+  });
+
+  it('rejects a steer aimed at an agent with nothing running, visibly in the session', async () => {
+    const broker = createBroker();
+    const h = handDrivenAgent(broker, 's', { agentId: 'idle-agent' });
+    await h.agent.start();
+    const alice = client(broker, 'alice', 's');
+    await alice.ctrl.acquire();
+    await until(() => alice.ctrl.store.getState().presence.length, (n) => n === 2, 'the agent in presence');
+    const r = await alice.ctrl.steer('anything', { kind: 'agent', agentId: 'idle-agent' });
+    expect(r.ok).toBe(true);
+    const st = await until(() => alice.ctrl.store.getState().steers[r.ok ? r.id : ''], (x) => x?.status === 'rejected', 'the rejection');
+    expect(st.reason).toMatch(/no running turn/);
+    expect(h.turns).toHaveLength(0);
+  });
+});
