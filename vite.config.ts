@@ -8,7 +8,7 @@ const configDir = fileURLToPath(new URL('./.storybook', import.meta.url));
 
 // Debian's chromium: `npx playwright install` cannot download here. Elsewhere set CHROMIUM_PATH, or
 // install Playwright's own build (`npx playwright install chromium`) and point CHROMIUM_PATH at it.
-const browser = {
+const browser = (name?: string) => ({
   enabled: true,
   headless: true,
   provider: playwright({
@@ -17,8 +17,8 @@ const browser = {
       args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
     },
   }),
-  instances: [{ browser: 'chromium' as const }],
-};
+  instances: [name ? { browser: 'chromium' as const, name } : { browser: 'chromium' as const }],
+});
 
 // Unit tests are split by environment: core/broker/agent/server code must run without a DOM,
 // React code runs in jsdom, stories run as tests in real Chromium. Keep `include` narrow so e2e
@@ -46,16 +46,17 @@ export default defineConfig({
         plugins: [storybookTest({ configDir })],
         test: {
           name: 'storybook',
-          browser,
+          browser: browser(),
           testTimeout: 30_000,
         },
       },
       {
         plugins: [react()],
         test: {
-          name: 'browser',
+          name: 'screenshot',
           include: ['stories/**/*.browser.test.tsx'],
-          browser: { ...browser, viewport: { width: 1200, height: 760 } },
+          // Named so it does not collide with the storybook project's default instance name.
+          browser: { ...browser('screenshot (chromium)'), viewport: { width: 1200, height: 760 } },
           testTimeout: 30_000,
         },
       },

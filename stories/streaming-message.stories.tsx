@@ -150,8 +150,8 @@ export const GapFilledFromHistory: Story = {
     world.tab(1).dropNext(3);
     const el = message(canvasElement);
     await world.settled(turnId);
-    await waitFor(() => expect(contentOf(el)).toBe(expectedAnswer('Lossy network', 40)), STREAM_TIMEOUT);
-    expect(el.dataset.status).toBe('complete');
+    await waitForStatus(el, 'complete');
+    expect(contentOf(el)).toBe(expectedAnswer('Lossy network', 40));
   },
 };
 
