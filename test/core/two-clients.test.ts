@@ -1,0 +1,127 @@
+import { describe, expect, it } from 'vitest';
+import { createDemoAgent, demoTokens, type TurnRecord } from '../../src/agent/index.js';
+import { createBroker } from '../../src/broker/index.js';
+import { selectResponse, type HistoryPage, type SessionState, type TransportChannel, type WireMessage } from '../../src/core/index.js';
+import { createMemoryTransport } from '../../src/transports/memory.js';
+import { client, responses, until } from '../helpers/session-fixture.js';
+import { handDrivenAgent } from './hand-driven-agent.js';
+
+/** The transcript as a reader sees it: entry keys, kinds, texts and statuses, in order. */
+function transcript(s: SessionState) {
+  return s.order.map((k) => {
+    const e = s.entries[k];
+    return e.kind === 'user' ? [k, 'user', e.text, e.pending] : [k, 'response', e.text, e.status, e.agentId];
+  });
+}
+
+/** Counts every message a channel hands its subscriber, live or from history, by serial. */
+function countDeliveries(ch: TransportChannel) {
+  const fromHistory = new Map<string, number>();
+  const live = new Map<string, number>();
+  const bump = (m: Map<string, number>, serial: string) => m.set(serial, (m.get(serial) ?? 0) + 1);
+  const wrap = (page: HistoryPage): HistoryPage => {
+    for (const m of page.items) bump(fromHistory, m.serial);
+    return { items: page.items, hasNext: () => page.hasNext(), next: async () => { const n = await page.next(); return n && wrap(n); } };
+  };
+  const history = ch.history.bind(ch);
+  ch.history = async (q) => wrap(await history(q));
+  ch.subscribe((m: WireMessage) => bump(live, m.serial));
+  return { fromHistory, live };
+}
+
+describe('two clients on one session', () => {
+  it('see the same transcript, whoever asks, and each other in presence', async () => {
+    const broker = createBroker();
+    const records: TurnRecord[] = [];
+    const agent = createDemoAgent({ transport: createMemoryTransport({ broker, clientId: 'agent' }), sessionId: 's', thinkMs: 0, tokensPerSecond: 2000, tokens: 12, batch: { intervalMs: 1, maxChars: 8 }, onTurnEnd: (r) => records.push(r) });
+    await agent.start();
+    const alice = client(broker, 'alice', 's');
+    const bob = client(broker, 'bob', 's');
+    await Promise.all([alice.ctrl.acquire(), bob.ctrl.acquire()]);
+
+    await alice.ctrl.send('from alice');
+    await until(() => records.length, (n) => n === 1, 'first answer');
+    await bob.ctrl.send('from bob');
+    await until(() => records.length, (n) => n === 2, 'second answer');
+    // Both at once: the channel decides the order, and both tabs agree on it.
+    await Promise.all([alice.ctrl.send('alice again'), bob.ctrl.send('bob again')]);
+    await until(() => records.length, (n) => n === 4, 'all answers');
+
+    const done = (s: SessionState) => responses(s).length === 4 && responses(s).every((r) => r.status === 'complete');
+    const a = await until(() => alice.ctrl.store.getState(), done, 'alice to see four answers');
+    const b = await until(() => bob.ctrl.store.getState(), done, 'bob to see four answers');
+    expect(transcript(b)).toEqual(transcript(a));
+    expect(transcript(a).filter((e) => e[1] === 'user').map((e) => e[2]).slice(0, 2)).toEqual(['from alice', 'from bob']);
+    for (const r of records) expect(selectResponse(a, r.responseId)?.text).toBe(r.text);
+    expect(selectResponse(a, records[0].responseId)?.text).toBe(demoTokens('from alice', 12).join(' '));
+
+    for (const c of [alice, bob]) {
+      const members = await until(() => c.ctrl.store.getState().presence, (p) => p.length === 3, `${c.transport.clientId} to see three members`);
+      expect(members.map((m) => `${m.data.kind}:${m.clientId}`).sort()).toEqual(['agent:agent', 'user:alice', 'user:bob']);
+    }
+  });
+
+  it('hydrates a late joiner with one aggregated message per finished response, not one per token', async () => {
+    const appendsPerMessage = new Map<string, number>();
+    const counted = createBroker({
+      onEvent: (_, e) => {
+        if (e.message.action === 'message.append') appendsPerMessage.set(e.message.serial, (appendsPerMessage.get(e.message.serial) ?? 0) + 1);
+      },
+    });
+    const records: TurnRecord[] = [];
+    const agent = createDemoAgent({ transport: createMemoryTransport({ broker: counted, clientId: 'agent' }), sessionId: 's', thinkMs: 0, tokensPerSecond: 5000, tokens: 25, batch: { intervalMs: 1, maxChars: 4 }, onTurnEnd: (r) => records.push(r) });
+    await agent.start();
+    const alice = client(counted, 'alice', 's');
+    await alice.ctrl.acquire();
+    for (const q of ['one', 'two', 'three']) {
+      await alice.ctrl.send(q);
+      await until(() => records.length, (n) => n === ['one', 'two', 'three'].indexOf(q) + 1, `answer to ${q}`);
+    }
+    const a = await until(() => alice.ctrl.store.getState(), (s) => responses(s).filter((r) => r.status === 'complete').length === 3, 'alice to see three answers');
+    const responseKeys = responses(a).map((r) => r.key);
+    // Each answer took many appends on the channel...
+    for (const k of responseKeys) expect(appendsPerMessage.get(k) ?? 0).toBeGreaterThanOrEqual(10);
+
+    const carol = client(counted, 'carol', 's');
+    const seen = countDeliveries(carol.transport.channel('s'));
+    await carol.ctrl.acquire();
+    const c = await until(() => carol.ctrl.store.getState(), (s) => responses(s).length === 3 && s.connection.hydrated, 'carol to hydrate');
+    // ...but a late joiner gets exactly one message for each.
+    for (const k of responseKeys) {
+      expect(seen.fromHistory.get(k)).toBe(1);
+      expect(seen.live.get(k)).toBeUndefined();
+    }
+    expect([...seen.fromHistory.values()].reduce((x, y) => x + y, 0)).toBe(6);
+    expect(transcript(c)).toEqual(transcript(alice.ctrl.store.getState()));
+    for (const r of records) expect(selectResponse(c, r.responseId)).toMatchObject({ text: r.text, status: 'complete' });
+    expect(c.connection.backfills).toBe(0);
+  });
+
+  it('lets a tab that opens mid-stream pick the response up whole and follow it to the end', async () => {
+    const broker = createBroker();
+    const h = handDrivenAgent(broker, 's');
+    await h.agent.start();
+    const alice = client(broker, 'alice', 's');
+    await alice.ctrl.acquire();
+    await alice.ctrl.send('q');
+    const turn = await until(() => h.turns[0], (t) => t !== undefined, 'the turn');
+    for (const w of ['alpha ', 'beta ', 'gamma ']) turn.write(w);
+    await until(() => responses(alice.ctrl.store.getState())[0]?.text, (t) => t === 'alpha beta gamma ', 'alice to see three words');
+
+    const bob = client(broker, 'bob', 's');
+    const seen = countDeliveries(bob.transport.channel('s'));
+    await bob.ctrl.acquire();
+    await until(() => responses(bob.ctrl.store.getState())[0]?.text, (t) => t === 'alpha beta gamma ', 'bob to hydrate the partial answer');
+    for (const w of ['delta ', 'epsilon']) turn.write(w);
+    h.finish(turn.turnId);
+    const b = await until(() => bob.ctrl.store.getState(), (s) => responses(s)[0]?.status === 'complete', 'bob to see it finish');
+    expect(responses(b)[0].text).toBe('alpha beta gamma delta epsilon');
+    expect(responses(b)[0].text).toBe(h.records[0]?.text);
+    expect(responses(b)[0].resumed).toBe(true);
+    expect(transcript(b)).toEqual(transcript(await until(() => alice.ctrl.store.getState(), (s) => responses(s)[0]?.status === 'complete', 'alice too')));
+    // One aggregated copy of the partial answer, then only the deltas written after the join.
+    const key = responses(b)[0].key;
+    expect(seen.fromHistory.get(key)).toBe(1);
+    expect(seen.live.get(key)).toBe(3);
+  });
+});
