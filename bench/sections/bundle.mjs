@@ -1,0 +1,65 @@
+// 7. Bundle size: what an app ships for the kit's client side (core + react + components), peers
+// excluded, minified and gzipped; the same for the Vercel AI SDK's useChat and @ably/chat, for reference.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { build } from 'vite';
+import { report, root } from '../lib.mjs';
+
+const PEERS = ['react', 'react-dom', 'react/jsx-runtime', 'zustand', 'zustand/vanilla', 'ably', 'ably/react'];
+const BUDGET = 15 * 1024;
+
+const entries = {
+  'durable-sessions (core+react+components)': `
+export * from '${join(root, 'src/core/index.ts')}';
+export * from '${join(root, 'src/react/index.ts')}';
+export * from '${join(root, 'src/components/index.ts')}';`,
+  'durable-sessions react hooks only (core+react)': `
+export * from '${join(root, 'src/core/index.ts')}';
+export * from '${join(root, 'src/react/index.ts')}';`,
+  '@ai-sdk/react + ai (useChat + DefaultChatTransport)': `
+export { useChat } from '@ai-sdk/react';
+export { DefaultChatTransport } from 'ai';`,
+  '@ably/chat + @ably/chat/react (everything)': `
+export * from '@ably/chat';
+export * from '@ably/chat/react';`,
+};
+
+async function size(name, code) {
+  // Inside the repo, so bare imports resolve from its node_modules.
+  mkdirSync(join(root, 'bench/.tmp'), { recursive: true });
+  const dir = mkdtempSync(join(root, 'bench/.tmp/bundle-'));
+  try {
+    const entry = join(dir, 'entry.js');
+    writeFileSync(entry, code);
+    await build({
+      configFile: false,
+      logLevel: 'silent',
+      root: dir,
+      build: {
+        outDir: join(dir, 'out'),
+        emptyOutDir: true,
+        minify: true,
+        lib: { entry, formats: ['es'], fileName: 'bundle' },
+        rolldownOptions: { external: (id) => PEERS.some((p) => id === p || id.startsWith(`${p}/`)) },
+      },
+    });
+    const files = readdirSync(join(dir, 'out')).filter((f) => /\.m?js$/.test(f));
+    const buf = Buffer.concat(files.map((f) => readFileSync(join(dir, 'out', f))));
+    return { name, minBytes: buf.length, gzipBytes: gzipSync(buf, { level: 9 }).length };
+  } catch (e) {
+    return { name, error: e instanceof Error ? e.message.split('\n').slice(0, 3).join(' ') : String(e) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const results = [];
+for (const [name, code] of Object.entries(entries)) results.push(await size(name, code));
+const rows = results.map((r, i) => {
+  if (r.error) return { metric: `${r.name}: gzip`, value: 'n/a', note: r.error };
+  const row = { metric: `${r.name}: min / gzip`, value: `${(r.minBytes / 1024).toFixed(1)} KB / ${(r.gzipBytes / 1024).toFixed(1)} KB` };
+  if (i === 0) Object.assign(row, { budget: '≤ 15 KB gzip', pass: r.gzipBytes <= BUDGET });
+  return row;
+});
+report({ section: '7. Bundle size', rows, data: results });
