@@ -63,6 +63,8 @@ class Connection {
   echo = true;
   heartbeats = false;
   lastSendAt = 0;
+  /** When the socket's send queue first went over the backlog limit (undefined while under it). */
+  backlogSince: number | undefined;
   closed = false;
   /** Fault injection: cut the socket instead of sending the next ACK/NACK. */
   dropBeforeAck = false;
@@ -85,8 +87,23 @@ class Connection {
     if (!ws || ws.readyState !== WebSocket.OPEN) return;
     this.lastSendAt = Date.now();
     ws.send(JSON.stringify(frame));
-    // A reader this far behind is stalled or hostile: cut it rather than queue without bound.
-    if (ws.bufferedAmount > this.maxBufferedBytes) ws.terminate();
+    // A replay burst queues everything before the socket can drain, so one look proves nothing: note
+    // when the backlog began and let the heartbeat sweep cut a reader that stays behind. Only a
+    // backlog far past the limit is cut at once.
+    const queued = ws.bufferedAmount;
+    if (queued > this.maxBufferedBytes * HARD_BACKLOG_FACTOR) ws.terminate();
+    else if (queued > this.maxBufferedBytes) this.backlogSince ??= this.lastSendAt;
+  }
+
+  /** Whether this connection's socket has stayed over the backlog limit since before `cutoff`. */
+  stalled(cutoff: number): boolean {
+    const ws = this.ws;
+    if (this.backlogSince === undefined || !ws) return false;
+    if (ws.bufferedAmount <= this.maxBufferedBytes) {
+      this.backlogSince = undefined;
+      return false;
+    }
+    return this.backlogSince <= cutoff;
   }
 
   clearTimers(): void {
@@ -98,6 +115,8 @@ class Connection {
 }
 
 const MAX_REMEMBERED_ACKS = 1000;
+/** A send queue this many times over the backlog limit is cut without waiting for the sweep. */
+const HARD_BACKLOG_FACTOR = 16;
 
 function randomId(bytes: number): string {
   return randomBytes(bytes).toString('base64url').replace(/[-_]/g, 'x');
@@ -109,6 +128,7 @@ export class Realtime {
   private readonly byKey = new Map<string, Connection>();
   private readonly meta = new Map<string, ChannelMeta>();
   private readonly heartbeatTimer: ReturnType<typeof setInterval>;
+  private readonly sweepMs: number;
   private syncCounter = 0;
   /** Keys of connections cut with 'unresumable': their successor re-attaches every channel afresh. */
   private readonly unresumable = new Set<string>();
@@ -123,7 +143,8 @@ export class Realtime {
   ) {
     for (const name of broker.channelNames()) this.watch(name, broker.channel(name));
     broker.onChannel((name, log) => this.watch(name, log));
-    this.heartbeatTimer = setInterval(() => this.heartbeat(), Math.max(50, Math.floor(opts.maxIdleInterval / 3)));
+    this.sweepMs = Math.max(50, Math.floor(opts.maxIdleInterval / 3));
+    this.heartbeatTimer = setInterval(() => this.heartbeat(), this.sweepMs);
     this.heartbeatTimer.unref();
   }
 
@@ -332,6 +353,11 @@ export class Realtime {
     for (const c of this.connections.values()) {
       const ws = c.ws;
       if (!ws || ws.readyState !== WebSocket.OPEN) continue;
+      // Behind for a whole sweep: stalled or hostile. Cutting it bounds memory; the client can resume.
+      if (c.stalled(now - this.sweepMs)) {
+        ws.terminate();
+        continue;
+      }
       if (now - c.lastSendAt < this.opts.maxIdleInterval / 2) continue;
       // Browsers cannot see ws pings, so they ask for protocol heartbeats; Node clients watch pings.
       if (c.heartbeats) c.send({ action: Action.HEARTBEAT });

@@ -117,6 +117,9 @@ describe('tokens and capabilities', () => {
     // The browser token may not grow an agent's response.
     const resp = await agent.channels.get('session:1').publish('agent.response', '');
     await expect(ch.appendMessage({ serial: resp.serials[0]!, data: 'forged' })).rejects.toMatchObject({ code: 40160, statusCode: 401 });
+    // Nor create agent-only events: those need the privileged-headers capability agents' keys have.
+    await expect(ch.publish('agent.response', '')).rejects.toMatchObject({ code: 40160 });
+    await expect(ch.publish('control.steer-ack', { steerId: 's', agentId: 'a', status: 'applied' })).rejects.toMatchObject({ code: 40160 });
     // Nor publish as somebody else.
     await expect(ch.publish({ name: 'user.message', data: { text: 'x' }, clientId: 'user-2' })).rejects.toMatchObject({ code: 40012 });
     // Nor touch channels outside its capability.
@@ -276,6 +279,23 @@ describe('bad input', () => {
     await bch.publish('n', 'ok');
     await until(() => got.includes('ok'), 'bystander still served');
     expect(bystander.connection.state).toBe('connected');
+  });
+
+  it('cuts a socket that stops reading once its backlog outlasts a sweep, and serves everyone else', async () => {
+    t = await startServer({ maxBufferedBytes: 64 * 1024, maxIdleInterval: 300 });
+    const stalled = await rawSocket(t);
+    const stalledId = (stalled.frames[0] as { connectionId: string }).connectionId;
+    stalled.ws.send(JSON.stringify({ action: 10, channel: 'bp' }));
+    await until(() => stalled.frames.some((f) => f.action === 11), 'ATTACHED');
+    // Stop reading: the server's queue for this socket can only grow.
+    (stalled.ws as unknown as { _socket: { pause(): void } })._socket.pause();
+    const pub = t.client();
+    const ch = pub.channels.get('bp');
+    const chunk = 'z'.repeat(60_000);
+    for (let i = 0; i < 400 && t.server.connectionIds().includes(stalledId); i++) await ch.publish('n', chunk);
+    await until(() => !t.server.connectionIds().includes(stalledId), 'the stalled socket to be cut');
+    expect(pub.connection.state).toBe('connected');
+    await ch.publish('n', 'still served');
   });
 
   it('does not apply a publish twice when the SDK resends it after a resume', async () => {
