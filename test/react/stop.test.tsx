@@ -159,6 +159,37 @@ describe('stop', () => {
     expect((await writer.record(turn.turnId)).text).toBe('before reload after');
   });
 
+  it('a stop pressed while offline stays stopping and lands when the connection is back', async () => {
+    const broker = createBroker();
+    const writer = await startHandAgent(broker, SESSION);
+    const transport = createMemoryTransport({ broker, clientId: 'alice' });
+    render(
+      <DurableSessionProvider sessionId={SESSION} transport={transport} options={{ scheduler: microtaskScheduler }}>
+        <Tab />
+      </DurableSessionProvider>,
+    );
+    await act(async () => screen.getByText('send').click());
+    const turn = await writer.nextTurn();
+    turn.write('streaming ');
+    await waitFor(() => expect(screen.getByTestId('text').textContent).toBe('streaming '));
+
+    act(() => transport.disconnect());
+    await act(async () => {
+      screen.getByTestId('stop').click();
+    });
+    expect(screen.getByTestId('stop').dataset.state).toBe('stopping');
+    expect(turn.signal.aborted).toBe(false);
+    expect(eventNames(broker, SESSION)).not.toContain('control.cancel');
+    turn.write('while offline');
+
+    await act(async () => await transport.reconnect());
+    await aborted(turn.signal);
+    await waitFor(() => expect(screen.getByTestId('status').textContent).toBe('cancelled'));
+    expect(screen.getByTestId('text').textContent).toBe((await writer.record(turn.turnId)).text);
+    expect(screen.getByTestId('text').textContent).toBe('streaming while offline');
+    await waitFor(() => expect(screen.getByTestId('stop').dataset.state).toBe('idle'));
+  });
+
   it('unmounting mid-stream does not cancel: the agent completes and no cancel is published', async () => {
     const broker = createBroker();
     const writer = await startHandAgent(broker, SESSION);
