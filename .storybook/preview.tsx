@@ -1,4 +1,5 @@
 import type { Preview } from '@storybook/react-vite';
+import { StrictMode } from 'react';
 import '../src/components/styles.css';
 import './preview.css';
 import { checkA11y } from './check-a11y.js';
@@ -19,10 +20,14 @@ const preview: Preview = {
   decorators: [
     (Story, ctx) => {
       const theme = ctx.globals.theme as string | undefined;
+      // StrictMode double-mounts every story, so a component that opened a second stream or presence
+      // entry on remount would show up in these tests.
       return (
-        <div data-theme={theme && theme !== 'system' ? theme : undefined} data-ds-story-root="">
-          <Story />
-        </div>
+        <StrictMode>
+          <div data-theme={theme && theme !== 'system' ? theme : undefined} data-ds-story-root="">
+            <Story />
+          </div>
+        </StrictMode>
       );
     },
   ],
