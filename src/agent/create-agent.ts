@@ -39,8 +39,27 @@ export interface Turn {
 
 export type TurnHandler = (turn: Turn) => void | Promise<void>;
 
-/** Why a control was accepted or refused; return false to ignore the control. */
-export type ControlPolicy = (control: { kind: 'cancel' | 'steer'; clientId?: string; target: ControlTarget }) => boolean;
+/** Who the agent knows in its session, for a {@link ControlPolicy}. */
+export interface SessionParticipants {
+  /** Client ids currently in the session's presence. */
+  readonly present: ReadonlySet<string>;
+  /** Client ids that published a user message in the session. */
+  readonly speakers: ReadonlySet<string>;
+}
+
+/** Decides whether to obey a cancel or steer; return false to ignore it. */
+export type ControlPolicy = (control: { kind: 'cancel' | 'steer'; clientId?: string; target: ControlTarget }, session: SessionParticipants) => boolean;
+
+/**
+ * The default {@link ControlPolicy}: obey a control only from a client that is in the session —
+ * present now, or the author of a user message in it. A client id that merely can publish to the
+ * channel (and never joined the conversation) cannot stop or steer the agent.
+ */
+export const participantsOnly: ControlPolicy = (control, session) =>
+  control.clientId !== undefined && (session.present.has(control.clientId) || session.speakers.has(control.clientId));
+
+/** A {@link ControlPolicy} that obeys every control: the opt-out from {@link participantsOnly}. */
+export const allowAnyControl: ControlPolicy = () => true;
 
 export interface AgentOptions {
   transport: SessionTransport;
@@ -54,7 +73,10 @@ export interface AgentOptions {
   batch?: { intervalMs?: number; maxChars?: number };
   /** Which user messages this agent answers. Default: all. */
   respondTo?: (input: { text: string; clientId?: string; turnId: string }) => boolean;
-  /** Which cancels and steers to obey. Default: all. */
+  /**
+   * Which cancels and steers to obey. Default {@link participantsOnly}: controls from client ids in
+   * the session's presence or that sent a user message in it. Pass {@link allowAnyControl} to obey all.
+   */
   authorizeControl?: ControlPolicy;
   /**
    * On start, answer user messages from the last `answerPendingWithinMs` that no response of this
@@ -204,7 +226,11 @@ export function createAgent(opts: AgentOptions): Agent {
   const transcript: { role: 'user' | 'agent'; text: string; agentId?: string }[] = [];
   const idleWaiters: (() => void)[] = [];
   const answerPendingWithinMs = opts.answerPendingWithinMs ?? 60_000;
-  const authorize = opts.authorizeControl ?? (() => true);
+  const policy = opts.authorizeControl ?? participantsOnly;
+  const present = new Set<string>();
+  const speakers = new Set<string>();
+  const participants: SessionParticipants = { present, speakers };
+  const authorize = (control: Parameters<ControlPolicy>[0]) => policy(control, participants);
   const onError = (e: DurableSessionError) => {
     if (opts.onError) opts.onError(e);
   };
@@ -246,6 +272,7 @@ export function createAgent(opts: AgentOptions): Agent {
   };
 
   const startTurn = (ev: UserMessageEvent) => {
+    if (ev.clientId !== undefined) speakers.add(ev.clientId);
     if (seenTurns.has(ev.turnId) || stopped) return;
     seenTurns.add(ev.turnId);
     const input: Turn['input'] = ev.clientId === undefined ? { text: ev.text, serial: ev.serial } : { text: ev.text, clientId: ev.clientId, serial: ev.serial };
@@ -393,7 +420,14 @@ export function createAgent(opts: AgentOptions): Agent {
     },
     async start() {
       stopped = false;
-      unsub.push(ch.subscribe(onMessage), ch.onDiscontinuity(onDiscontinuity));
+      unsub.push(
+        ch.subscribe(onMessage),
+        ch.onDiscontinuity(onDiscontinuity),
+        ch.presence.subscribe((members) => {
+          present.clear();
+          for (const m of members) present.add(m.clientId);
+        }),
+      );
       await ch.attach();
       // Learn what was already said so a restarted agent neither re-answers old turns nor loses context.
       const before: WireMessage[] = [];
@@ -420,6 +454,7 @@ export function createAgent(opts: AgentOptions): Agent {
         if (ev.type === 'control.cancel') seenControls.add(`c:${ev.controlId}`);
         else if (ev.type === 'control.steer') seenControls.add(`s:${ev.steerId}`);
         if (ev.type === 'user.message') {
+          if (ev.clientId !== undefined) speakers.add(ev.clientId);
           if (answerPendingWithinMs > 0 && !answered.has(ev.turnId) && ev.timestamp >= cutoff) {
             unanswered.push(ev);
             continue;
@@ -436,6 +471,7 @@ export function createAgent(opts: AgentOptions): Agent {
       // (or, if it was already cancelled, end it cancelled so every tab sees the outcome).
       for (const ev of unanswered) startTurn(ev);
       await ch.presence.enter({ kind: 'agent', agentId, name: opts.name ?? agentId });
+      for (const m of await ch.presence.get()) present.add(m.clientId);
     },
     async stop() {
       stopped = true;

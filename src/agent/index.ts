@@ -1,4 +1,15 @@
-export { createAgent, type Agent, type AgentOptions, type ControlPolicy, type Turn, type TurnHandler, type TurnRecord } from './create-agent.js';
+export {
+  allowAnyControl,
+  createAgent,
+  participantsOnly,
+  type Agent,
+  type AgentOptions,
+  type ControlPolicy,
+  type SessionParticipants,
+  type Turn,
+  type TurnHandler,
+  type TurnRecord,
+} from './create-agent.js';
 export { SteerQueue, type Steer } from './steer-queue.js';
 export { streamFrom } from './stream-from.js';
 export { createDemoAgent, demoHandler, demoLength, demoTokens, type DemoAgentOptions } from './demo-agent.js';
