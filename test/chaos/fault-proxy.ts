@@ -26,15 +26,18 @@ interface Frame {
   data: string;
   action: number | undefined;
   channel: string | undefined;
+  /** A client's publish or presence frame: the server applies these strictly in msgSerial order. */
+  numbered: boolean;
 }
 
 /**
  * Whether two adjacent frames of one direction may swap without breaking what the protocol promises
- * a connection: messages of one channel stay in order (their channelSerials chain), and ACK/NACKs
- * stay in msgSerial order. An ACK may overtake a message (Ably sends them independently), presence
- * carries no channelSerial here, and heartbeats carry nothing.
+ * a connection: messages of one channel stay in order (their channelSerials chain), a client's
+ * numbered frames and the server's ACK/NACKs stay in msgSerial order. An ACK may overtake a message
+ * (Ably sends them independently), presence carries no channelSerial here, and heartbeats carry nothing.
  */
 export function swappable(a: Frame, b: Frame): boolean {
+  if (a.numbered && b.numbered) return false;
   const kinds = new Set([a.action, b.action]);
   if (a.action === HEARTBEAT || b.action === HEARTBEAT) return true;
   if ((a.action === ACK || a.action === NACK) && (b.action === ACK || b.action === NACK)) return false;
@@ -48,10 +51,16 @@ export function swappable(a: Frame, b: Frame): boolean {
 function frameOf(raw: RawData): Frame {
   const data = raw.toString();
   try {
-    const p = JSON.parse(data) as { action?: unknown; channel?: unknown };
-    return { data, action: typeof p.action === 'number' ? p.action : undefined, channel: typeof p.channel === 'string' ? p.channel : undefined };
+    const p = JSON.parse(data) as { action?: unknown; channel?: unknown; msgSerial?: unknown };
+    const action = typeof p.action === 'number' ? p.action : undefined;
+    return {
+      data,
+      action,
+      channel: typeof p.channel === 'string' ? p.channel : undefined,
+      numbered: (action === MESSAGE || action === PRESENCE) && p.msgSerial !== undefined,
+    };
   } catch {
-    return { data, action: undefined, channel: undefined };
+    return { data, action: undefined, channel: undefined, numbered: false };
   }
 }
 

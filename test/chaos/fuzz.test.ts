@@ -282,9 +282,12 @@ describe('fuzz: the server frame handler', () => {
     let badErrors = 0;
     let roundtrips = 0;
     const waiting = new Map<string, () => void>();
+    let lastClose = '';
+    let lastSent = '';
     const open = async () => {
       ws = new WebSocket(url);
       const me = ws;
+      me.on('close', (code, reason) => (lastClose = `${code} ${reason.toString()}`));
       me.on('message', (d) => {
         const f = JSON.parse(d.toString()) as Record<string, unknown>;
         inbox.push(f);
@@ -332,10 +335,11 @@ describe('fuzz: the server frame handler', () => {
         batch.push(f.text);
       }
       for (const t of batch) ws!.send(t);
+      lastSent = batch.map((t) => t.slice(0, 300)).join('\n');
       sent += batch.length;
       await sync(`b${i}`);
       // Non-ending frames never cost the fuzzer its connection.
-      expect(ws!.readyState).toBe(WebSocket.OPEN);
+      expect(ws!.readyState, `closed ${lastClose} after:\n${lastSent}`).toBe(WebSocket.OPEN);
       if (ender !== undefined) {
         ws!.send(ender);
         sent++;
