@@ -103,3 +103,43 @@ export function fmt(n, digits = 1) {
   if (Math.abs(n) >= 1000) return Math.round(n).toLocaleString('en-US');
   return n.toFixed(digits).replace(/\.0+$/, '');
 }
+
+/** The kit's pieces over a local server: ably transports for agents and clients. */
+export async function kit() {
+  const core = await lib('core/index.js');
+  const { createAblyTransport } = await lib('transports/ably.js');
+  const agent = await lib('agent/index.js');
+  return { ...core, ...agent, createAblyTransport };
+}
+
+/** The newest response entry in a session store. */
+export function latestResponse(state) {
+  for (let i = state.order.length - 1; i >= 0; i--) {
+    const e = state.entries[state.order[i]];
+    if (e.kind === 'response') return e;
+  }
+  return undefined;
+}
+
+/** Wraps a transport's channels so history pages and items fetched are counted (passes everything through). */
+export function countHistory(transport) {
+  const counter = { requests: 0, items: 0, byName: {} };
+  const wrap = (page) => {
+    counter.requests++;
+    counter.items += page.items.length;
+    for (const m of page.items) counter.byName[m.name] = (counter.byName[m.name] ?? 0) + 1;
+    return { items: page.items, hasNext: () => page.hasNext(), next: async () => { const n = await page.next(); return n && wrap(n); } };
+  };
+  const channel = transport.channel.bind(transport);
+  const wrapped = new WeakSet();
+  transport.channel = (id) => {
+    const ch = channel(id);
+    if (!wrapped.has(ch)) {
+      wrapped.add(ch);
+      const history = ch.history.bind(ch);
+      ch.history = async (q) => wrap(await history(q));
+    }
+    return ch;
+  };
+  return counter;
+}
