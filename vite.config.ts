@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { storybookTest } from '@storybook/addon-vitest/vitest-plugin';
 import { playwright } from '@vitest/browser-playwright';
@@ -6,14 +7,22 @@ import { defineConfig } from 'vitest/config';
 
 const configDir = fileURLToPath(new URL('./.storybook', import.meta.url));
 
-// Debian's chromium: `npx playwright install` cannot download here. Elsewhere set CHROMIUM_PATH, or
-// install Playwright's own build (`npx playwright install chromium`) and point CHROMIUM_PATH at it.
+// Debian's chromium by default (`npx playwright install` cannot download here). Elsewhere set
+// CHROMIUM_PATH, or let Playwright use its own build after `npx playwright install chromium`.
+const executablePath = process.env.CHROMIUM_PATH ?? (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined);
+if (!executablePath && process.argv.some((a) => a.includes('vitest'))) {
+  console.warn(
+    'Story tests: no /usr/bin/chromium and CHROMIUM_PATH is not set; using Playwright\'s own Chromium. ' +
+      'If it is missing, run `npx playwright install chromium` or set CHROMIUM_PATH.',
+  );
+}
+
 const browser = (name?: string) => ({
   enabled: true,
   headless: true,
   provider: playwright({
     launchOptions: {
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      ...(executablePath ? { executablePath } : {}),
       args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
     },
   }),

@@ -1,5 +1,4 @@
 import type { ComponentPropsWithoutRef, ReactNode } from 'react';
-import type { AgentState } from '../core/protocol.js';
 import { useSessionController } from '../react/session-context.js';
 import { usePresence, type PresenceUser } from '../react/use-presence.js';
 import { useSessionSelector } from '../react/use-session-selector.js';
@@ -53,14 +52,11 @@ export function PresenceBar({ label = 'Who is here', formatSelf = defaultSelf, f
       )}
       {agents.length > 0 && (
         <ul data-part="agents" aria-label="Agents">
-          {agents.map((a) => {
-            const state: AgentState | undefined = agentStates[a.agentId]?.state;
-            return (
-              <li key={`${a.clientId}:${a.agentId}`} data-part="agent">
-                {state ? <AgentBadge agentId={a.agentId} name={a.name} state={state} /> : <AgentBadge agentId={a.agentId} name={a.name} />}
-              </li>
-            );
-          })}
+          {agents.map((a) => (
+            <li key={`${a.clientId}:${a.agentId}`} data-part="agent">
+              <AgentBadge agentId={a.agentId} name={a.name} state={agentStates[a.agentId]?.state} />
+            </li>
+          ))}
         </ul>
       )}
     </div>
