@@ -1,0 +1,138 @@
+// 8. The local server under load, in its own process (so its CPU time can be read from /proc), driven
+// by real ably clients over 127.0.0.1 from this process. Every loop is bounded in time. The clients
+// share the machine's cores with the server, so these figures are a floor, not the server's ceiling.
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { connected, kit, now, quick, report, root, sleep, stats, until } from '../lib.mjs';
+
+const KEY = 'bench.local:bench-secret';
+const TICK = 100; // clock ticks per second (Linux USER_HZ)
+
+async function startServer() {
+  const child = spawn(process.execPath, [join(root, 'dist/server/cli.js'), 'dev', '--port', '0', '--key', KEY], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+      const m = /url:\s+http:\/\/[^:]+:(\d+)/.exec(out);
+      if (m) resolve(Number(m[1]));
+    });
+    child.once('exit', (c) => reject(new Error(`server exited with ${c}`)));
+  });
+  const cpu = () => {
+    const f = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(f[11]) + Number(f[12])) / TICK;
+  };
+  return { port, cpu, stop: () => child.kill('SIGTERM') };
+}
+
+const k = await kit();
+const Ably = await import('ably');
+const srv = await startServer();
+const clients = [];
+const client = (clientId) => {
+  const c = new Ably.Realtime({ key: KEY, endpoint: '127.0.0.1', port: srv.port, tls: false, useBinaryProtocol: false, clientId, logLevel: 0 });
+  clients.push(c);
+  return c;
+};
+const transport = (id) => k.createAblyTransport({ client: client(id) });
+const headers = (i, status = 'streaming') => k.build.responseHeaders({ responseId: `r${i}`, agentId: 'bench', turnId: `t${i}`, status, offset: 0 });
+
+/** One writer appending to `channels` sessions at `perSecond` each for `ms`; subscribers stamp arrivals. */
+async function fanout({ sessions, subscribersPerSession, subscriberConnections, perSecond, ms, label }) {
+  const names = Array.from({ length: sessions }, (_, i) => `bench-${label}-${i}`);
+  const subs = Array.from({ length: subscriberConnections }, (_, i) => transport(`sub-${label}-${i}`));
+  const latencies = [];
+  const sentAt = new Map();
+  let delivered = 0;
+  // Spread subscriptions: each session gets `subscribersPerSession` distinct connections.
+  await Promise.all(
+    names.flatMap((name, si) =>
+      Array.from({ length: subscribersPerSession }, async (_, j) => {
+        const ch = subs[(si + j) % subs.length].channel(name);
+        ch.subscribe((m) => {
+          if (m.action !== 'message.append') return;
+          const t = sentAt.get(`${name}|${m.data}`);
+          if (t !== undefined) latencies.push(now() - t);
+          delivered++;
+        });
+        await ch.attach();
+      }),
+    ),
+  );
+  const writers = Array.from({ length: Math.max(1, Math.ceil(sessions / 100)) }, (_, i) => transport(`writer-${label}-${i}`));
+  const chans = names.map((n, i) => writers[i % writers.length].channel(n));
+  await Promise.all(chans.map((c) => c.attach()));
+  const serials = await Promise.all(chans.map((c, i) => c.publish({ name: 'agent.response', data: '', headers: headers(i) }).then((r) => r.serial)));
+  const cpu0 = srv.cpu();
+  const t0 = now();
+  let appends = 0;
+  let seq = 0;
+  const pending = [];
+  while (now() - t0 < ms) {
+    const tickStart = now();
+    const s = seq++;
+    for (let i = 0; i < chans.length; i++) {
+      const data = ` ${s}`;
+      sentAt.set(`${names[i]}|${data}`, now());
+      pending.push(chans[i].append(serials[i], data, headers(i)).then(() => appends++));
+    }
+    await sleep(Math.max(0, 1000 / perSecond - (now() - tickStart)));
+  }
+  await Promise.all(pending);
+  const expected = seq * sessions * subscribersPerSession;
+  await until(() => delivered >= expected, 'deliveries', 20_000).catch(() => undefined);
+  const elapsed = (now() - t0) / 1000;
+  const cpu = srv.cpu() - cpu0;
+  return { sessions, subscribersPerSession, appends, delivered, expected, elapsed, serverCpuS: cpu, appendsPerS: appends / elapsed, latency: stats(latencies) };
+}
+
+/** Appends as fast as the server acknowledges, `window` in flight per session: appends per server-CPU second. */
+async function saturate({ sessions, window, ms }) {
+  const w = transport('sat-writer');
+  const chans = Array.from({ length: sessions }, (_, i) => w.channel(`bench-sat-${i}`));
+  await Promise.all(chans.map((c) => c.attach()));
+  const serials = await Promise.all(chans.map((c, i) => c.publish({ name: 'agent.response', data: '', headers: headers(i) }).then((r) => r.serial)));
+  const cpu0 = srv.cpu();
+  const t0 = now();
+  let acked = 0;
+  await Promise.all(
+    chans.flatMap((c, i) =>
+      Array.from({ length: window }, async () => {
+        while (now() - t0 < ms) {
+          await c.append(serials[i], ' token', headers(i));
+          acked++;
+        }
+      }),
+    ),
+  );
+  const elapsed = (now() - t0) / 1000;
+  const cpu = srv.cpu() - cpu0;
+  return { acked, elapsed, serverCpuS: cpu, perS: acked / elapsed, perCoreS: acked / cpu };
+}
+
+try {
+  await connected(client('probe'));
+  const one = await fanout({ label: 'fan', sessions: 1, subscribersPerSession: quick ? 50 : 200, subscriberConnections: quick ? 50 : 200, perSecond: 50, ms: quick ? 2000 : 4000 });
+  const many = await fanout({ label: 'many', sessions: quick ? 200 : 1000, subscribersPerSession: 1, subscriberConnections: 10, perSecond: 4, ms: quick ? 2000 : 5000 });
+  const sat = await saturate({ sessions: 20, window: 10, ms: quick ? 2000 : 4000 });
+  const lat = (l) => `p50 ${l.p50.toFixed(1)} · p99 ${l.p99.toFixed(1)} ms`;
+  report({
+    section: '8. Server (separate process, ably clients on 127.0.0.1)',
+    rows: [
+      { metric: `1 stream → ${one.subscribersPerSession} subscribers, 50 appends/s: delivery`, value: `${lat(one.latency)} (${one.delivered}/${one.expected} delivered)`, ...(one.delivered < one.expected ? { pass: false, budget: 'all delivered' } : {}) },
+      {
+        metric: `${many.sessions} concurrent sessions × 4 appends/s: appends/s · delivery`,
+        value: `${many.appendsPerS.toFixed(0)}/s · ${lat(many.latency)} · server CPU ${((many.serverCpuS / many.elapsed) * 100).toFixed(0)}%`,
+        ...(many.delivered < many.expected ? { pass: false, budget: 'all delivered' } : {}),
+      },
+      { metric: 'saturated appends (20 sessions × 10 in flight): acked/s · per server-CPU core', value: `${sat.perS.toFixed(0)}/s · ${sat.perCoreS.toFixed(0)}/s per core` },
+    ],
+    data: { one, many, sat },
+  });
+} finally {
+  for (const c of clients) c.close();
+  await sleep(200);
+  srv.stop();
+}
