@@ -49,7 +49,8 @@ export class SessionController {
   private readonly maxHistory: number;
   private readonly maxInputChars: number;
   private readonly now: () => number;
-  private readonly presenceData: PresenceData;
+  private presenceData: PresenceData;
+  private presenceEntered = false;
   private readonly enterPresence: boolean;
   private queue: SessionAction[] = [];
   private cancelFrame: (() => void) | null = null;
@@ -165,13 +166,41 @@ export class SessionController {
       if (this.closed) return;
       this.dispatchNow({ type: 'connection', change: { status: this.transport.status === 'resuming' ? 'resuming' : 'connected' }, at: this.now() });
       await this.backfill(true);
-      if (this.enterPresence && !this.closed) await ch.presence.enter(this.presenceData);
+      if (this.enterPresence && !this.closed) {
+        const entered = this.presenceData;
+        await ch.presence.enter(entered);
+        this.presenceEntered = true;
+        // Changed while the enter was on its way.
+        if (this.presenceData !== entered && !this.closed) await ch.presence.update(this.presenceData);
+      }
       if (!this.closed) {
         const members = await ch.presence.get();
         this.dispatch({ type: 'presence', members: members.map((m) => ({ clientId: m.clientId, connectionId: m.connectionId, data: parsePresenceData(m.data) })) });
       }
     } catch (e) {
       this.report(toSessionError(e, `Could not open session ${this.sessionId}`));
+    }
+  }
+
+  /**
+   * Changes this tab's device label or display name in presence (an `undefined` value removes it).
+   * Before presence is entered the new data is simply what gets entered; the tab id never changes.
+   */
+  async updatePresence(change: { device?: string | undefined; name?: string | undefined }): Promise<void> {
+    const next: PresenceData = { ...this.presenceData };
+    for (const k of ['device', 'name'] as const) {
+      if (!(k in change)) continue;
+      const v = change[k];
+      if (v === undefined) delete next[k];
+      else next[k] = v;
+    }
+    if (next.device === this.presenceData.device && next.name === this.presenceData.name) return;
+    this.presenceData = next;
+    if (!this.presenceEntered || this.closed) return;
+    try {
+      await this.channel.presence.update(next);
+    } catch (e) {
+      this.report(toSessionError(e, 'Updating presence failed'));
     }
   }
 

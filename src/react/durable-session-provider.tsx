@@ -13,9 +13,12 @@ export interface DurableSessionProviderProps {
    * transport instance and session share one controller (and store), whose options are the first's.
    */
   transport: SessionTransport | (() => SessionTransport);
-  /** Label of this device in presence, e.g. "Laptop · Firefox". Default: none. */
+  /**
+   * Label of this device in presence, e.g. "Laptop · Firefox". May change after mount (a label only
+   * the browser can compute); presence follows. Default: none.
+   */
   device?: string;
-  /** Display name of this user in presence. Default: none. */
+  /** Display name of this user in presence; presence follows changes. Default: none. */
   name?: string;
   /** Stable id of this tab. Default: a random id per provider. */
   tabId?: string;
@@ -65,5 +68,8 @@ export function DurableSessionProvider(props: DurableSessionProviderProps): Reac
     void ctrl.acquire();
     return () => ctrl.release();
   }, [ctrl, controller]);
+  useEffect(() => {
+    if (ctrl !== controller) void ctrl.updatePresence({ device, name });
+  }, [ctrl, controller, device, name]);
   return <SessionContext.Provider value={ctrl}>{props.children}</SessionContext.Provider>;
 }
