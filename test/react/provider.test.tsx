@@ -86,3 +86,28 @@ describe('DurableSessionProvider switching sessions', () => {
     await waitFor(() => expect(alice('room-2')).toBe(0));
   });
 });
+
+describe('DurableSessionProvider presence props', () => {
+  it('publishes a device label and name that become known after mount (as after server rendering)', async () => {
+    const broker = createBroker();
+    const transport = createMemoryTransport({ broker, clientId: 'alice' });
+    const at = (device?: string, name?: string) => (
+      <DurableSessionProvider sessionId={SESSION} transport={transport} device={device} name={name} options={{ scheduler: microtaskScheduler }}>
+        <Thread />
+      </DurableSessionProvider>
+    );
+    const member = () => broker.channel(SESSION).presence.list().find((m) => m.clientId === 'alice')?.data as { device?: string; name?: string; tabId?: string } | undefined;
+    const view = render(at());
+    await waitFor(() => expect(member()).toBeDefined());
+    const tabId = member()!.tabId;
+    expect(member()!.device).toBeUndefined();
+
+    view.rerender(at('Laptop · Firefox', 'Alice'));
+    await waitFor(() => expect(member()).toMatchObject({ device: 'Laptop · Firefox', name: 'Alice', tabId }));
+    view.rerender(at('Laptop · Firefox'));
+    await waitFor(() => expect(member()?.name).toBeUndefined());
+    expect(member()).toMatchObject({ device: 'Laptop · Firefox', tabId });
+    expect(broker.channel(SESSION).presence.list()).toHaveLength(1);
+  });
+});
+
