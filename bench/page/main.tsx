@@ -327,3 +327,47 @@ async function mountCycles(n: number) {
 }
 
 (window as any).bench = { runOurs, runUseChat, mountCycles, ready: true };
+
+/**
+ * Latency probe over the local server: renders DurableChat over an ably transport and stamps, for
+ * every token index `tN`, when it arrived from the socket, when the store applied it and when it was
+ * in the DOM (wall-clock ms, comparable with the Node agent's stamps on the same machine).
+ */
+async function latencyProbe(o: { ablyOptions: Record<string, unknown>; sessionId: string }) {
+  const { createAblyTransport } = await import('../../src/transports/ably.js');
+  const wall = () => performance.timeOrigin + performance.now();
+  const transport = createAblyTransport({ options: o.ablyOptions as never });
+  const ctrl = createSessionController({ transport, sessionId: o.sessionId });
+  const times = { arrived: [] as number[], store: [] as number[], dom: [] as number[] };
+  const lastIndex = (text: string) => {
+    const m = /t(\d+)\s*$/.exec(text);
+    return m ? Number(m[1]) : -1;
+  };
+  const stamp = (list: number[], upTo: number) => {
+    const t = wall();
+    for (let i = list.length; i <= upTo; i++) list[i] = t;
+  };
+  transport.channel(o.sessionId).subscribe((m) => {
+    if (m.name === 'agent.response' && typeof m.data === 'string') stamp(times.arrived, lastIndex(m.data));
+  });
+  ctrl.store.subscribe((s) => {
+    for (let i = s.order.length - 1; i >= 0; i--) {
+      const e = s.entries[s.order[i]];
+      if (e.kind === 'response') return stamp(times.store, lastIndex(e.text));
+    }
+  });
+  mount(
+    <DurableSessionProvider sessionId={o.sessionId} transport={transport} controller={ctrl}>
+      <DurableChat label="Latency" />
+    </DurableSessionProvider>,
+  );
+  new MutationObserver(() => {
+    const el = document.querySelector('[data-ds-message]:last-child [data-part="content"]');
+    if (el) stamp(times.dom, lastIndex(el.textContent ?? ''));
+  }).observe(document.getElementById('root')!, { subtree: true, childList: true, characterData: true });
+  await waitFor(() => ctrl.store.getState().connection.hydrated, 'attached');
+  (window as any).__latency = { ctrl, times };
+  return true;
+}
+
+(window as any).bench.latencyProbe = latencyProbe;
