@@ -8,7 +8,7 @@ import { seededRandom } from '../../src/core/random.js';
 import type { ResponseEntry, SessionState } from '../../src/core/session-state.js';
 import { createServer, type LocalServer } from '../../src/server/index.js';
 import { generateKey } from '../../src/server/auth.js';
-import { ablySessionTransport } from './ably-session-transport.js';
+import { createAblyTransport } from '../../src/transports/ably.js';
 import { FaultProxy, zeroCounts, type FaultCounts } from './fault-proxy.js';
 
 /** Timings small enough for a hundred runs in a test, large enough for two busy cores. */
@@ -188,7 +188,7 @@ export async function chaosRun(seed: number): Promise<RunStats> {
   const agentErrors: string[] = [];
   const agentAbly = realtime('agent-1', false);
   const agent: Agent = createAgent({
-    transport: ablySessionTransport(agentAbly),
+    transport: createAblyTransport({ client: agentAbly }),
     sessionId,
     agentId: 'agent-1',
     handler: handle,
@@ -199,7 +199,7 @@ export async function chaosRun(seed: number): Promise<RunStats> {
   const clients: Client[] = ['canceller', 'steerer', 'watcher'].map((id) => {
     const ably = realtime(id, true);
     ably.connection.on('disconnected', () => stats.clientDisconnects++);
-    const ctrl = createSessionController({ transport: ablySessionTransport(ably), sessionId, scheduler: microtaskScheduler, presence: { device: id } });
+    const ctrl = createSessionController({ transport: createAblyTransport({ client: ably }), sessionId, scheduler: microtaskScheduler, presence: { device: id } });
     return { id, ably, ctrl };
   });
   const [canceller, steerer] = clients;

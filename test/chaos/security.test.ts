@@ -4,7 +4,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { allowAnyControl, createAgent, type ControlPolicy, type Turn, type TurnRecord } from '../../src/agent/index.js';
 import { build, createSessionController, microtaskScheduler, type SessionController } from '../../src/core/index.js';
 import { createServer, type LocalServer, type ServerOptions } from '../../src/server/index.js';
-import { ablySessionTransport } from './ably-session-transport.js';
+import { createAblyTransport } from '../../src/transports/ably.js';
 
 /** What the kit's docs give a browser: its own sessions, no agent privileges. */
 const BROWSER: Record<string, Ably.capabilityOp[]> = { 'session:*': ['subscribe', 'publish', 'presence', 'history'] };
@@ -191,7 +191,7 @@ async function agentSession(s: LocalServer, policy?: ControlPolicy) {
     }
   };
   const agent = createAgent({
-    transport: ablySessionTransport(realtime(s, { clientId: 'agent-1' })),
+    transport: createAblyTransport({ client: realtime(s, { clientId: 'agent-1' }) }),
     sessionId: 'session:p',
     agentId: 'agent-1',
     handler,
@@ -201,7 +201,7 @@ async function agentSession(s: LocalServer, policy?: ControlPolicy) {
   });
   await agent.start();
   const ctrl = (clientId: string, enterPresence: boolean): SessionController => {
-    const c = createSessionController({ transport: ablySessionTransport(browser(s, clientId)), sessionId: 'session:p', scheduler: microtaskScheduler, enterPresence });
+    const c = createSessionController({ transport: createAblyTransport({ client: browser(s, clientId) }), sessionId: 'session:p', scheduler: microtaskScheduler, enterPresence });
     return c;
   };
   return { agent, records, steersSeen, abortedBy, ctrl };
