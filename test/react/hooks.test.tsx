@@ -179,3 +179,44 @@ describe('useSteer', () => {
     await agent.idle();
   });
 });
+
+function ChatStatus({ log }: { log: string[] }) {
+  const { status, send, error, messages } = useDurableSession();
+  if (log[log.length - 1] !== status) log.push(status);
+  return (
+    <div>
+      <button onClick={() => void send('hello')}>send</button>
+      <button onClick={() => void send('x'.repeat(20_000))}>too long</button>
+      <p data-testid="error">{error ? `${error.code}` : 'none'}</p>
+      <p data-testid="count">{messages.length}</p>
+    </div>
+  );
+}
+
+describe('useDurableSession', () => {
+  it('moves ready → submitted → streaming → ready like useChat, and reports a refused send as an error', async () => {
+    const broker = createBroker();
+    const writer = await startHandAgent(broker, SESSION);
+    const log: string[] = [];
+    render(
+      <DurableSessionProvider sessionId={SESSION} transport={createMemoryTransport({ broker, clientId: 'alice' })} options={{ scheduler: microtaskScheduler }}>
+        <ChatStatus log={log} />
+      </DurableSessionProvider>,
+    );
+    act(() => screen.getByText('send').click());
+    expect(log).toEqual(['ready', 'submitted']);
+    const turn = await writer.nextTurn();
+    await waitFor(() => expect(log[log.length - 1]).toBe('streaming'));
+    turn.write('hi');
+    writer.finish(turn);
+    await waitFor(() => expect(log[log.length - 1]).toBe('ready'));
+    expect(log).toEqual(['ready', 'submitted', 'streaming', 'ready']);
+    expect(screen.getByTestId('error').textContent).toBe('none');
+
+    await act(async () => screen.getByText('too long').click());
+    expect(screen.getByTestId('error').textContent).toBe('oversize');
+    expect(screen.getByTestId('count').textContent).toBe('2');
+    expect(eventNames(broker, SESSION).filter((n) => n === 'user.message')).toHaveLength(1);
+  });
+});
+
