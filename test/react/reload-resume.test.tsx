@@ -135,4 +135,57 @@ describe('reload mid-stream', () => {
     expect(text()).toBe(record.text);
     await waitFor(() => expect(alice()).toHaveLength(1));
   });
+
+  it('keeps every agent’s text exact through a resumed reconnect and one that must backfill', async () => {
+    const broker = createBroker();
+    const writer = await startHandAgent(broker, SESSION, 'writer');
+    const helper = await startHandAgent(broker, SESSION, 'helper');
+    const transport = createMemoryTransport({ broker, clientId: 'alice' });
+    function Both() {
+      const { messages } = useDurableSession();
+      return <p data-testid="both">{messages.map((m) => (m.kind === 'response' ? `${m.agentId}=${m.text}` : m.text)).join('|')}</p>;
+    }
+    render(
+      <DurableSessionProvider sessionId={SESSION} transport={transport} options={{ scheduler: microtaskScheduler }}>
+        <Tab />
+        <Both />
+      </DurableSessionProvider>,
+    );
+    await waitFor(() => expect(broker.channel(SESSION).presence.size).toBe(3));
+    await act(async () => screen.getByText('send').click());
+    const w = await writer.nextTurn();
+    const h = await helper.nextTurn();
+    const both = () => screen.getByTestId('both').textContent;
+    const expected = () => {
+      const order = broker.channel(SESSION).history({ direction: 'forwards', limit: 10 }).items.filter((m) => m.name === 'agent.response');
+      return ['write me something long', ...order.map((m) => `${m.headers['ds-agent']}=${m.data as string}`)].join('|');
+    };
+    w.write('w1 ');
+    h.write('h1 ');
+    await waitFor(() => expect(both()).toBe(expected()));
+
+    act(() => transport.disconnect());
+    for (let i = 2; i < 40; i++) {
+      w.write(`w${i} `);
+      h.write(`h${i} `);
+    }
+    await act(async () => await transport.reconnect());
+    await waitFor(() => expect(both()).toBe(expected()));
+
+    act(() => transport.disconnect());
+    for (let i = 40; i < 80; i++) {
+      w.write(`w${i} `);
+      h.write(`h${i} `);
+    }
+    await act(async () => await transport.forceDiscontinuity());
+    await act(async () => await transport.reconnect());
+    writer.finish(w);
+    helper.finish(h);
+    const records = [await writer.record(w.turnId), await helper.record(h.turnId)];
+    await waitFor(() => expect(both()).toBe(expected()));
+    expect(both()).toContain(`writer=${records[0].text}`);
+    expect(both()).toContain(`helper=${records[1].text}`);
+    expect(records.map((r) => r.status)).toEqual(['complete', 'complete']);
+  });
 });
+
