@@ -1,4 +1,4 @@
-import { act, cleanup, configure, waitFor } from '@testing-library/react';
+import { act, cleanup, configure } from '@testing-library/react';
 import { afterEach } from 'vitest';
 import { createAgent, type Agent, type Turn, type TurnRecord } from '../../src/agent/index.js';
 import type { Broker } from '../../src/broker/index.js';
@@ -158,13 +158,6 @@ export function eventNames(broker: Broker, sessionId: string): string[] {
     .channel(sessionId)
     .history({ direction: 'forwards', limit: 1000 })
     .items.map((m) => m.name);
-}
-
-/** Resolves once `predicate` holds, checking after every microtask-driven step. */
-export async function eventually(predicate: () => boolean, what: string): Promise<void> {
-  await waitFor(() => {
-    if (!predicate()) throw new Error(`still waiting for ${what}`);
-  });
 }
 
 /**
