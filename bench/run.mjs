@@ -1,6 +1,6 @@
 // `npm run bench [-- --quick] [-- --only=render,server]`: every benchmark in one run, each section in
 // its own Node process (a fresh heap, and one failing section does not hide the others). Prints a
-// table and writes bench/results.json. Exits non-zero only when a budget that compares ratios or
+// table and writes bench/results.json (`--print` shows the last saved results again). Exits non-zero only when a budget that compares ratios or
 // counts is missed (or a section could not run) — never on absolute times.
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -39,6 +39,29 @@ function runSection(name, file) {
   });
 }
 
+/** Prints the table: one heading line per section, then its rows. */
+function print(results, m, quickRun) {
+  const rows = results.flatMap((r) => r.rows.map((row) => [row.metric, String(row.value), row.budget ?? '', row.pass === undefined ? '' : row.pass ? 'pass' : 'MISS']));
+  const widths = [0, 1, 2].map((i) => Math.max(...rows.map((row) => row[i].length), 6));
+  const line = (row) => `  ${row.map((c, i) => (i < 3 ? c.padEnd(widths[i]) : c)).join(' │ ')}`.trimEnd();
+  process.stdout.write(`\n${line(['metric', 'value', 'budget', ''])}\n`);
+  for (const r of results) {
+    process.stdout.write(`${r.section}\n`);
+    for (const row of r.rows.map((x) => [x.metric, String(x.value), x.budget ?? '', x.pass === undefined ? '' : x.pass ? 'pass' : 'MISS'])) process.stdout.write(`${line(row)}\n`);
+  }
+  const notes = results.flatMap((r) => r.rows.filter((row) => row.note).map((row) => `  ${r.section} · ${row.metric}: ${row.note}`));
+  if (notes.length) process.stdout.write(`\nnotes:\n${notes.join('\n')}\n`);
+  process.stdout.write(`\nmachine: ${m.nproc} × ${m.cpu} · node ${m.node} · ${m.platform}${quickRun ? ' · --quick' : ''}\n`);
+}
+
+if (process.argv.includes('--print')) {
+  const { readFileSync } = await import('node:fs');
+  const saved = JSON.parse(readFileSync(join(root, quick ? 'bench/results.quick.json' : 'bench/results.json'), 'utf8'));
+  process.stdout.write(`durable-sessions bench results of ${saved.date}\n`);
+  print(saved.sections, saved.machine, saved.quick);
+  process.exit(0);
+}
+
 const started = new Date();
 process.stdout.write(`durable-sessions bench${quick ? ' (--quick)' : ''} · ${started.toISOString()}\n`);
 ensureBuilt();
@@ -53,27 +76,11 @@ for (const [name, file] of selected) {
 }
 
 const m = machine();
-const table = [['section', 'metric', 'value', 'budget', '']];
-for (const r of results) {
-  for (const row of r.rows) {
-    const status = row.pass === undefined ? '' : row.pass ? 'pass' : 'MISS';
-    table.push([r.section, row.metric, String(row.value), row.budget ?? '', status]);
-  }
-}
-const widths = table[0].map((_, i) => Math.min(72, Math.max(...table.map((row) => row[i].length))));
-const line = (row) => row.map((c, i) => c.padEnd(widths[i])).join(' │ ').trimEnd();
-process.stdout.write(`\n${line(table[0])}\n${widths.map((w) => '─'.repeat(w)).join('─┼─')}\n`);
-let previous = '';
-for (const row of table.slice(1)) {
-  process.stdout.write(`${line([row[0] === previous ? '' : row[0], ...row.slice(1)])}\n`);
-  previous = row[0];
-}
-const notes = results.flatMap((r) => r.rows.filter((row) => row.note).map((row) => `  ${r.section} · ${row.metric}: ${row.note}`));
-if (notes.length) process.stdout.write(`\nnotes:\n${notes.join('\n')}\n`);
-process.stdout.write(`\nmachine: ${m.nproc} × ${m.cpu} · node ${m.node} · ${m.platform}${quick ? ' · --quick' : ''}\n`);
+print(results, m, quick);
 
 const missed = results.flatMap((r) => r.rows.filter((row) => row.pass === false).map((row) => `${r.section}: ${row.metric}`));
-const file = join(root, quick ? 'bench/results.quick.json' : 'bench/results.json');
+// A partial run (--only) must not overwrite the full results.
+const file = join(root, only ? 'bench/results.local.json' : quick ? 'bench/results.quick.json' : 'bench/results.json');
 writeFileSync(file, `${JSON.stringify({ date: started.toISOString(), quick, machine: m, sections: results }, null, 2)}\n`);
 process.stdout.write(`wrote ${file.slice(root.length + 1)}\n`);
 if (missed.length) {
