@@ -21,8 +21,14 @@ interface Outcome {
 }
 
 /** What a schedule did to the client's connection, applied at chunk boundaries of the agent's stream. */
-function fault(rnd: () => number, t: MemoryTransport, log: string[]): Promise<void> | void {
+function fault(rnd: () => number, t: MemoryTransport, agentTransport: MemoryTransport, log: string[]): Promise<void> | void {
   const r = rnd();
+  if (r < 0.03) {
+    // The agent's own connection blips too; its appends wait in order and nothing is cancelled.
+    log.push('agentBlip');
+    agentTransport.disconnect();
+    return nextMacrotask().then(() => agentTransport.reconnect());
+  }
   if (r < 0.12) {
     log.push('disconnect');
     t.disconnect();
@@ -66,8 +72,9 @@ async function runSchedule(seed: number): Promise<Outcome> {
   const written = new Map<string, string>();
   const { transport, ctrl } = client(broker, `c${seed}`, sessionId, { seed, duplicateRate: rnd() * 0.3 });
 
+  const agentTransport = createMemoryTransport({ broker, clientId: 'agent', seed: seed + 1, duplicateRate: rnd() * 0.3 });
   const agent = createAgent({
-    transport: createMemoryTransport({ broker, clientId: 'agent' }),
+    transport: agentTransport,
     sessionId,
     agentId: 'agent',
     batch: { intervalMs: 1, maxChars: 1 + Math.floor(rnd() * 8) },
@@ -78,14 +85,16 @@ async function runSchedule(seed: number): Promise<Outcome> {
         const piece = PIECES[Math.floor(rnd() * PIECES.length)];
         written.set(turn.responseId, (written.get(turn.responseId) ?? '') + piece);
         turn.write(piece);
-        const f = fault(rnd, transport, faults);
+        const f = fault(rnd, transport, agentTransport, faults);
         if (f) pending.push(f);
         if (rnd() < 0.4) await nextMacrotask();
       }
     },
   });
   await agent.start();
-  await ctrl.acquire();
+  // A second tab with a clean connection: whatever alice went through, both must end on one transcript.
+  const observer = client(broker, `o${seed}`, sessionId);
+  await Promise.all([ctrl.acquire(), observer.ctrl.acquire()]);
 
   const turns = 1 + Math.floor(rnd() * 2);
   for (let i = 0; i < turns; i++) {
@@ -117,9 +126,24 @@ async function runSchedule(seed: number): Promise<Outcome> {
   for (let i = 0; i < 3; i++) await nextMacrotask();
   ctrl.flush();
   out.state = ctrl.store.getState();
+  const settled = (st: SessionState) => records.every((r) => selectResponse(st, r.responseId)?.status === r.status);
+  try {
+    const o = await until(() => observer.ctrl.store.getState(), settled, `the observer of seed ${seed}`, 3000);
+    if (JSON.stringify(transcript(o)) !== JSON.stringify(transcript(out.state))) out.problem = [out.problem, 'the observer tab holds a different transcript'].filter(Boolean).join('; ');
+  } catch {
+    out.problem = [out.problem, 'the observer tab did not settle'].filter(Boolean).join('; ');
+  }
+  await observer.ctrl.stop();
   await ctrl.stop();
   await agent.stop();
   return out;
+}
+
+function transcript(s: SessionState) {
+  return s.order.map((k) => {
+    const e = s.entries[k];
+    return e.kind === 'user' ? [k, e.text] : [k, e.text, e.status];
+  });
 }
 
 interface Tally {
@@ -177,6 +201,6 @@ describe('reducer idempotence under seeded fault schedules on the memory transpo
     expect({ lost, duplicated }).toEqual({ lost: 0, duplicated: 0 });
     expect(outcomes).toHaveLength(SCHEDULES);
     expect(chars).toBeGreaterThan(SCHEDULES * 20);
-    expect([...kinds].sort()).toEqual(['disconnect', 'dropNext', 'forceDiscontinuity', 'reconnect', 'setFaults', 'setLatency']);
+    expect([...kinds].sort()).toEqual(['agentBlip', 'disconnect', 'dropNext', 'forceDiscontinuity', 'reconnect', 'setFaults', 'setLatency']);
   });
 });
