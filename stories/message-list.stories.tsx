@@ -106,6 +106,37 @@ export const MultiAgent: Story = {
   },
 };
 
+/**
+ * Two agents streaming one turn: each response has its own Stop, so stopping the critic leaves the
+ * demo agent running to completion.
+ */
+export const MultiAgentStopOne: Story = {
+  loaders: [
+    async () => {
+      const world = createDemoWorld();
+      const a = world.startAgent({ agentId: 'demo', tokensPerSecond: 40, tokens: 60, thinkMs: 0 });
+      const b = world.startAgent({ agentId: 'critic', handler: criticHandler(40, 200) });
+      await Promise.all([a.ready, b.ready]);
+      const turnId = await world.send('Plan a trip');
+      await world.started(turnId);
+      return { world };
+    },
+  ],
+  play: async ({ canvasElement }) => {
+    const byAgent = (id: string) => responses(canvasElement).find((r) => r.dataset.agentId === id);
+    await waitFor(() => {
+      expect(byAgent('critic')?.dataset.status).toBe('streaming');
+      expect(byAgent('demo')?.dataset.status).toBe('streaming');
+    }, STREAM_TIMEOUT);
+    const stop = within(byAgent('critic')!).getByRole('button', { name: 'Stop critic' });
+    stop.click();
+    await waitForStatus(byAgent('critic')!, 'cancelled');
+    expect(byAgent('demo')!.dataset.status).toBe('streaming');
+    await waitForStatus(byAgent('demo')!, 'complete');
+    expect(contentOf(byAgent('demo')!)).toBe(expectedAnswer('Plan a trip', 60));
+  },
+};
+
 /** `renderContent` applies to every response in the list. */
 export const WithRenderContent: Story = {
   args: { renderContent: renderMarkdown },

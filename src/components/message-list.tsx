@@ -1,6 +1,9 @@
 import { memo, useEffect, useRef, type ComponentPropsWithoutRef, type ReactNode } from 'react';
 import type { ResponseEntry, ThreadEntry, UserEntry } from '../core/session-state.js';
 import { useMessage, useMessageIds } from '../react/use-message.js';
+import { useSessionController } from '../react/session-context.js';
+import { useSessionSelector } from '../react/use-session-selector.js';
+import { StopButton } from './stop-button.js';
 import { useChatLabel } from './chat-context.js';
 import { ResponseView, type RenderContent, type ResponseLabels } from './response-view.js';
 
@@ -47,6 +50,22 @@ function responseData(e: ResponseEntry) {
   return { text: e.text, status: e.status, agentId: e.agentId, responseId: e.responseId, resumed: e.resumed ?? false, error: e.error, catchingUp: e.gap ?? false };
 }
 
+/**
+ * When several agents answer one turn, each streaming response gets its own stop, so stopping one
+ * agent leaves the others running. The main StopButton still stops the whole turn.
+ */
+function ResponseRow({ entry, renderContent, labels }: { entry: ResponseEntry; renderContent: RenderContent | undefined; labels: Partial<ResponseLabels> | undefined }): ReactNode {
+  const ctrl = useSessionController('MessageList');
+  const shared = useSessionSelector(ctrl, (s) => (s.turns[entry.turnId]?.responseKeys.length ?? 0) > 1, entry.turnId);
+  const actions =
+    shared && entry.status === 'streaming' ? (
+      <StopButton target={{ kind: 'response', responseId: entry.responseId }} shortcut={false} data-part="stop" aria-label={`Stop ${entry.agentId}`}>
+        Stop
+      </StopButton>
+    ) : undefined;
+  return <ResponseView response={responseData(entry)} renderContent={renderContent} labels={labels} actions={actions} />;
+}
+
 // One subscription per row: a token re-renders only the streaming row, and a finished entry keeps its
 // identity in the store, so its row never renders again.
 const Row = memo(function Row({ id, renderContent, labels, userLabel }: RowProps): ReactNode {
@@ -54,7 +73,7 @@ const Row = memo(function Row({ id, renderContent, labels, userLabel }: RowProps
   if (!entry) return null;
   return (
     <li data-ds-message="" data-role={entry.kind === 'user' ? 'user' : 'agent'} data-turn-id={entry.turnId} data-key={entry.key}>
-      {entry.kind === 'user' ? <UserRow entry={entry} userLabel={userLabel} /> : <ResponseView response={responseData(entry)} renderContent={renderContent} labels={labels} />}
+      {entry.kind === 'user' ? <UserRow entry={entry} userLabel={userLabel} /> : <ResponseRow entry={entry} renderContent={renderContent} labels={labels} />}
     </li>
   );
 });

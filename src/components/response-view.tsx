@@ -48,6 +48,8 @@ export interface ResponseViewProps extends Omit<ComponentPropsWithoutRef<'articl
   renderContent?: RenderContent | undefined;
   labels?: Partial<ResponseLabels> | undefined;
   showAgent?: boolean | undefined;
+  /** Controls shown in the response's header, e.g. a stop for this response alone. */
+  actions?: ReactNode;
 }
 
 /**
@@ -55,7 +57,7 @@ export interface ResponseViewProps extends Omit<ComponentPropsWithoutRef<'articl
  * announced: the polite announcer stays empty while streaming and receives the whole answer once it
  * ends — but only for a response this view saw streaming, so history does not read itself out.
  */
-export function ResponseView({ response: r, renderContent, labels, showAgent = true, ...rest }: ResponseViewProps): ReactNode {
+export function ResponseView({ response: r, renderContent, labels, showAgent = true, actions, ...rest }: ResponseViewProps): ReactNode {
   const l = { ...DEFAULT_RESPONSE_LABELS, ...labels };
   const streaming = r.status === 'streaming';
   const [sawStreaming, setSawStreaming] = useState(streaming);
@@ -82,10 +84,11 @@ export function ResponseView({ response: r, renderContent, labels, showAgent = t
       aria-label={r.agentId ? `Response from ${r.agentId}` : 'Response'}
       {...rest}
     >
-      {showAgent && (r.agentId || r.resumed) && (
+      {((showAgent && (r.agentId || r.resumed)) || actions) && (
         <header data-part="header">
-          {r.agentId && <AgentBadge agentId={r.agentId} />}
-          {r.resumed && <span data-part="resumed">{l.resumed}</span>}
+          {showAgent && r.agentId && <AgentBadge agentId={r.agentId} />}
+          {showAgent && r.resumed && <span data-part="resumed">{l.resumed}</span>}
+          {actions}
         </header>
       )}
       <div data-part="content">
