@@ -76,10 +76,10 @@ export function demoHandler(opts: { tokensPerSecond?: number; tokens?: number; t
       const s = turn.steers.take();
       if (s) {
         vocabulary = s.text.split(/\s+/).filter(Boolean);
-        turn.write(`[steered: ${s.text}] `);
+        turn.write(`${i === 0 ? '' : ' '}[steered: ${s.text}]`);
       }
       const word = vocabulary && vocabulary.length > 0 ? vocabulary[i % vocabulary.length] : words[i];
-      turn.write(i === 0 ? word : ` ${word}`);
+      turn.write(i === 0 && !s ? word : ` ${word}`);
       await sleep(1000 / rate, turn.signal);
     }
   };
