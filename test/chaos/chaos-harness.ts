@@ -5,7 +5,7 @@ import * as Ably from 'ably';
 import { createAgent, type Agent, type Turn, type TurnRecord } from '../../src/agent/index.js';
 import { createSessionController, microtaskScheduler, type SessionController } from '../../src/core/index.js';
 import { seededRandom } from '../../src/core/random.js';
-import type { ResponseEntry, SessionState } from '../../src/core/session-state.js';
+import type { ResponseEntry, SessionState, UserEntry } from '../../src/core/session-state.js';
 import { createServer, type LocalServer } from '../../src/server/index.js';
 import { generateKey } from '../../src/server/auth.js';
 import { createAblyTransport } from '../../src/transports/ably.js';
@@ -134,8 +134,18 @@ interface Client {
   ctrl: SessionController;
 }
 
-/** One seeded run: a fresh server (with a data dir), proxy, agent and three clients. */
-export async function chaosRun(seed: number): Promise<RunStats> {
+/** A server the run does not own (the soak's, in another process): no restarts, a given session. */
+export interface ExternalServer {
+  port: number;
+  key: string;
+  sessionId: string;
+}
+
+/**
+ * One seeded run: a fresh server (with a data dir), proxy, agent and three clients — or, with
+ * `external`, the same against a long-lived server, where a session may already hold earlier turns.
+ */
+export async function chaosRun(seed: number, external?: ExternalServer): Promise<RunStats> {
   const rnd = seededRandom(seed * 7919 + 17);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)];
   const stats: RunStats = {
@@ -155,8 +165,8 @@ export async function chaosRun(seed: number): Promise<RunStats> {
     failures: [],
   };
   const fail = (msg: string) => stats.failures.push(msg);
-  const dataDir = mkdtempSync(join(tmpdir(), 'ds-chaos-'));
-  const key = generateKey('chaos');
+  const dataDir = external ? '' : mkdtempSync(join(tmpdir(), 'ds-chaos-'));
+  const key = external?.key ?? generateKey('chaos');
   const serverOpts = {
     keys: [key],
     dataDir,
@@ -164,11 +174,12 @@ export async function chaosRun(seed: number): Promise<RunStats> {
     presenceGraceMs: CHAOS_TIMING.presenceGraceMs,
     fsyncIntervalMs: 20,
   };
-  let server: LocalServer = await createServer({ port: 0, ...serverOpts });
-  const port = server.port;
+  let server: LocalServer | undefined = external ? undefined : await createServer({ port: 0, ...serverOpts });
+  const port = external?.port ?? server!.port;
   const proxy = new FaultProxy(port);
   await proxy.start();
-  const sessionId = `session:chaos-${seed}`;
+  const sessionId = external?.sessionId ?? `session:chaos-${seed}`;
+  const baseOptions: Ably.ClientOptions = { key, endpoint: '127.0.0.1', tls: false, useBinaryProtocol: false };
   const sdkTimings = {
     disconnectedRetryTimeout: 50,
     suspendedRetryTimeout: 100,
@@ -177,7 +188,7 @@ export async function chaosRun(seed: number): Promise<RunStats> {
   };
   const realtime = (clientId: string, viaProxy: boolean) =>
     new Ably.Realtime({
-      ...(server.clientOptions() as Ably.ClientOptions),
+      ...baseOptions,
       port: viaProxy ? proxy.port : port,
       clientId,
       logLevel: 0,
@@ -226,11 +237,12 @@ export async function chaosRun(seed: number): Promise<RunStats> {
         stalls++;
         log('stall');
         proxy.stall(CHAOS_TIMING.maxIdleInterval + CHAOS_TIMING.realtimeRequestTimeout + 300);
-      } else if (restarts === 0) {
+      } else if (restarts === 0 && server) {
         restarts++;
         log('restart');
+        const old = server;
         restarting = (async () => {
-          await server.close();
+          await old.close();
           server = await createServer({ port, ...serverOpts });
           proxy.counts.restart++;
         })();
@@ -324,7 +336,7 @@ export async function chaosRun(seed: number): Promise<RunStats> {
         if (e?.status !== r.status) fail(`${c.id}: response ${r.responseId} status ${e?.status} expected ${r.status}`);
         if ((s.turns[r.turnId]?.responseKeys.length ?? 0) !== 1) fail(`${c.id}: turn ${r.turnId} has ${s.turns[r.turnId]?.responseKeys.length} responses`);
       }
-      const users = Object.values(s.entries).filter((e) => e.kind === 'user');
+      const users = Object.values(s.entries).filter((e): e is UserEntry => e.kind === 'user' && turnIds.includes(e.turnId));
       if (users.length !== turnIds.length || users.some((u) => u.pending)) {
         fail(`${c.id}: ${users.length} user messages (${users.filter((u) => u.pending).length} pending) for ${turnIds.length} turns`);
       }
@@ -376,8 +388,10 @@ export async function chaosRun(seed: number): Promise<RunStats> {
     await agent.stop().catch(() => undefined);
     agentAbly.close();
     await proxy.close();
-    await server.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    if (server) {
+      await server.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   }
   return stats;
 }
