@@ -221,6 +221,8 @@ export function createAgent(opts: AgentOptions): Agent {
   const seenTurns = new Set<string>();
   /** Controls already obeyed, so a republished or backfilled copy is not obeyed twice. */
   const seenControls = new Set<string>();
+  /** turnId → responseId of the turns this agent answered and ended, oldest first: a steer that comes too late gets an answer. */
+  const endedTurns = new Map<string, string>();
   /** Newest serial this agent processed: where a catch-up after a discontinuity may stop. */
   let lastSerial = '';
   const transcript: { role: 'user' | 'agent'; text: string; agentId?: string }[] = [];
@@ -254,6 +256,8 @@ export function createAgent(opts: AgentOptions): Agent {
 
   const finish = (r: RunningTurn) => {
     if (!running.delete(r.turn.turnId)) return;
+    endedTurns.set(r.turn.turnId, r.turn.responseId);
+    if (endedTurns.size > REMEMBERED_CANCELS) endedTurns.delete(endedTurns.keys().next().value as string);
     for (const s of r.turn.steers.close()) {
       publishAck({ steerId: s.steerId, agentId, status: 'rejected', responseId: r.turn.responseId, reason: 'The turn ended before the steer was applied.' });
     }
@@ -335,14 +339,27 @@ export function createAgent(opts: AgentOptions): Agent {
   const onSteer = (ev: SteerEvent) => {
     if (!authorize({ kind: 'steer', target: ev.target, ...(ev.clientId ? { clientId: ev.clientId } : {}) })) return;
     let hit = false;
+    let ended: string | undefined;
+    const t = ev.target;
     for (const r of running.values()) {
-      if (!matches(ev.target, r) || r.turn.ended) continue;
+      if (!matches(t, r)) continue;
+      if (r.turn.ended) {
+        if (t.kind === 'turn' || t.kind === 'response') ended = r.turn.responseId;
+        continue;
+      }
       hit = true;
       const s: Steer = ev.clientId === undefined ? { steerId: ev.steerId, text: ev.text } : { steerId: ev.steerId, text: ev.text, clientId: ev.clientId };
       publishAck({ steerId: ev.steerId, agentId, status: 'received', responseId: r.turn.responseId });
       r.turn.steers.push(s);
     }
-    if (!hit && ev.target.kind === 'agent' && ev.target.agentId === agentId) {
+    if (hit) return;
+    // Aimed at a turn this agent already finished (the user steered as the answer ended): say so, or the
+    // steer would wait for an acknowledgement forever.
+    if (t.kind === 'turn') ended ??= endedTurns.get(t.turnId);
+    else if (t.kind === 'response' && ended === undefined && [...endedTurns.values()].includes(t.responseId)) ended = t.responseId;
+    if (ended !== undefined) {
+      publishAck({ steerId: ev.steerId, agentId, status: 'rejected', responseId: ended, reason: 'The turn ended before the steer was applied.' });
+    } else if (t.kind === 'agent' && t.agentId === agentId) {
       publishAck({ steerId: ev.steerId, agentId, status: 'rejected', reason: `Agent ${agentId} has no running turn to steer.` });
     }
   };
