@@ -124,12 +124,15 @@ function applyEvent(state: SessionState, ev: SessionEvent): SessionState {
     }
     case 'control.steer-ack': {
       const s = state.steers[ev.steerId];
-      const rank = { sending: 0, sent: 1, failed: 1, received: 2, applied: 3, rejected: 3 } as const;
+      // `applied` outranks `rejected`: when several agents answer a turn, one that already finished
+      // refuses a steer another still applies, and the outcome must not depend on which ack lands first.
+      const rank = { sending: 0, sent: 1, failed: 1, received: 2, rejected: 3, applied: 4 } as const;
       const base = s ?? { steerId: ev.steerId, text: '', target: { kind: 'all' as const }, status: 'sent' as const, at: ev.timestamp };
       if (rank[ev.status] <= rank[base.status]) return state;
       const next = { ...base, status: ev.status, agentId: ev.agentId };
       if (ev.responseId !== undefined) next.responseId = ev.responseId;
       if (ev.reason !== undefined) next.reason = ev.reason;
+      else delete next.reason;
       return { ...state, steers: { ...state.steers, [ev.steerId]: next } };
     }
     case 'agent.status': {
