@@ -232,6 +232,21 @@ describe('reduceSession: thread shape', () => {
     expect(reduceSession(s, { type: 'local/control-sent', id: 'st1' })).toBe(s);
   });
 
+  it("lets one agent's applied win over another's rejection, in either order", () => {
+    const ack = (agentId: string, status: 'rejected' | 'applied', n: number) => {
+      const o = build.steerAck(status === 'rejected' ? { steerId: 'st1', agentId, status, reason: 'The turn ended before the steer was applied.' } : { steerId: 'st1', agentId, status });
+      return ev({ serial: serial(n), version: serial(n), action: 'message.create', name: o.name, data: o.data, headers: {} });
+    };
+    const start = reduceSession(initialSessionState('s'), { type: 'local/steer', steerId: 'st1', text: 'more', target: { kind: 'turn', turnId: 't1' }, at: 1 });
+    const refusedFirst = run([ack('quick', 'rejected', 5), ack('slow', 'applied', 6)], start);
+    const appliedFirst = run([ack('slow', 'applied', 5), ack('quick', 'rejected', 6)], start);
+    for (const s of [refusedFirst, appliedFirst]) {
+      expect(s.steers.st1).toMatchObject({ status: 'applied', agentId: 'slow' });
+      expect(s.steers.st1.reason).toBeUndefined();
+    }
+    expect(run([ack('quick', 'rejected', 5)], start).steers.st1).toMatchObject({ status: 'rejected', agentId: 'quick', reason: 'The turn ended before the steer was applied.' });
+  });
+
   it('keeps at most 20 errors, newest last', () => {
     let s = initialSessionState('s');
     for (let i = 0; i < 25; i++) s = reduceSession(s, { type: 'error', error: new DurableSessionError('malformed_event', `e${i}`) });

@@ -3,7 +3,7 @@ import { createAgent, createDemoAgent, demoTokens, type TurnRecord } from '../..
 import { selectResponse } from '../../src/core/index.js';
 import { createMemoryTransport } from '../../src/transports/memory.js';
 import { client, createBroker, responses, until } from '../helpers/session-fixture.js';
-import { handDrivenAgent } from './hand-driven-agent.js';
+import { handDrivenAgent, sleep } from './hand-driven-agent.js';
 
 describe('steer', () => {
   it('reaches turn.steers during generation and is acknowledged received, then applied, in every tab', async () => {
@@ -63,7 +63,7 @@ describe('steer', () => {
     expect(s.steers[r.ok ? r.id : ''].status).toBe('applied');
 
     // Before the marker: the prompt's own words. After it: only the steer's words, in rotation.
-    const marker = '[steered: alpha beta gamma] ';
+    const marker = ' [steered: alpha beta gamma]';
     const at = text.indexOf(marker);
     expect(at).toBeGreaterThan(0);
     const before = text.slice(0, at).split(' ');
@@ -107,6 +107,72 @@ describe('steer', () => {
     expect(responses(s)[0].text).toBe('listening [left] [right] [done]');
     expect(records[0].steersApplied).toEqual(ids);
     expect(selectResponse(s, records[0].responseId)?.agentId).toBe('listener');
+  });
+
+  it('rejects a steer that reaches the agent just after its turn ended, instead of leaving it unanswered', async () => {
+    const broker = createBroker();
+    const h = handDrivenAgent(broker, 's');
+    await h.agent.start();
+    const alice = client(broker, 'alice', 's');
+    await alice.ctrl.acquire();
+    await alice.ctrl.send('q');
+    const turn = await until(() => h.turns[0], (t) => t !== undefined, 'the turn');
+    turn.write('almost done');
+    await until(() => responses(alice.ctrl.store.getState())[0]?.text, (t) => t === 'almost done', 'the text');
+    // Alice steers while the answer is still streaming on her screen; the agent finishes first.
+    h.transport.disconnect();
+    const r = await alice.ctrl.steer('add a summary');
+    expect(r.ok).toBe(true);
+    h.finish(turn.turnId);
+    await sleep(5);
+    await h.transport.reconnect();
+    const st = await until(() => alice.ctrl.store.getState().steers[r.ok ? r.id : ''], (x) => x?.status === 'rejected', 'the steer to be answered');
+    expect(st).toMatchObject({ agentId: 'agent', responseId: turn.responseId });
+    expect(st.reason).toMatch(/ended/);
+    const record = await until(() => h.records[0], (x) => x !== undefined, 'the record');
+    expect(record).toMatchObject({ status: 'complete', text: 'almost done', steersApplied: [] });
+  });
+
+  it('rejects a steer aimed explicitly at a finished turn or response', async () => {
+    const broker = createBroker();
+    const h = handDrivenAgent(broker, 's');
+    await h.agent.start();
+    const alice = client(broker, 'alice', 's');
+    await alice.ctrl.acquire();
+    await alice.ctrl.send('q');
+    const turn = await until(() => h.turns[0], (t) => t !== undefined, 'the turn');
+    h.finish(turn.turnId);
+    await until(() => responses(alice.ctrl.store.getState())[0]?.status, (x) => x === 'complete', 'the answer');
+    for (const target of [{ kind: 'turn', turnId: turn.turnId } as const, { kind: 'response', responseId: turn.responseId } as const]) {
+      const r = await alice.ctrl.steer('too late', target);
+      expect(r.ok).toBe(true);
+      const st = await until(() => alice.ctrl.store.getState().steers[r.ok ? r.id : ''], (x) => x?.status === 'rejected', `the ${target.kind} steer rejected`);
+      expect(st.responseId).toBe(turn.responseId);
+    }
+  });
+
+  it('shows a steer applied when one agent of a turn applies it, even if another already finished and refused it', async () => {
+    const broker = createBroker();
+    const quick = handDrivenAgent(broker, 's', { agentId: 'quick' });
+    const slow = handDrivenAgent(broker, 's', { agentId: 'slow' });
+    await Promise.all([quick.agent.start(), slow.agent.start()]);
+    const alice = client(broker, 'alice', 's');
+    await alice.ctrl.acquire();
+    await until(() => alice.ctrl.store.getState().presence.length, (n) => n === 3, 'both agents present');
+    await alice.ctrl.send('q');
+    const q = await until(() => quick.turns[0], (t) => t !== undefined, 'quick turn');
+    const w = await until(() => slow.turns[0], (t) => t !== undefined, 'slow turn');
+    quick.finish(q.turnId);
+    await until(() => quick.records.length, (n) => n === 1, 'quick to finish');
+    const r = await alice.ctrl.steer('more detail');
+    expect(r.ok).toBe(true);
+    const id = r.ok ? r.id : '';
+    await until(() => alice.ctrl.store.getState().steers[id]?.status, (x) => x === 'rejected', 'the refusal from the finished agent');
+    await until(() => w.steers.size, (n) => n === 1, 'the steer queued for the slow agent');
+    expect(w.steers.take()?.text).toBe('more detail');
+    const st = await until(() => alice.ctrl.store.getState().steers[id], (x) => x?.status === 'applied', 'applied wins');
+    expect(st.agentId).toBe('slow');
+    expect(st.responseId).toBe(w.responseId);
   });
 
   it('rejects a steer aimed at an agent with nothing running, visibly in the session', async () => {
