@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { build } from '../../src/core/index.js';
+import { client, createBroker, responses, users, until } from '../helpers/session-fixture.js';
+import { handDrivenAgent } from './hand-driven-agent.js';
+
+/** Fills a session with `n` finished turns, straight into the broker. */
+function seed(broker: ReturnType<typeof createBroker>, n: number) {
+  const log = broker.channel('s');
+  for (let i = 0; i < n; i++) {
+    const q = build.userMessage(`t${i}`, `question ${i}`);
+    log.create({ name: q.name, data: q.data, headers: q.headers ?? {} }, { clientId: 'old-tab' });
+    const ids = { responseId: `r${i}`, agentId: 'agent', turnId: `t${i}` };
+    const serial = log.create({ name: 'agent.response', data: '', headers: build.responseHeaders({ ...ids, status: 'streaming' }) }, { clientId: 'agent' });
+    log.append(serial, `answer ${i}`, build.responseHeaders({ ...ids, status: 'complete', offset: 0 }), { clientId: 'agent' });
+  }
+}
+
+describe('a long session', () => {
+  it('hydrates every turn across history pages, in channel order', async () => {
+    const broker = createBroker();
+    seed(broker, 180);
+    const alice = client(broker, 'alice', 's');
+    await alice.ctrl.acquire();
+    const s = await until(() => alice.ctrl.store.getState(), (s) => s.connection.hydrated, 'hydration');
+    expect(users(s).map((u) => u.text)).toEqual(Array.from({ length: 180 }, (_, i) => `question ${i}`));
+    expect(responses(s).map((r) => [r.text, r.status])).toEqual(Array.from({ length: 180 }, (_, i) => [`answer ${i}`, 'complete']));
+    expect([...s.order].sort()).toEqual(s.order);
+  });
+
+  it('recovers a streaming answer behind a long backlog after a discontinuity with losses', async () => {
+    const broker = createBroker();
+    seed(broker, 150);
+    const h = handDrivenAgent(broker, 's');
+    await h.agent.start();
+    const alice = client(broker, 'alice', 's');
+    await alice.ctrl.acquire();
+    await alice.ctrl.send('the live one');
+    const turn = await until(() => h.turns[0], (t) => t !== undefined, 'the turn');
+    const words: string[] = [];
+    for (let i = 0; i < 30; i++) {
+      if (i === 10) alice.transport.dropNext(3);
+      if (i === 20) void alice.transport.forceDiscontinuity();
+      words.push(`w${i} `);
+      turn.write(`w${i} `);
+      await new Promise((r) => setTimeout(r, 0));
+    }
+    h.finish(turn.turnId);
+    const s = await until(() => alice.ctrl.store.getState(), (s) => responses(s).length === 151 && responses(s)[150].status === 'complete' && !s.connection.backfilling, 'the live answer');
+    expect(responses(s)[150].text).toBe(words.join(''));
+    expect(h.records[0].text).toBe(words.join(''));
+    expect(s.order).toHaveLength(302);
+  });
+});
