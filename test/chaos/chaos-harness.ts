@@ -225,7 +225,7 @@ export async function chaosRun(seed: number, external?: ExternalServer): Promise
     let stalls = 0;
     let restarts = 0;
     for (let i = 0; i < 8 && faulting; i++) {
-      await sleep(20 + Math.floor(rnd() * 150));
+      await sleep(10 + Math.floor(rnd() * 80));
       if (!faulting) break;
       const r = rnd();
       if (r < 0.35) log(`drop ${proxy.drop()}`);
