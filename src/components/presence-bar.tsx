@@ -1,7 +1,5 @@
 import type { ComponentPropsWithoutRef, ReactNode } from 'react';
-import { useSessionController } from '../react/session-context.js';
 import { usePresence, type PresenceUser } from '../react/use-presence.js';
-import { useSessionSelector } from '../react/use-session-selector.js';
 import { AgentBadge } from './agent-badge.js';
 
 export interface PresenceBarProps extends Omit<ComponentPropsWithoutRef<'div'>, 'children'> {
@@ -34,8 +32,6 @@ function defaultUser(user: PresenceUser): ReactNode {
  */
 export function PresenceBar({ label = 'Who is here', formatSelf = defaultSelf, formatUser = defaultUser, ...rest }: PresenceBarProps): ReactNode {
   const { self, others, agents } = usePresence();
-  const ctrl = useSessionController('PresenceBar');
-  const agentStates = useSessionSelector(ctrl, (s) => s.agents);
   return (
     <div role="group" aria-label={label} data-ds-presence-bar="" data-tabs={self.tabs.length} data-others={others.length} data-agents={agents.length} {...rest}>
       <span data-part="self" data-tabs={self.tabs.length} data-devices={self.devices.length}>
@@ -54,7 +50,7 @@ export function PresenceBar({ label = 'Who is here', formatSelf = defaultSelf, f
         <ul data-part="agents" aria-label="Agents">
           {agents.map((a) => (
             <li key={`${a.clientId}:${a.agentId}`} data-part="agent">
-              <AgentBadge agentId={a.agentId} name={a.name} state={agentStates[a.agentId]?.state} />
+              <AgentBadge agentId={a.agentId} name={a.name} state={a.state} />
             </li>
           ))}
         </ul>

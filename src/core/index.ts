@@ -13,6 +13,7 @@ export type {
 } from './transport.js';
 export {
   initialSessionState,
+  selectAgentActivity,
   turnStatus,
   type CancelRequest,
   type ConnectionInfo,

@@ -141,3 +141,18 @@ export function turnStatus(state: SessionState, turnId: string): TurnStatus | un
   }
   return final;
 }
+
+/**
+ * What each agent is doing, derived from the thread: `thinking` while its response has no text yet,
+ * `streaming` while it writes, otherwise its last reported `agent.status` (or `idle`). Derived rather
+ * than published, so it costs no channel traffic and cannot disagree with the responses shown.
+ */
+export function selectAgentActivity(s: SessionState): Record<string, AgentState> {
+  const out: Record<string, AgentState> = {};
+  for (const id in s.agents) out[id] = s.agents[id].state;
+  for (const key of s.order) {
+    const e = s.entries[key];
+    if (e.kind === 'response' && e.status === 'streaming') out[e.agentId] = e.text.length === 0 ? 'thinking' : 'streaming';
+  }
+  return out;
+}

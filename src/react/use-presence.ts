@@ -1,7 +1,8 @@
 import { useMemo } from 'react';
-import type { PresenceEntryView } from '../core/session-state.js';
+import type { AgentState } from '../core/protocol.js';
+import { selectAgentActivity, type PresenceEntryView } from '../core/session-state.js';
 import { useSessionController } from './session-context.js';
-import { useSessionSelector } from './use-session-selector.js';
+import { shallowObjectEqual, useSessionSelector } from './use-session-selector.js';
 
 export interface PresenceUser {
   clientId: string;
@@ -17,6 +18,8 @@ export interface PresenceAgent {
   agentId: string;
   name: string | undefined;
   clientId: string;
+  /** `thinking` before its first token, `streaming` while it writes, else `idle` (or its reported state). */
+  state: AgentState;
 }
 
 export interface UsePresenceResponse {
@@ -39,6 +42,7 @@ export interface UsePresenceResponse {
 export function usePresence(): UsePresenceResponse {
   const ctrl = useSessionController('usePresence');
   const members = useSessionSelector(ctrl, (s) => s.presence);
+  const activity = useSessionSelector(ctrl, selectAgentActivity, '', shallowObjectEqual);
   // Not `ctrl.clientId`: that would run a transport factory during render (and on the server).
   // Members only arrive once the controller started, and by then the id is known.
   const me = ctrl.knownClientId ?? '';
@@ -47,7 +51,8 @@ export function usePresence(): UsePresenceResponse {
     const agents: PresenceAgent[] = [];
     for (const m of members) {
       if (m.data.kind === 'agent') {
-        agents.push({ agentId: m.data.agentId ?? m.clientId, name: m.data.name, clientId: m.clientId });
+        const agentId = m.data.agentId ?? m.clientId;
+        agents.push({ agentId, name: m.data.name, clientId: m.clientId, state: activity[agentId] ?? 'idle' });
         continue;
       }
       let u = users.get(m.clientId);
@@ -61,5 +66,5 @@ export function usePresence(): UsePresenceResponse {
     const self = users.get(me) ?? { clientId: me, name: undefined, tabs: [], devices: [], isSelf: true };
     users.delete(me);
     return { members, self, others: [...users.values()], agents };
-  }, [me, members]);
+  }, [me, members, activity]);
 }
