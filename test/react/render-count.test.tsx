@@ -155,7 +155,8 @@ describe('render counting (fake animation frames)', () => {
     const extra = finishedKeys.filter((k) => rowRenders.get(k) !== before.get(k));
     expect(extra).toEqual([]);
     expect(otherStreamRenders - otherBefore).toBe(0);
-    expect(controlRendersDuringStream).toBe(0);
+    // Controls ignore tokens; presence renders once, when the agent goes from thinking to streaming.
+    expect(controlRendersDuringStream).toBeLessThanOrEqual(1);
     // The whole-thread hook re-renders with the stream, but also no more than once per frame.
     expect(chatRendersDuringStream).toBeLessThanOrEqual(streamFrames);
     console.info(
