@@ -152,7 +152,7 @@ class TurnImpl implements Turn {
       this.steersApplied.push(s.steerId);
       onSteerTaken(s, this);
     });
-    this.serial = ch.publish({ name: 'agent.response', data: '', headers: this.headers(status) }).then((r) => r.serial);
+    this.serial = ch.publish(build.responseCreate({ responseId, agentId, turnId, status })).then((r) => r.serial);
     this.serial.catch((e: unknown) => this.onError(toSessionError(e, `Agent ${agentId} could not create its response`)));
   }
 

@@ -1,4 +1,4 @@
-import type { MessageAction, WireMessage } from '../core/protocol.js';
+import { Header, type MessageAction, type WireMessage } from '../core/protocol.js';
 import { BrokerErrors } from './broker-error.js';
 import { SerialClock } from './serial-clock.js';
 import { PresenceSet } from './presence-set.js';
@@ -121,6 +121,12 @@ function sizeOf(name: string, data: unknown, headers: Record<string, string> | u
   return n;
 }
 
+function sameHeaders(a: Record<string, string>, b: Record<string, string> | undefined): boolean {
+  if (!b) return true;
+  const ka = Object.keys(a);
+  return ka.length === Object.keys(b).length && ka.every((k) => a[k] === b[k]);
+}
+
 let seriesCounter = 0;
 
 /**
@@ -201,10 +207,27 @@ export class ChannelLog {
     }
     const bytes = sizeOf('', data, headers);
     if (bytes > this.limits.maxMessageBytes) throw BrokerErrors.tooLarge(bytes, this.limits.maxMessageBytes);
+    const current = (agg.data as string | undefined) ?? '';
+    const offset = headers?.[Header.Offset];
+    if (offset !== undefined && /^\d{1,9}$/.test(offset)) {
+      // The append says where it starts. An SDK that could not resume its connection republishes
+      // appends the server already applied; those must not grow the aggregate a second time.
+      const at = Number(offset);
+      if (at > current.length) throw BrokerErrors.badAppend(`${Header.Offset} ${at} is past the text's length ${current.length}; an earlier append is missing`);
+      const overlap = Math.min(data.length, current.length - at);
+      if (current.slice(at, at + overlap) !== data.slice(0, overlap)) {
+        throw BrokerErrors.badAppend(`${Header.Offset} ${at} overlaps text that differs from this append`);
+      }
+      if (overlap === data.length && (data.length > 0 || sameHeaders(agg.headers, headers))) return agg.version;
+      if (overlap > 0) {
+        data = data.slice(overlap);
+        headers = { ...headers, [Header.Offset]: String(current.length) };
+      }
+    }
     const grown = agg.bytes + utf8Length(data);
     if (grown > this.limits.maxAggregateBytes) throw BrokerErrors.aggregateTooLarge(this.limits.maxAggregateBytes);
     const version = this.clock.next();
-    agg.data = ((agg.data as string | undefined) ?? '') + data;
+    agg.data = current + data;
     agg.bytes = grown;
     if (headers !== undefined) agg.headers = { ...headers };
     agg.version = version;

@@ -80,6 +80,11 @@ export interface OutgoingMessage {
   name: string;
   data: unknown;
   headers?: Record<string, string>;
+  /**
+   * Idempotency key: a message republished with the same id (an SDK retrying after a connection it
+   * could not resume) is accepted once. The builders derive it from the turn, response or control id.
+   */
+  id?: string;
 }
 
 /** Who a cancel or steer is aimed at. */
@@ -367,7 +372,7 @@ export function parseEvent(m: WireMessage): ParseResult {
 /** Builders for outgoing events, so publishers cannot drift from what {@link parseEvent} accepts. */
 export const build = {
   userMessage(turnId: string, text: string): OutgoingMessage {
-    return { name: EventName.UserMessage, data: { text }, headers: { [Header.Turn]: turnId } };
+    return { name: EventName.UserMessage, data: { text }, headers: { [Header.Turn]: turnId }, id: `ds.${turnId}` };
   },
   responseHeaders(p: { responseId: string; agentId: string; turnId: string; status: ResponseStatus; offset?: number; error?: string }): Record<string, string> {
     const h: Record<string, string> = {
@@ -381,13 +386,17 @@ export const build = {
     return h;
   },
   cancel(controlId: string, target: ControlTarget, reason?: string): OutgoingMessage {
-    return { name: EventName.Cancel, data: reason === undefined ? { controlId, target } : { controlId, target, reason } };
+    return { name: EventName.Cancel, data: reason === undefined ? { controlId, target } : { controlId, target, reason }, id: `ds.${controlId}` };
   },
   steer(steerId: string, text: string, target: ControlTarget): OutgoingMessage {
-    return { name: EventName.Steer, data: { steerId, text, target } };
+    return { name: EventName.Steer, data: { steerId, text, target }, id: `ds.${steerId}` };
   },
   steerAck(p: { steerId: string; agentId: string; status: SteerAckStatus; responseId?: string; reason?: string }): OutgoingMessage {
-    return { name: EventName.SteerAck, data: { ...p } };
+    return { name: EventName.SteerAck, data: { ...p }, id: `ds.${p.steerId}.${p.agentId}.${p.status}` };
+  },
+  /** A new, empty response; grown with appends carrying {@link build.responseHeaders}. */
+  responseCreate(p: { responseId: string; agentId: string; turnId: string; status: ResponseStatus }): OutgoingMessage {
+    return { name: EventName.AgentResponse, data: '', headers: build.responseHeaders(p), id: `ds.${p.responseId}` };
   },
   agentStatus(agentId: string, state: AgentState, turnId?: string): OutgoingMessage {
     return { name: EventName.AgentStatus, data: turnId === undefined ? { agentId, state } : { agentId, state, turnId } };

@@ -175,7 +175,9 @@ class AblyChannel implements TransportChannel {
   async publish(message: OutgoingMessage): Promise<{ serial: string }> {
     let result: Ably.PublishResult;
     try {
-      result = await this.ch.publish({ name: message.name, data: message.data, extras: { headers: { ...message.headers } } });
+      const m: Ably.Message = { name: message.name, data: message.data, extras: { headers: { ...message.headers } } };
+      if (message.id !== undefined) m.id = message.id;
+      result = await this.ch.publish(m);
     } catch (e) {
       throw sessionError(e, `Publishing ${message.name} failed`);
     }

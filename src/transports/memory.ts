@@ -297,8 +297,9 @@ class MemoryChannel implements TransportChannel {
   publish(message: OutgoingMessage): Promise<{ serial: string }> {
     return this.conn
       .whenConnected(() => {
-        const input: { name: string; data: unknown; headers?: Record<string, string> } = { name: message.name, data: message.data };
+        const input: { name: string; data: unknown; headers?: Record<string, string>; id?: string } = { name: message.name, data: message.data };
         if (message.headers) input.headers = message.headers;
+        if (message.id !== undefined) input.id = message.id;
         return { serial: this.log.create(input, { clientId: this.conn.clientId, connectionId: this.conn.connectionId }) };
       })
       .catch((e: unknown) => {

@@ -165,7 +165,7 @@ describe('ChannelLog attach: resume and rewind', () => {
     const log = new ChannelLog('c');
     log.create({ name: 'user.message', data: { text: 'one' } });
     const s = log.create({ name: 'agent.response', data: '', headers: resp('streaming') });
-    for (const w of ['a', 'b', 'c']) log.append(s, w, resp('streaming', 0));
+    ['a', 'b', 'c'].forEach((w, i) => log.append(s, w, resp('streaming', i)));
     const live = collect();
     const r = log.attach(live.listener, { rewind: 1 });
     expect(r.resumed).toBe(false);
