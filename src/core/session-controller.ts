@@ -30,6 +30,13 @@ export interface SessionControllerOptions {
   maxInputChars?: number;
   /** Clock for timestamps. Default `Date.now`. */
   now?: () => number;
+  /**
+   * Which publishers may speak for an agent (responses, steer acknowledgements, agent status), by
+   * their authenticated clientId. With token auth the service vouches for clientIds, so e.g.
+   * `(id) => id.startsWith('agent-')` stops a browser from forging an answer where the service
+   * does not restrict event names (the local server does). Default: every publisher.
+   */
+  trustAgent?: (clientId: string | undefined) => boolean;
 }
 
 export type ControlResult = { ok: true; id: string } | { ok: false; error: DurableSessionError };
@@ -52,6 +59,7 @@ export class SessionController {
   private presenceData: PresenceData;
   private presenceEntered = false;
   private readonly enterPresence: boolean;
+  private readonly trustAgent: ((clientId: string | undefined) => boolean) | undefined;
   private queue: SessionAction[] = [];
   private cancelFrame: (() => void) | null = null;
   private subs: Unsubscribe[] = [];
@@ -75,6 +83,7 @@ export class SessionController {
     this.tabId = opts.presence?.tabId ?? randomId('tab-');
     this.presenceData = { kind: 'user', ...opts.presence, tabId: this.tabId };
     this.enterPresence = opts.enterPresence ?? true;
+    this.trustAgent = opts.trustAgent;
     this.store = createStore<SessionState>()(() => initialSessionState(opts.sessionId));
   }
 
@@ -360,6 +369,11 @@ export class SessionController {
     const parsed = parseEvent(m);
     if (!parsed.ok) {
       this.report(parsed.error);
+      return;
+    }
+    const ev = parsed.event;
+    if ((ev.type === 'agent.response' || ev.type === 'control.steer-ack' || ev.type === 'agent.status') && this.trustAgent && !this.trustAgent(ev.clientId)) {
+      this.report(new DurableSessionError('unauthorized', `Ignored ${ev.type} from ${ev.clientId ?? 'an anonymous client'}: not a trusted agent (trustAgent).`, { serial: ev.serial }));
       return;
     }
     if (fromHistory) this.queue.push({ type: 'event', event: parsed.event });
