@@ -3,7 +3,7 @@ import { createAgent, createDemoAgent, demoTokens, SteerQueue, streamFrom, type 
 import { createBroker, type LogEvent } from '../../src/broker/index.js';
 import { selectResponse, turnStatus } from '../../src/core/index.js';
 import { createMemoryTransport } from '../../src/transports/memory.js';
-import { handDrivenAgent, sleep } from '../core/hand-driven-agent.js';
+import { aliceAsks, handDrivenAgent, sleep } from '../core/hand-driven-agent.js';
 import { client, responses, until } from '../helpers/session-fixture.js';
 
 function appendLog() {
@@ -67,13 +67,7 @@ describe('createAgent: appends', () => {
   });
 
   it('keeps streaming through its own disconnect: appends wait and land in order', async () => {
-    const broker = createBroker();
-    const h = handDrivenAgent(broker, 's');
-    await h.agent.start();
-    const alice = client(broker, 'alice', 's');
-    await alice.ctrl.acquire();
-    await alice.ctrl.send('q');
-    const turn = await until(() => h.turns[0], (t) => t !== undefined, 'the turn');
+    const { h, alice, turn } = await aliceAsks();
     turn.write('before ');
     await until(() => responses(alice.ctrl.store.getState())[0]?.text, (t) => t === 'before ', 'the first word');
     h.transport.disconnect();
@@ -215,13 +209,7 @@ describe('several agents in one session', () => {
 
 describe('agent catching up after losing continuity', () => {
   it('obeys a cancel published while its connection was replaced', async () => {
-    const broker = createBroker();
-    const h = handDrivenAgent(broker, 's');
-    await h.agent.start();
-    const alice = client(broker, 'alice', 's');
-    await alice.ctrl.acquire();
-    await alice.ctrl.send('q');
-    const turn = await until(() => h.turns[0], (t) => t !== undefined, 'the turn');
+    const { h, alice, turn } = await aliceAsks();
     turn.write('working');
     h.transport.disconnect();
     expect((await alice.ctrl.cancel()).ok).toBe(true);

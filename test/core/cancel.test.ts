@@ -3,7 +3,7 @@ import { createDemoAgent, demoTokens, type TurnRecord } from '../../src/agent/in
 import { DurableSessionError, selectResponse, turnStatus } from '../../src/core/index.js';
 import { createMemoryTransport } from '../../src/transports/memory.js';
 import { client, createBroker, responses, until } from '../helpers/session-fixture.js';
-import { handDrivenAgent, sleep } from './hand-driven-agent.js';
+import { aliceAsks, handDrivenAgent, sleep } from './hand-driven-agent.js';
 
 const cancels = (broker: ReturnType<typeof createBroker>, sessionId: string) =>
   broker.channel(sessionId).history({ limit: 1000 }).items.filter((m) => m.name === 'control.cancel').length;
@@ -131,13 +131,7 @@ describe('cancel', () => {
   });
 
   it('stopping the controller (leaving the session) publishes no cancel and the answer completes', async () => {
-    const broker = createBroker();
-    const h = handDrivenAgent(broker, 's');
-    await h.agent.start();
-    const alice = client(broker, 'alice', 's');
-    await alice.ctrl.acquire();
-    await alice.ctrl.send('q');
-    const turn = await until(() => h.turns[0], (t) => t !== undefined, 'the turn');
+    const { broker, h, alice, turn } = await aliceAsks();
     turn.write('partial');
     await alice.ctrl.stop();
     turn.write(' and the rest');

@@ -1,6 +1,7 @@
 import { createAgent, type Agent, type AgentOptions, type Turn, type TurnRecord } from '../../src/agent/index.js';
-import type { Broker } from '../../src/broker/index.js';
+import { createBroker, type Broker } from '../../src/broker/index.js';
 import { createMemoryTransport, type MemoryTransport } from '../../src/transports/memory.js';
+import { client, until } from '../helpers/session-fixture.js';
 
 export interface HandDrivenAgent {
   agent: Agent;
@@ -48,3 +49,17 @@ export function handDrivenAgent(broker: Broker, sessionId: string, opts: Partial
 }
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/**
+ * The common opening: a hand-driven agent and alice in session `s` (on `broker`, or a new one),
+ * alice has sent `prompt`, and the agent's turn for it has started.
+ */
+export async function aliceAsks(prompt = 'q', broker: Broker = createBroker()) {
+  const h = handDrivenAgent(broker, 's');
+  await h.agent.start();
+  const alice = client(broker, 'alice', 's');
+  await alice.ctrl.acquire();
+  await alice.ctrl.send(prompt);
+  const turn = await until(() => h.turns[0], (t) => t !== undefined, 'the turn');
+  return { broker, h, alice, turn };
+}

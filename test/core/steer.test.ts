@@ -3,7 +3,7 @@ import { createAgent, createDemoAgent, demoTokens, type TurnRecord } from '../..
 import { selectResponse } from '../../src/core/index.js';
 import { createMemoryTransport } from '../../src/transports/memory.js';
 import { client, createBroker, responses, until } from '../helpers/session-fixture.js';
-import { handDrivenAgent, sleep } from './hand-driven-agent.js';
+import { aliceAsks, handDrivenAgent, sleep } from './hand-driven-agent.js';
 
 describe('steer', () => {
   it('reaches turn.steers during generation and is acknowledged received, then applied, in every tab', async () => {
@@ -110,13 +110,7 @@ describe('steer', () => {
   });
 
   it('rejects a steer that reaches the agent just after its turn ended, instead of leaving it unanswered', async () => {
-    const broker = createBroker();
-    const h = handDrivenAgent(broker, 's');
-    await h.agent.start();
-    const alice = client(broker, 'alice', 's');
-    await alice.ctrl.acquire();
-    await alice.ctrl.send('q');
-    const turn = await until(() => h.turns[0], (t) => t !== undefined, 'the turn');
+    const { h, alice, turn } = await aliceAsks();
     turn.write('almost done');
     await until(() => responses(alice.ctrl.store.getState())[0]?.text, (t) => t === 'almost done', 'the text');
     // Alice steers while the answer is still streaming on her screen; the agent finishes first.
@@ -134,13 +128,7 @@ describe('steer', () => {
   });
 
   it('rejects a steer aimed explicitly at a finished turn or response', async () => {
-    const broker = createBroker();
-    const h = handDrivenAgent(broker, 's');
-    await h.agent.start();
-    const alice = client(broker, 'alice', 's');
-    await alice.ctrl.acquire();
-    await alice.ctrl.send('q');
-    const turn = await until(() => h.turns[0], (t) => t !== undefined, 'the turn');
+    const { h, alice, turn } = await aliceAsks();
     h.finish(turn.turnId);
     await until(() => responses(alice.ctrl.store.getState())[0]?.status, (x) => x === 'complete', 'the answer');
     for (const target of [{ kind: 'turn', turnId: turn.turnId } as const, { kind: 'response', responseId: turn.responseId } as const]) {

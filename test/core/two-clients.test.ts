@@ -4,7 +4,7 @@ import { createBroker } from '../../src/broker/index.js';
 import { selectResponse, type HistoryPage, type SessionState, type TransportChannel, type WireMessage } from '../../src/core/index.js';
 import { createMemoryTransport } from '../../src/transports/memory.js';
 import { client, responses, until } from '../helpers/session-fixture.js';
-import { handDrivenAgent } from './hand-driven-agent.js';
+import { aliceAsks } from './hand-driven-agent.js';
 
 /** The transcript as a reader sees it: entry keys, kinds, texts and statuses, in order. */
 function transcript(s: SessionState) {
@@ -98,13 +98,7 @@ describe('two clients on one session', () => {
   });
 
   it('lets a tab that opens mid-stream pick the response up whole and follow it to the end', async () => {
-    const broker = createBroker();
-    const h = handDrivenAgent(broker, 's');
-    await h.agent.start();
-    const alice = client(broker, 'alice', 's');
-    await alice.ctrl.acquire();
-    await alice.ctrl.send('q');
-    const turn = await until(() => h.turns[0], (t) => t !== undefined, 'the turn');
+    const { broker, h, alice, turn } = await aliceAsks();
     for (const w of ['alpha ', 'beta ', 'gamma ']) turn.write(w);
     await until(() => responses(alice.ctrl.store.getState())[0]?.text, (t) => t === 'alpha beta gamma ', 'alice to see three words');
 
