@@ -56,6 +56,7 @@ const host = await serveSessions({
         tokens,
         thinkMs,
         respondTo: a.respondTo,
+        voice: a.agentId,
         onTurnEnd: (r) => log({ type: r.aborted ? 'abort' : 'turn-end', ...r }),
         onError: (e) => console.error(`agent-host: ${a.agentId} ${sessionId}: ${e.message}`),
       });

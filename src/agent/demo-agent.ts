@@ -10,7 +10,11 @@ export interface DemoAgentOptions extends Omit<AgentOptions, 'handler' | 'agentI
   tokens?: number;
   /** Delay before the first token, in ms. Default 150. */
   thinkMs?: number;
+  /** Mixed into the seed, so two demo agents answer one prompt differently. Default: none. */
+  voice?: string;
 }
+
+type DemoHandlerOptions = Pick<DemoAgentOptions, 'tokensPerSecond' | 'tokens' | 'thinkMs' | 'voice'>;
 
 const WORDS = (
   'durable sessions keep every token safe while tabs reload and networks blink so the answer ' +
@@ -41,8 +45,8 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
  * The text the demo agent produces for `prompt`, given the steers it applies before each token
  * index. Pure, so tests can compute the exact expected answer.
  */
-export function demoTokens(prompt: string, count: number): string[] {
-  const rnd = seededRandom(hash(prompt));
+export function demoTokens(prompt: string, count: number, voice?: string): string[] {
+  const rnd = seededRandom(hash(voice === undefined ? prompt : `${voice}\u0000${prompt}`));
   const out: string[] = [];
   for (let i = 0; i < count; i++) out.push(WORDS[Math.floor(rnd() * WORDS.length)]);
   return out;
@@ -63,13 +67,13 @@ export function demoLength(prompt: string, fallback: number): number {
  * at a fixed rate. A steer switches the rest of the answer to the steer's own words, after a visible
  * `[steered: …]` marker, so a person (or a test) can see it took effect. Honours cancel at once.
  */
-export function demoHandler(opts: { tokensPerSecond?: number; tokens?: number; thinkMs?: number } = {}): TurnHandler {
+export function demoHandler(opts: DemoHandlerOptions = {}): TurnHandler {
   const rate = opts.tokensPerSecond ?? 20;
   const count = opts.tokens ?? 60;
   const think = opts.thinkMs ?? 150;
   return async (turn: Turn) => {
     const n = demoLength(turn.input.text, count);
-    const words = demoTokens(turn.input.text, n);
+    const words = demoTokens(turn.input.text, n, opts.voice);
     let vocabulary: string[] | null = null;
     await sleep(think, turn.signal);
     for (let i = 0; i < n && !turn.signal.aborted; i++) {
@@ -87,10 +91,11 @@ export function demoHandler(opts: { tokensPerSecond?: number; tokens?: number; t
 
 /** Creates the demo agent in a session. */
 export function createDemoAgent(opts: DemoAgentOptions): Agent {
-  const { tokensPerSecond, tokens, thinkMs, agentId, ...rest } = opts;
-  const h: { tokensPerSecond?: number; tokens?: number; thinkMs?: number } = {};
+  const { tokensPerSecond, tokens, thinkMs, voice, agentId, ...rest } = opts;
+  const h: DemoHandlerOptions = {};
   if (tokensPerSecond !== undefined) h.tokensPerSecond = tokensPerSecond;
   if (tokens !== undefined) h.tokens = tokens;
   if (thinkMs !== undefined) h.thinkMs = thinkMs;
+  if (voice !== undefined) h.voice = voice;
   return createAgent({ ...rest, agentId: agentId ?? 'demo', handler: demoHandler(h) });
 }

@@ -12,6 +12,12 @@ describe('demo agent answer length', () => {
     expect(demoLength('no length here', 60)).toBe(60);
   });
 
+  it('answers differently per voice, and the same without one', () => {
+    expect(demoTokens('same prompt', 12, 'reviewer')).not.toEqual(demoTokens('same prompt', 12, 'assistant'));
+    expect(demoTokens('same prompt', 12, 'reviewer')).toEqual(demoTokens('same prompt', 12, 'reviewer'));
+    expect(demoTokens('same prompt', 12)).toEqual(demoTokens('same prompt', 12));
+  });
+
   it('writes exactly that many words', async () => {
     const broker = createBroker();
     const agent = createDemoAgent({ transport: createMemoryTransport({ broker, clientId: 'agent' }), sessionId: 's', tokensPerSecond: 5000, thinkMs: 0 });
