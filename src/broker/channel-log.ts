@@ -374,12 +374,15 @@ export class ChannelLog {
     for (const e of events) {
       const m = e.message;
       this.clock.observe(e.channelSerial);
+      if (m.version) this.clock.observe(m.version);
       if (m.action === 'message.create') {
+        // A snapshot's create carries the aggregate: its data so far and the version that made it.
+        const version = m.version || m.serial;
         const agg: Aggregate = {
           serial: m.serial,
           id: m.id,
-          version: m.serial,
-          action: 'message.create',
+          version,
+          action: version === m.serial ? 'message.create' : 'message.update',
           name: m.name,
           data: m.data,
           headers: { ...m.headers },
@@ -403,6 +406,19 @@ export class ChannelLog {
       }
       this.pushEvent(e);
     }
+  }
+
+  /**
+   * The retained messages as one create event each, carrying the aggregate (full data, last headers
+   * and version), in serial order: what {@link load} needs to rebuild this log, without the appends.
+   */
+  snapshot(): LogEvent[] {
+    return this.messages.map((agg) => ({ channelSerial: agg.serial, message: { ...this.wire(agg), action: 'message.create' } }));
+  }
+
+  /** How many events the log holds for resuming (bounded by `maxEvents`). */
+  get eventCount(): number {
+    return this.events.length;
   }
 
   private commit(channelSerial: string, message: WireMessage & { id: string }, agg: Aggregate): void {

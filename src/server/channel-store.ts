@@ -1,4 +1,4 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LogEvent } from '../broker/index.js';
 import { isFinalStatus, Header, type ResponseStatus } from '../core/protocol.js';
@@ -86,6 +86,31 @@ export class ChannelStore {
     this.flush();
     for (const channel of this.dirty) fsyncSync(this.fd(channel));
     this.dirty.clear();
+  }
+
+  /**
+   * Replaces a channel's file with `events` (a snapshot: one line per message instead of one per
+   * token). Written to a temporary file, fsync'd, then renamed over the old one, so a crash leaves
+   * either the old log or the new one, never half of each.
+   */
+  compact(channel: string, events: LogEvent[]): void {
+    this.flush();
+    const file = join(this.opts.dataDir, encodeURIComponent(channel) + SUFFIX);
+    const tmp = `${file}.compact`;
+    const fd = openSync(tmp, 'w');
+    try {
+      writeSync(fd, events.map((e) => JSON.stringify(e) + '\n').join(''));
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    const old = this.fds.get(channel);
+    if (old !== undefined) {
+      closeSync(old);
+      this.fds.delete(channel);
+      this.dirty.delete(channel);
+    }
+    renameSync(tmp, file);
   }
 
   close(): void {
