@@ -1,4 +1,4 @@
-import { useCallback } from 'react';
+import { useCallback, useMemo } from 'react';
 import type { ControlTarget } from '../core/protocol.js';
 import type { ControlResult } from '../core/session-controller.js';
 import { turnStatus, type SessionState, type SteerRequest } from '../core/session-state.js';
@@ -37,8 +37,11 @@ export function useSteer(): UseSteerResponse {
   const steers = useSessionSelector(ctrl, selectSteers, '', shallowArrayEqual);
   const canSteer = useSessionSelector(ctrl, selectCanSteer);
   const steer = useCallback((text: string, target?: ControlTarget) => ctrl.steer(text, target), [ctrl]);
-  const pending = steers.filter((x) => x.status === 'sending' || x.status === 'sent' || x.status === 'received');
-  let lastAck: SteerRequest | undefined;
-  for (const x of steers) if (x.status === 'applied' || x.status === 'rejected') lastAck = x;
+  // Derived once per change of the steers, so `pending` keeps its identity across unrelated renders.
+  const { pending, lastAck } = useMemo(() => {
+    let last: SteerRequest | undefined;
+    for (const x of steers) if (x.status === 'applied' || x.status === 'rejected') last = x;
+    return { pending: steers.filter((x) => x.status === 'sending' || x.status === 'sent' || x.status === 'received'), lastAck: last };
+  }, [steers]);
   return { steer, pending, lastAck, canSteer };
 }
