@@ -127,6 +127,12 @@ function sameHeaders(a: Record<string, string>, b: Record<string, string> | unde
   return ka.length === Object.keys(b).length && ka.every((k) => a[k] === b[k]);
 }
 
+/**
+ * The position of a channel that has no events yet. Resuming from it replays everything, so a
+ * client that attached to an empty channel can still resume without a gap.
+ */
+export const START_SERIAL = '00000000000000-000@0:0';
+
 let seriesCounter = 0;
 
 /**
@@ -450,6 +456,7 @@ export class ChannelLog {
 
   /** Where to resume from: the index of the first event after `serial`. */
   private resumeIndex(serial: string): { ok: true; index: number } | { ok: false; reason: 'retention' | 'unknown_serial' } {
+    if (serial === START_SERIAL) return this.droppedEvents ? { ok: false, reason: 'retention' } : { ok: true, index: 0 };
     if (serial > this.lastSerial) return { ok: false, reason: 'unknown_serial' };
     if (this.events.length === 0) return { ok: true, index: 0 };
     const first = this.events[0].channelSerial;

@@ -2,6 +2,7 @@ export { Broker, createBroker, type BrokerOptions } from './broker.js';
 export {
   ChannelLog,
   DEFAULT_RETENTION,
+  START_SERIAL,
   utf8Length,
   type AttachOptions,
   type CreateInput,

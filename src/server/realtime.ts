@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { WebSocket } from 'ws';
-import type { Broker, ChannelLog, Delivery, PresenceChange, Subscription } from '../broker/index.js';
+import { START_SERIAL, type Broker, type ChannelLog, type Delivery, type PresenceChange, type Subscription } from '../broker/index.js';
 import { AuthError, can, capabilityBreach, operationsOn, type AuthContext, type KeyStore } from './auth.js';
 import {
   Action,
@@ -20,7 +20,8 @@ import {
  * The channel serial handed out for a channel that has no events yet. `untilAttach` history needs a
  * non-empty attach serial, and a client must be able to resume from "before everything".
  */
-export const ZERO_SERIAL = '00000000000000-000@0:0';
+/** What ATTACHED carries for an empty channel: the SDK needs a non-empty attach serial. */
+export const ZERO_SERIAL = START_SERIAL;
 
 export interface RealtimeOptions {
   connectionStateTtl: number;

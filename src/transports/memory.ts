@@ -3,7 +3,7 @@
  * server. It behaves like a network connection — asynchronous delivery, queued publishes while
  * disconnected, resume by channel serial — and can inject the faults a real network produces.
  */
-import { Broker, type Delivery, type Subscription } from '../broker/index.js';
+import { Broker, START_SERIAL, type Delivery, type Subscription } from '../broker/index.js';
 import type { PresenceEntry } from '../broker/presence-set.js';
 import { BrokerError } from '../broker/broker-error.js';
 import { DurableSessionError } from '../core/errors.js';
@@ -395,7 +395,7 @@ class MemoryChannel implements TransportChannel {
     const sub = this.log.attach((d) => this.onLive(d, sub), opts);
     this.sub = sub;
     this.attachSerial = sub.attachSerial;
-    if (this.lastSerial < sub.attachSerial && !sub.resumed) this.lastSerial = sub.attachSerial;
+    if (!sub.resumed) this.lastSerial = sub.attachSerial === '' ? START_SERIAL : sub.attachSerial;
     for (const d of sub.replay) this.deliver(d, sub, 1);
     return { resumed: sub.resumed };
   }

@@ -101,3 +101,24 @@ describe('memory transport faults', () => {
     expect(texts(page.items)).toEqual(['missed']);
   });
 });
+
+describe('memory transport on an empty channel', () => {
+  it('resumes a tab that attached before anything was said, with nothing missed and no backfill', async () => {
+    const broker = createBroker();
+    const watcher = createMemoryTransport({ broker, clientId: 'watcher' });
+    const ch = watcher.channel('empty');
+    const got: string[] = [];
+    const discontinuities: number[] = [];
+    ch.subscribe((m) => got.push(m.serial));
+    ch.onDiscontinuity(() => discontinuities.push(1));
+    await ch.attach();
+    watcher.disconnect();
+    const speaker = createMemoryTransport({ broker, clientId: 'speaker' }).channel('empty');
+    const a = await speaker.publish({ name: 'user.message', data: { text: 'first' }, headers: { 'ds-turn': 't1' } });
+    const b = await speaker.publish({ name: 'user.message', data: { text: 'second' }, headers: { 'ds-turn': 't2' } });
+    await watcher.reconnect();
+    await new Promise((r) => setTimeout(r, 10));
+    expect(got).toEqual([a.serial, b.serial]);
+    expect(discontinuities).toEqual([]);
+  });
+});
