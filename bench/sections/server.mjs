@@ -11,6 +11,8 @@ const TICK = 100; // clock ticks per second (Linux USER_HZ)
 
 async function startServer() {
   const child = spawn(process.execPath, [join(root, 'dist/server/cli.js'), 'dev', '--port', '0', '--key', KEY], { stdio: ['ignore', 'pipe', 'inherit'] });
+  // If this section crashes, the server must not outlive it (and keep the runner waiting on its pipes).
+  process.once('exit', () => child.kill('SIGTERM'));
   const port = await new Promise((resolve, reject) => {
     let out = '';
     child.stdout.on('data', (d) => {
@@ -37,7 +39,14 @@ const client = (clientId) => {
   return c;
 };
 const transport = (id) => k.createAblyTransport({ client: client(id) });
-const headers = (i, status = 'streaming') => k.build.responseHeaders({ responseId: `r${i}`, agentId: 'bench', turnId: `t${i}`, status, offset: 0 });
+const headers = (i, status = 'streaming', offset = 0) => k.build.responseHeaders({ responseId: `r${i}`, agentId: 'bench', turnId: `t${i}`, status, offset });
+// Each append says where it starts (the server applies a repeated one only once), so track lengths.
+const lengths = new Map();
+const appendAt = (channel, data) => {
+  const at = lengths.get(channel) ?? 0;
+  lengths.set(channel, at + data.length);
+  return at;
+};
 
 /** One writer appending to `channels` sessions at `perSecond` each for `ms`; subscribers stamp arrivals. */
 async function fanout({ sessions, subscribersPerSession, subscriberConnections, perSecond, ms, label }) {
@@ -76,7 +85,7 @@ async function fanout({ sessions, subscribersPerSession, subscriberConnections, 
     for (let i = 0; i < chans.length; i++) {
       const data = ` ${s}`;
       sentAt.set(`${names[i]}|${data}`, now());
-      pending.push(chans[i].append(serials[i], data, headers(i)).then(() => appends++));
+      pending.push(chans[i].append(serials[i], data, headers(i, 'streaming', appendAt(names[i], data))).then(() => appends++));
     }
     await sleep(Math.max(0, 1000 / perSecond - (now() - tickStart)));
   }
@@ -101,7 +110,7 @@ async function saturate({ sessions, window, ms }) {
     chans.flatMap((c, i) =>
       Array.from({ length: window }, async () => {
         while (now() - t0 < ms) {
-          await c.append(serials[i], ' token', headers(i));
+          await c.append(serials[i], ' token', headers(i, 'streaming', appendAt(c.name, ' token')));
           acked++;
         }
       }),
