@@ -480,8 +480,11 @@ export function createAgent(opts: AgentOptions): Agent {
           transcript.push({ role: 'user', text: ev.text });
         } else if (ev.type === 'agent.response' && isFinalStatus(ev.status)) {
           transcript.push({ role: 'agent', text: ev.text, agentId: ev.agentId });
-        } else if (ev.type === 'control.cancel' && ev.target.kind === 'turn') {
-          rememberCancel(ev.target.turnId);
+        } else if (ev.type === 'control.cancel') {
+          const t = ev.target;
+          if (t.kind === 'turn') rememberCancel(t.turnId);
+          // "Stop everything" (or this agent) reaches every turn that was waiting when it was sent.
+          else if (t.kind === 'all' || (t.kind === 'agent' && t.agentId === agentId)) for (const u of unanswered) rememberCancel(u.turnId);
         }
       }
       // A message sent just before this agent attached is still waiting for an answer: give it one

@@ -48,3 +48,26 @@ describe('agent start with messages already waiting', () => {
     expect(responses(s)[0].text).toBe(demoTokens('now', 6).join(' '));
   });
 });
+
+describe('agent start after a stop-everything', () => {
+  it('ends waiting turns cancelled when an all- or agent-targeted cancel came after them, and answers later ones', async () => {
+    const broker = createBroker();
+    const { ctrl } = client(broker, 'alice', 's');
+    await ctrl.acquire();
+    await ctrl.send('first');
+    await ctrl.send('second');
+    // Stop-everything, and a stop aimed at another agent, published as a client would.
+    const raw = createMemoryTransport({ broker, clientId: 'alice' }).channel('s');
+    await raw.publish({ name: 'control.cancel', data: { controlId: 'c-all', target: { kind: 'all' } } });
+    await ctrl.send('third');
+    await raw.publish({ name: 'control.cancel', data: { controlId: 'c-other', target: { kind: 'agent', agentId: 'someone-else' } } });
+    const agent = createDemoAgent({ transport: createMemoryTransport({ broker, clientId: 'agent' }), sessionId: 's', ...fast });
+    await agent.start();
+    const s = await until(() => ctrl.store.getState(), (st) => responses(st).length === 3 && responses(st).every((r) => r.status !== 'streaming'), 'three outcomes');
+    const byTurn = new Map(responses(s).map((r) => [s.entries[s.turns[r.turnId].userKey!].kind === 'user' ? (s.entries[s.turns[r.turnId].userKey!] as { text: string }).text : '', r]));
+    expect(byTurn.get('first')?.status).toBe('cancelled');
+    expect(byTurn.get('second')?.status).toBe('cancelled');
+    expect(byTurn.get('third')?.status).toBe('complete');
+    expect(byTurn.get('third')?.text).toBe(demoTokens('third', 6).join(' '));
+  });
+});
