@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createDemoAgent, demoTokens } from '../../src/agent/index.js';
 import { createMemoryTransport } from '../../src/transports/memory.js';
-import { client, createBroker, responses, until } from '../helpers/session-fixture.js';
+import { client, createBroker, responses, until, users } from '../helpers/session-fixture.js';
 
 const fast = { tokensPerSecond: 2000, thinkMs: 0, tokens: 6 };
 
@@ -64,7 +64,8 @@ describe('agent start after a stop-everything', () => {
     const agent = createDemoAgent({ transport: createMemoryTransport({ broker, clientId: 'agent' }), sessionId: 's', ...fast });
     await agent.start();
     const s = await until(() => ctrl.store.getState(), (st) => responses(st).length === 3 && responses(st).every((r) => r.status !== 'streaming'), 'three outcomes');
-    const byTurn = new Map(responses(s).map((r) => [s.entries[s.turns[r.turnId].userKey!].kind === 'user' ? (s.entries[s.turns[r.turnId].userKey!] as { text: string }).text : '', r]));
+    const promptOf = (turnId: string) => users(s).find((u) => u.turnId === turnId)?.text;
+    const byTurn = new Map(responses(s).map((r) => [promptOf(r.turnId), r]));
     expect(byTurn.get('first')?.status).toBe('cancelled');
     expect(byTurn.get('second')?.status).toBe('cancelled');
     expect(byTurn.get('third')?.status).toBe('complete');
