@@ -1,4 +1,5 @@
 import { seededRandom } from '../core/random.js';
+import { delay } from './delay.js';
 import { createAgent, type Agent, type AgentOptions, type Turn, type TurnHandler } from './create-agent.js';
 
 export interface DemoAgentOptions extends Omit<AgentOptions, 'handler' | 'agentId'> {
@@ -26,19 +27,6 @@ function hash(s: string): number {
   let h = 2166136261;
   for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
   return h >>> 0;
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted || ms <= 0) return resolve();
-    const t = setTimeout(done, ms);
-    function done() {
-      clearTimeout(t);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done);
-  });
 }
 
 /**
@@ -75,7 +63,7 @@ export function demoHandler(opts: DemoHandlerOptions = {}): TurnHandler {
     const n = demoLength(turn.input.text, count);
     const words = demoTokens(turn.input.text, n, opts.voice);
     let vocabulary: string[] | null = null;
-    await sleep(think, turn.signal);
+    await delay(think, turn.signal);
     for (let i = 0; i < n && !turn.signal.aborted; i++) {
       const s = turn.steers.take();
       if (s) {
@@ -84,7 +72,7 @@ export function demoHandler(opts: DemoHandlerOptions = {}): TurnHandler {
       }
       const word = vocabulary && vocabulary.length > 0 ? vocabulary[i % vocabulary.length] : words[i];
       turn.write(i === 0 && !s ? word : ` ${word}`);
-      await sleep(1000 / rate, turn.signal);
+      await delay(1000 / rate, turn.signal);
     }
   };
 }
