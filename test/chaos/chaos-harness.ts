@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as Ably from 'ably';
-import { createAgent, type Agent, type Turn, type TurnRecord } from '../../src/agent/index.js';
+import { createAgent, delay, type Agent, type Turn, type TurnRecord } from '../../src/agent/index.js';
 import { createSessionController, microtaskScheduler, type SessionController } from '../../src/core/index.js';
 import { seededRandom } from '../../src/core/random.js';
 import type { ResponseEntry, SessionState, UserEntry } from '../../src/core/session-state.js';
@@ -46,6 +46,24 @@ export interface ChaosTotals extends Omit<RunStats, 'seed' | 'failures'> {
   failedRuns: { seed: number; failures: string[] }[];
 }
 
+/** The counters a run keeps and the totals add up, all at zero. */
+function zeroTally(): Omit<RunStats, 'seed' | 'failures'> {
+  return {
+    faults: zeroCounts(),
+    turns: 0,
+    charsChecked: 0,
+    lost: 0,
+    duplicated: 0,
+    cancelsSent: 0,
+    cancelsHonoured: 0,
+    steersSent: 0,
+    steersApplied: 0,
+    disconnectCancels: 0,
+    presenceChecks: 0,
+    clientDisconnects: 0,
+  };
+}
+
 type Plan = { owner: 'canceller' | 'steerer'; kind: 'normal' | 'cancel' | 'early-cancel' | 'steer' };
 
 /** What the deterministic agent writes for a prompt: short words from a PRNG seeded by the prompt. */
@@ -61,19 +79,6 @@ function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
-function abortable(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const t = setTimeout(done, ms);
-    function done() {
-      clearTimeout(t);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done);
-  });
-}
-
 /**
  * The agent's handler. The prompt names the plan: `normal` streams and completes; `cancel` streams a
  * little then waits for the cancel; `steer` streams a little, waits for a steer, applies it and
@@ -86,23 +91,23 @@ async function handle(turn: Turn): Promise<void> {
   const head = kind === 'normal' ? n : Math.max(1, Math.floor(n / 3));
   for (let i = 0; i < head && !turn.signal.aborted; i++) {
     turn.write(w[i]);
-    await abortable(1 + (i % 4), turn.signal);
+    await delay(1 + (i % 4), turn.signal);
   }
   if (kind === 'cancel' || kind === 'early-cancel') {
-    await abortable(CHAOS_TIMING.settleMs, turn.signal);
+    await delay(CHAOS_TIMING.settleMs, turn.signal);
     return;
   }
   if (kind === 'steer') {
     const deadline = Date.now() + CHAOS_TIMING.settleMs;
     let s = turn.steers.take();
     while (!s && !turn.signal.aborted && Date.now() < deadline) {
-      await abortable(5, turn.signal);
+      await delay(5, turn.signal);
       s = turn.steers.take();
     }
     if (s) turn.write(` [steered: ${s.text}]`);
     for (let i = head; i < n && !turn.signal.aborted; i++) {
       turn.write(w[i]);
-      await abortable(1, turn.signal);
+      await delay(1, turn.signal);
     }
   }
 }
@@ -148,22 +153,7 @@ export interface ExternalServer {
 export async function chaosRun(seed: number, external?: ExternalServer): Promise<RunStats> {
   const rnd = seededRandom(seed * 7919 + 17);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)];
-  const stats: RunStats = {
-    seed,
-    faults: zeroCounts(),
-    turns: 0,
-    charsChecked: 0,
-    lost: 0,
-    duplicated: 0,
-    cancelsSent: 0,
-    cancelsHonoured: 0,
-    steersSent: 0,
-    steersApplied: 0,
-    disconnectCancels: 0,
-    presenceChecks: 0,
-    clientDisconnects: 0,
-    failures: [],
-  };
+  const stats: RunStats = { seed, ...zeroTally(), failures: [] };
   const fail = (msg: string) => stats.failures.push(msg);
   const dataDir = external ? '' : mkdtempSync(join(tmpdir(), 'ds-chaos-'));
   const key = external?.key ?? generateKey('chaos');
@@ -398,22 +388,7 @@ export async function chaosRun(seed: number, external?: ExternalServer): Promise
 
 /** Runs `runs` seeded runs, `concurrency` at a time; seeds are `seed`, `seed + 1`, …. */
 export async function chaos(opts: { runs: number; seed: number; concurrency?: number; onRun?: (s: RunStats) => void }): Promise<ChaosTotals> {
-  const totals: ChaosTotals = {
-    runs: 0,
-    faults: zeroCounts(),
-    turns: 0,
-    charsChecked: 0,
-    lost: 0,
-    duplicated: 0,
-    cancelsSent: 0,
-    cancelsHonoured: 0,
-    steersSent: 0,
-    steersApplied: 0,
-    disconnectCancels: 0,
-    presenceChecks: 0,
-    clientDisconnects: 0,
-    failedRuns: [],
-  };
+  const totals: ChaosTotals = { runs: 0, ...zeroTally(), failedRuns: [] };
   let next = 0;
   const worker = async () => {
     while (next < opts.runs) {
