@@ -38,11 +38,26 @@ export class DurableSessionError extends Error {
   }
 }
 
-/** Wraps anything thrown by a transport into a `transport` error that keeps the original as `cause`. */
+/** Ably error codes (and HTTP statuses) that mean the credentials or capability were refused. */
+function isAuthRefusal(code: number | undefined, statusCode: number | undefined): boolean {
+  return code === 40012 || code === 40160 || (code !== undefined && code >= 40100 && code < 40200) || statusCode === 401 || statusCode === 403;
+}
+
+/**
+ * THE mapping from anything a transport throws (an Ably `ErrorInfo`, the broker's refusal, a plain
+ * Error) to a {@link DurableSessionError}: Ably's 40009 is `oversize`, a refused key, token or
+ * capability is `unauthorized`, everything else is `transport`. The original is kept as `cause`.
+ *
+ * @param context What was being done, e.g. `"Publishing user.message failed"`; it starts the message.
+ */
 export function toSessionError(e: unknown, context: string): DurableSessionError {
   if (e instanceof DurableSessionError) return e;
-  const msg = e instanceof Error ? e.message : String(e);
-  const statusCode = typeof (e as { statusCode?: unknown })?.statusCode === 'number' ? (e as { statusCode: number }).statusCode : undefined;
-  const code: ErrorCode = statusCode === 401 || statusCode === 403 ? 'unauthorized' : 'transport';
-  return new DurableSessionError(code, `${context}: ${msg}`, statusCode === undefined ? { cause: e } : { cause: e, statusCode });
+  const info = (typeof e === 'object' && e !== null ? e : {}) as { code?: unknown; statusCode?: unknown; message?: unknown };
+  const code = typeof info.code === 'number' ? info.code : undefined;
+  const statusCode = typeof info.statusCode === 'number' ? info.statusCode : undefined;
+  const kind: ErrorCode = code === 40009 ? 'oversize' : isAuthRefusal(code, statusCode) ? 'unauthorized' : 'transport';
+  const detail = typeof info.message === 'string' ? info.message : String(e);
+  const opts: { statusCode?: number; cause: unknown } = { cause: e };
+  if (statusCode !== undefined) opts.statusCode = statusCode;
+  return new DurableSessionError(kind, `${context}: ${detail}${code !== undefined ? ` (Ably error ${code})` : ''}`, opts);
 }
