@@ -39,7 +39,7 @@ export default defineConfig({
         test: {
           name: 'core',
           environment: 'node',
-          include: ['test/{core,broker,agent,server,conformance,chaos}/**/*.test.ts'],
+          include: ['test/{core,broker,agent,server,conformance,chaos,demo}/**/*.test.ts'],
           testTimeout: 30_000,
         },
       },
@@ -47,7 +47,7 @@ export default defineConfig({
         test: {
           name: 'react',
           environment: 'jsdom',
-          include: ['test/{react,components}/**/*.test.{ts,tsx}'],
+          include: ['test/react/**/*.test.{ts,tsx}'],
           testTimeout: 30_000,
         },
       },
