@@ -115,8 +115,9 @@ export async function kit() {
 /** The newest response entry in a session store. */
 export function latestResponse(state) {
   for (let i = state.order.length - 1; i >= 0; i--) {
-    const e = state.entries[state.order[i]];
-    if (e.kind === 'response') return e;
+    const key = state.order[i];
+    const e = state.live[key] ?? state.entries[key];
+    if (e?.kind === 'response') return e;
   }
   return undefined;
 }

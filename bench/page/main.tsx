@@ -5,7 +5,7 @@ import { Profiler, memo, useState, type ReactNode } from 'react';
 import { createRoot, type Root } from 'react-dom/client';
 import { useChat } from '@ai-sdk/react';
 import type { ChatTransport, UIMessage, UIMessageChunk } from 'ai';
-import { build, createSessionController, type SessionController } from '../../src/core/index.js';
+import { build, createSessionController, entryOf, type SessionController } from '../../src/core/index.js';
 import { DurableSessionProvider } from '../../src/react/index.js';
 import { DurableChat } from '../../src/components/index.js';
 import { createBroker, createMemoryTransport } from '../../src/transports/memory.js';
@@ -352,8 +352,8 @@ async function latencyProbe(o: { ablyOptions: Record<string, unknown>; sessionId
   });
   ctrl.store.subscribe((s) => {
     for (let i = s.order.length - 1; i >= 0; i--) {
-      const e = s.entries[s.order[i]];
-      if (e.kind === 'response') return stamp(times.store, lastIndex(e.text));
+      const e = entryOf(s, s.order[i]);
+      if (e?.kind === 'response') return stamp(times.store, lastIndex(e.text));
     }
   });
   mount(

@@ -32,7 +32,7 @@ try {
   }
   await until(() => {
     const s = writer.store.getState();
-    return Object.keys(s.responses).length === TURNS && Object.values(s.responses).every((key) => s.entries[key].status === 'complete');
+    return Object.keys(s.responses).length === TURNS && Object.values(s.responses).every((key) => s.entries[key]?.status === 'complete');
   }, 'the writer to see every turn complete');
   await writer.stop();
 
@@ -48,8 +48,9 @@ try {
       if (!s.connection.hydrated) return false;
       let n = 0;
       for (const key of Object.values(s.responses)) {
+        // Settled responses only: one still streaming lives in `s.live`.
         const e = s.entries[key];
-        if (e.status !== 'complete' || e.text !== texts.get(e.responseId)) return false;
+        if (!e || e.status !== 'complete' || e.text !== texts.get(e.responseId)) return false;
         n++;
       }
       return n === TURNS;

@@ -43,12 +43,12 @@ async function storeRetention() {
     await ctrl.send('stream');
     const done = () => {
       const s = ctrl.store.getState();
-      return s.order.some((k) => s.entries[k].kind === 'response' && s.entries[k].status === 'complete');
+      return s.order.some((k) => s.entries[k]?.kind === 'response' && s.entries[k].status === 'complete');
     };
     await until(done, 'the response to complete', 120_000);
     // Read in a function, so no local of this scope keeps the state (or its text) alive.
     const { textBytes, exact } = ((st) => {
-      const text = st.order.map((k) => st.entries[k]).find((e) => e.kind === 'response').text;
+      const text = st.order.map((k) => st.entries[k]).find((e) => e?.kind === 'response').text;
       return { textBytes: Buffer.byteLength(text), exact: text === written };
     })(ctrl.store.getState());
     const withStore = heap();

@@ -12,8 +12,11 @@ export type {
   Unsubscribe,
 } from './transport.js';
 export {
+  entryOf,
   initialSessionState,
   selectAgentActivity,
+  selectResponse,
+  selectThread,
   turnStatus,
   type CancelRequest,
   type ConnectionInfo,
@@ -26,7 +29,10 @@ export {
   type UserEntry,
 } from './session-state.js';
 export { reduceSession, type SessionAction } from './reduce-session.js';
-export { createSessionController, selectResponse, SessionController, type ControlResult, type SessionControllerOptions } from './session-controller.js';
+export { createSessionController, SessionController } from './session-controller.js';
+export type { ControlResult, SessionControllerOptions, SessionControllerUpdate } from './session-controller-options.js';
+export { cancelCovers, reachedTurns, responsesInScope, targetedTurn, targetsResponse, type TargetedResponse } from './control-target.js';
+export { readHistory, type ReadHistoryOptions } from './read-history.js';
+export { sessionWirePolicy, type OffsetPrecondition, type WirePolicy } from './wire-policy.js';
 export { animationFrameScheduler, microtaskScheduler, type FrameScheduler } from './frame-scheduler.js';
 export { randomId } from './ids.js';
-export { seededRandom } from './random.js';

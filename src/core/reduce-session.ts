@@ -4,11 +4,14 @@
  * - each (message serial, version) is applied at most once, and appends only at the right offset —
  *   replays, duplicate deliveries and overlapping resumes cannot duplicate text;
  * - an append that would leave a hole marks the response `gap` and asks for a backfill;
- * - finished entries keep their object identity, so memoised rows never re-render.
+ * - finished entries keep their object identity, so memoised rows never re-render;
+ * - a token costs O(1): only the streaming response's small `live` slot is copied (reduce-thread.ts).
  */
+import { reachedTurns } from './control-target.js';
 import type { DurableSessionError } from './errors.js';
-import { isFinalStatus, type AgentResponseEvent, type ControlTarget, type SessionEvent, type UserMessageEvent } from './protocol.js';
-import { turnStatus, type PresenceEntryView, type ResponseEntry, type SessionState, type UserEntry } from './session-state.js';
+import type { ControlTarget, SessionEvent } from './protocol.js';
+import { addLocalUserMessage, applyResponse, applyUserMessage } from './reduce-thread.js';
+import type { PresenceEntryView, SessionState } from './session-state.js';
 import type { ConnectionChange } from './transport.js';
 
 export type SessionAction =
@@ -23,7 +26,8 @@ export type SessionAction =
   | { type: 'presence'; members: PresenceEntryView[] }
   | { type: 'backfill/start' }
   | { type: 'backfill/done'; at: number; hydration: boolean }
-  | { type: 'error'; error: DurableSessionError };
+  | { type: 'error'; error: DurableSessionError }
+  | { type: 'errors/clear' };
 
 const MAX_ERRORS = 20;
 
@@ -31,17 +35,8 @@ export function reduceSession(state: SessionState, action: SessionAction): Sessi
   switch (action.type) {
     case 'event':
       return applyEvent(state, action.event);
-    case 'local/send': {
-      const key = `local:${action.turnId}`;
-      if (state.entries[key] || state.turns[action.turnId]?.userKey) return state;
-      const entry: UserEntry = { kind: 'user', key, turnId: action.turnId, text: action.text, clientId: action.clientId, timestamp: action.at, pending: true };
-      return {
-        ...state,
-        order: [...state.order, key],
-        entries: { ...state.entries, [key]: entry },
-        turns: { ...state.turns, [action.turnId]: { userKey: key, responseKeys: state.turns[action.turnId]?.responseKeys ?? [] } },
-      };
-    }
+    case 'local/send':
+      return addLocalUserMessage(state, action.turnId, action.text, action.clientId, action.at);
     case 'local/send-failed': {
       const key = `local:${action.turnId}`;
       const e = state.entries[key];
@@ -95,6 +90,8 @@ export function reduceSession(state: SessionState, action: SessionAction): Sessi
     }
     case 'error':
       return pushError(state, action.error);
+    case 'errors/clear':
+      return state.errors.length === 0 ? state : { ...state, errors: [] };
   }
 }
 
@@ -143,136 +140,4 @@ function applyEvent(state: SessionState, ev: SessionEvent): SessionState {
       return { ...state, agents: { ...state.agents, [ev.agentId]: a } };
     }
   }
-}
-
-/**
- * The turns a cancel reaches, resolved when it is first applied (in channel order for remote ones):
- * a turn or a response names its own; an agent or `all` reaches only the turns running right then.
- */
-function reachedTurns(state: SessionState, t: ControlTarget): string[] {
-  if (t.kind === 'turn') return [t.turnId];
-  if (t.kind === 'response') {
-    const key = state.responses[t.responseId];
-    const e = key ? state.entries[key] : undefined;
-    return e ? [e.turnId] : [];
-  }
-  const out: string[] = [];
-  for (const turnId in state.turns) {
-    const st = turnStatus(state, turnId);
-    if (st !== 'pending' && st !== 'streaming') continue;
-    if (t.kind === 'all' || state.turns[turnId].responseKeys.some((k) => {
-      const r = state.entries[k];
-      return r?.kind === 'response' && r.agentId === t.agentId && r.status === 'streaming';
-    })) {
-      out.push(turnId);
-    }
-  }
-  return out;
-}
-
-/** Inserts `key` into `order` after the last smaller serial; optimistic `local:` keys are skipped. */
-function insertOrdered(order: string[], key: string): string[] {
-  let i = order.length;
-  while (i > 0) {
-    const k = order[i - 1];
-    if (!k.startsWith('local:') && k < key) break;
-    i--;
-  }
-  const out = order.slice();
-  out.splice(i, 0, key);
-  return out;
-}
-
-function applyUserMessage(state: SessionState, ev: UserMessageEvent): SessionState {
-  if (state.entries[ev.serial]) return state;
-  // A second copy of a turn's message: the SDK republishes an unacknowledged message when a
-  // connection cannot be resumed (a server restart), so one turn can reach the channel twice.
-  const prior = state.turns[ev.turnId]?.userKey;
-  if (prior !== undefined && !prior.startsWith('local:')) return state;
-  const entry: UserEntry = { kind: 'user', key: ev.serial, turnId: ev.turnId, text: ev.text, timestamp: ev.timestamp, pending: false };
-  if (ev.clientId !== undefined) entry.clientId = ev.clientId;
-  const localKey = `local:${ev.turnId}`;
-  const entries = { ...state.entries, [ev.serial]: entry };
-  let order = state.order;
-  if (entries[localKey]) {
-    delete entries[localKey];
-    order = order.filter((k) => k !== localKey);
-  }
-  order = insertOrdered(order, ev.serial);
-  const prevTurn = state.turns[ev.turnId];
-  return {
-    ...state,
-    order,
-    entries,
-    turns: { ...state.turns, [ev.turnId]: { userKey: ev.serial, responseKeys: prevTurn?.responseKeys ?? [] } },
-  };
-}
-
-function applyResponse(state: SessionState, ev: AgentResponseEvent): SessionState {
-  const existing = state.entries[ev.serial] as ResponseEntry | undefined;
-  if (!existing) {
-    if (ev.action === 'message.append' && ev.offset !== 0) {
-      // We never saw this response and the append does not start it: hold a placeholder and backfill.
-      const placeholder = newResponse(ev, '', 'streaming');
-      placeholder.version = '';
-      placeholder.gap = true;
-      return { ...addResponse(state, placeholder), needsBackfill: true };
-    }
-    const r = newResponse(ev, ev.text, ev.status);
-    if (ev.action === 'message.update' && ev.status === 'streaming') r.resumed = true;
-    return addResponse(state, r);
-  }
-  if (ev.version <= existing.version) return state;
-  if (isFinalStatus(existing.status) && ev.status === 'streaming' && ev.action === 'message.append') return state;
-
-  let text: string;
-  if (ev.action === 'message.append') {
-    const len = existing.text.length;
-    if (existing.gap || ev.offset > len) {
-      // A hole: applying this would corrupt the text. Wait for the backfill's aggregated copy.
-      if (existing.gap && state.needsBackfill) return state;
-      return { ...replaceEntry(state, { ...existing, gap: true }), needsBackfill: true };
-    }
-    const fresh = ev.text.slice(len - ev.offset);
-    if (fresh.length === 0 && ev.status === existing.status) return state;
-    text = fresh.length === 0 ? existing.text : existing.text + fresh;
-  } else {
-    text = ev.text;
-  }
-  const next: ResponseEntry = { ...existing, text, status: ev.status, version: ev.version };
-  delete next.gap;
-  if (ev.action === 'message.update' && existing.status === 'streaming') next.resumed = true;
-  if (ev.error !== undefined) next.error = ev.error;
-  return replaceEntry(state, next);
-}
-
-function newResponse(ev: AgentResponseEvent, text: string, status: ResponseEntry['status']): ResponseEntry {
-  const r: ResponseEntry = {
-    kind: 'response',
-    key: ev.serial,
-    responseId: ev.responseId,
-    agentId: ev.agentId,
-    turnId: ev.turnId,
-    text,
-    status,
-    version: ev.version,
-    timestamp: ev.timestamp,
-  };
-  if (ev.error !== undefined) r.error = ev.error;
-  return r;
-}
-
-function addResponse(state: SessionState, r: ResponseEntry): SessionState {
-  const turn = state.turns[r.turnId];
-  return {
-    ...state,
-    order: insertOrdered(state.order, r.key),
-    entries: { ...state.entries, [r.key]: r },
-    responses: { ...state.responses, [r.responseId]: r.key },
-    turns: { ...state.turns, [r.turnId]: turn ? { ...turn, responseKeys: [...turn.responseKeys, r.key] } : { responseKeys: [r.key] } },
-  };
-}
-
-function replaceEntry(state: SessionState, e: ResponseEntry): SessionState {
-  return { ...state, entries: { ...state.entries, [e.key]: e } };
 }

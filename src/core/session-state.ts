@@ -1,3 +1,6 @@
+/**
+ * The shape of one session's client-side state, and the pure selectors every layer reads it with.
+ */
 import type { DurableSessionError } from './errors.js';
 import type { AgentState, ControlTarget, PresenceData, ResponseStatus, SteerAckStatus } from './protocol.js';
 import type { ConnectionStatus } from './transport.js';
@@ -92,8 +95,16 @@ export interface SessionState {
   sessionId: string;
   /** Thread entry keys in channel order. Changes only when an entry is added or re-keyed. */
   order: string[];
-  /** Entries by key. A streaming response's object changes per frame; finished ones never do. */
+  /**
+   * Settled entries by key: user messages and finished responses. Their objects never change once
+   * finished, and this record is not copied per token. Read any entry with {@link entryOf}.
+   */
   entries: Record<string, ThreadEntry>;
+  /**
+   * Responses still streaming (or waiting for a backfill), by key: the slot a token rewrites, so one
+   * token costs a copy of this small record instead of the whole thread.
+   */
+  live: Record<string, ResponseEntry>;
   /** responseId → entry key. */
   responses: Record<string, string>;
   /** turnId → keys of its user message and responses. */
@@ -114,6 +125,7 @@ export function initialSessionState(sessionId: string): SessionState {
     sessionId,
     order: [],
     entries: {},
+    live: {},
     responses: {},
     turns: {},
     cancels: {},
@@ -126,6 +138,28 @@ export function initialSessionState(sessionId: string): SessionState {
   };
 }
 
+/** The entry with this key, streaming or settled. */
+export function entryOf(s: SessionState, key: string): ThreadEntry | undefined {
+  return s.live[key] ?? s.entries[key];
+}
+
+/** The thread in channel order. */
+export function selectThread(s: SessionState): ThreadEntry[] {
+  const out: ThreadEntry[] = [];
+  for (const k of s.order) {
+    const e = entryOf(s, k);
+    if (e) out.push(e);
+  }
+  return out;
+}
+
+/** The response entry with this id, if the store has it. */
+export function selectResponse(s: SessionState, responseId: string): ResponseEntry | undefined {
+  const key = s.responses[responseId];
+  const e = key ? entryOf(s, key) : undefined;
+  return e && e.kind === 'response' ? e : undefined;
+}
+
 /** Derives a turn's status from its responses and whether its user message is still pending. */
 export function turnStatus(state: SessionState, turnId: string): TurnStatus | undefined {
   const t = state.turns[turnId];
@@ -133,7 +167,7 @@ export function turnStatus(state: SessionState, turnId: string): TurnStatus | un
   if (t.responseKeys.length === 0) return 'pending';
   let final: TurnStatus = 'complete';
   for (const k of t.responseKeys) {
-    const r = state.entries[k] as ResponseEntry | undefined;
+    const r = entryOf(state, k) as ResponseEntry | undefined;
     if (!r) continue;
     if (r.status === 'streaming') return 'streaming';
     if (r.status === 'cancelled') final = 'cancelled';
@@ -150,9 +184,11 @@ export function turnStatus(state: SessionState, turnId: string): TurnStatus | un
 export function selectAgentActivity(s: SessionState): Record<string, AgentState> {
   const out: Record<string, AgentState> = {};
   for (const id in s.agents) out[id] = s.agents[id].state;
-  for (const key of s.order) {
-    const e = s.entries[key];
-    if (e.kind === 'response' && e.status === 'streaming') out[e.agentId] = e.text.length === 0 ? 'thinking' : 'streaming';
+  // Channel order, so the newest of an agent's streaming responses decides.
+  const keys = Object.keys(s.live).sort();
+  for (const key of keys) {
+    const e = s.live[key];
+    if (e.status === 'streaming') out[e.agentId] = e.text.length === 0 ? 'thinking' : 'streaming';
   }
   return out;
 }

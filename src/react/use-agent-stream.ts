@@ -1,5 +1,5 @@
 import type { ResponseStatus } from '../core/protocol.js';
-import type { ResponseEntry, SessionState } from '../core/session-state.js';
+import { entryOf, type ResponseEntry, type SessionState } from '../core/session-state.js';
 import { useSessionController } from './session-context.js';
 import { useSessionSelector } from './use-session-selector.js';
 
@@ -21,8 +21,8 @@ export interface UseAgentStreamResponse {
 
 function latestResponse(s: SessionState): ResponseEntry | undefined {
   for (let i = s.order.length - 1; i >= 0; i--) {
-    const e = s.entries[s.order[i]];
-    if (e.kind === 'response') return e;
+    const e = entryOf(s, s.order[i]);
+    if (e?.kind === 'response') return e;
   }
   return undefined;
 }
@@ -42,7 +42,7 @@ export function useAgentStream(responseId: string | 'latest' = 'latest'): UseAge
     (s) => {
       if (responseId === 'latest') return latestResponse(s);
       const key = s.responses[responseId];
-      const e = key ? s.entries[key] : undefined;
+      const e = key ? entryOf(s, key) : undefined;
       return e && e.kind === 'response' ? e : undefined;
     },
     responseId,

@@ -2,7 +2,7 @@ import { useCallback } from 'react';
 import type { DurableSessionError } from '../core/errors.js';
 import type { ControlTarget } from '../core/protocol.js';
 import type { ControlResult, SessionController } from '../core/session-controller.js';
-import { turnStatus, type ConnectionInfo, type PresenceEntryView, type SessionState, type ThreadEntry } from '../core/session-state.js';
+import { entryOf, selectThread, turnStatus, type ConnectionInfo, type PresenceEntryView, type SessionState, type ThreadEntry } from '../core/session-state.js';
 import { useSessionController } from './session-context.js';
 import { shallowArrayEqual, useSessionSelector } from './use-session-selector.js';
 
@@ -31,7 +31,8 @@ export interface UseDurableSessionResponse {
 /** The latest turn's status, as a chat status. */
 export function selectChatStatus(s: SessionState): ChatStatus {
   for (let i = s.order.length - 1; i >= 0; i--) {
-    const e = s.entries[s.order[i]];
+    const e = entryOf(s, s.order[i]);
+    if (!e) continue;
     if (e.kind === 'user' && e.failed) return 'error';
     const st = turnStatus(s, e.turnId);
     if (st === 'pending') return 'submitted';
@@ -41,7 +42,7 @@ export function selectChatStatus(s: SessionState): ChatStatus {
   return 'ready';
 }
 
-const selectMessages = (s: SessionState): ThreadEntry[] => s.order.map((k) => s.entries[k]);
+const selectMessages = (s: SessionState): ThreadEntry[] => selectThread(s);
 
 /**
  * The whole session in one hook, shaped like `useChat`: messages, status, send, cancel, steer.

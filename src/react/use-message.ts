@@ -1,4 +1,4 @@
-import type { ThreadEntry } from '../core/session-state.js';
+import { entryOf, type ThreadEntry } from '../core/session-state.js';
 import { useSessionController } from './session-context.js';
 import { useSessionSelector } from './use-session-selector.js';
 
@@ -11,5 +11,5 @@ export function useMessageIds(): string[] {
 /** One entry by key. A finished entry never changes identity, so its row never re-renders. */
 export function useMessage(key: string): ThreadEntry | undefined {
   const ctrl = useSessionController('useMessage');
-  return useSessionSelector(ctrl, (s) => s.entries[key], key);
+  return useSessionSelector(ctrl, (s) => entryOf(s, key), key);
 }

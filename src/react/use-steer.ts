@@ -1,7 +1,7 @@
 import { useCallback, useMemo } from 'react';
 import type { ControlTarget } from '../core/protocol.js';
 import type { ControlResult } from '../core/session-controller.js';
-import { turnStatus, type SessionState, type SteerRequest } from '../core/session-state.js';
+import { entryOf, turnStatus, type SessionState, type SteerRequest } from '../core/session-state.js';
 import { useSessionController } from './session-context.js';
 import { shallowArrayEqual, useSessionSelector } from './use-session-selector.js';
 
@@ -21,7 +21,7 @@ const selectSteers = (s: SessionState) => Object.values(s.steers).sort((a, b) =>
 function selectCanSteer(s: SessionState): boolean {
   const last = s.order[s.order.length - 1];
   if (!last) return false;
-  const st = turnStatus(s, s.entries[last].turnId);
+  const st = turnStatus(s, entryOf(s, last)?.turnId ?? '');
   return st === 'pending' || st === 'streaming';
 }
 

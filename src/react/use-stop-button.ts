@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { ControlTarget } from '../core/protocol.js';
 import type { ControlResult } from '../core/session-controller.js';
-import { turnStatus, type CancelRequest, type ResponseEntry, type SessionState, type TurnStatus } from '../core/session-state.js';
+import { cancelCovers, responsesInScope, targetedTurn } from '../core/control-target.js';
+import { turnStatus, type ResponseEntry, type SessionState, type TurnStatus } from '../core/session-state.js';
 import { useSessionController } from './session-context.js';
 import { shallowObjectEqual, useSessionSelector } from './use-session-selector.js';
 
@@ -31,34 +32,6 @@ interface StopView {
   cancelRequested: boolean;
 }
 
-function targetTurn(s: SessionState, target: ControlTarget | undefined): string | undefined {
-  if (target?.kind === 'turn') return target.turnId;
-  if (target?.kind === 'response') {
-    const key = s.responses[target.responseId];
-    const e = key ? s.entries[key] : undefined;
-    return e?.turnId;
-  }
-  for (let i = s.order.length - 1; i >= 0; i--) {
-    const e = s.entries[s.order[i]];
-    if (target?.kind === 'agent' && (e.kind !== 'response' || e.agentId !== target.agentId)) continue;
-    return e.turnId;
-  }
-  return undefined;
-}
-
-/** The responses of `turnId` the button stops: all of them, or those its target names. */
-function scopeOf(s: SessionState, turnId: string, target: ControlTarget | undefined): ResponseEntry[] {
-  const out: ResponseEntry[] = [];
-  for (const k of s.turns[turnId]?.responseKeys ?? []) {
-    const e = s.entries[k];
-    if (e?.kind !== 'response') continue;
-    if (target?.kind === 'response' && e.responseId !== target.responseId) continue;
-    if (target?.kind === 'agent' && e.agentId !== target.agentId) continue;
-    out.push(e);
-  }
-  return out;
-}
-
 function scopeStatus(s: SessionState, turnId: string, target: ControlTarget | undefined, scope: ResponseEntry[]): TurnStatus | undefined {
   if (target?.kind !== 'response' && target?.kind !== 'agent') return turnStatus(s, turnId);
   if (scope.length === 0) return undefined;
@@ -67,26 +40,13 @@ function scopeStatus(s: SessionState, turnId: string, target: ControlTarget | un
   return scope.some((r) => r.status === 'error') ? 'error' : 'complete';
 }
 
-/**
- * Whether a cancel stops everything this button stops. A cancel of one agent or one response does
- * not stop a turn that others still answer, and an agent or `all` cancel reaches only the turns that
- * were running when it was issued.
- */
-function covers(c: CancelRequest, turnId: string, scope: ResponseEntry[]): boolean {
-  if (c.status === 'failed' || !c.turnIds.includes(turnId)) return false;
-  const t = c.target;
-  if (t.kind === 'turn' || t.kind === 'all') return true;
-  if (scope.length === 0) return false;
-  return scope.every((r) => (t.kind === 'response' ? r.responseId === t.responseId : r.agentId === t.agentId));
-}
-
 function selectStopView(s: SessionState, target: ControlTarget | undefined): StopView {
-  const turnId = targetTurn(s, target);
+  const turnId = targetedTurn(s, target);
   if (!turnId) return { turnId, status: undefined, cancelRequested: false };
-  const scope = scopeOf(s, turnId, target);
+  const scope = responsesInScope(s, turnId, target);
   let cancelRequested = false;
   for (const id in s.cancels) {
-    if (covers(s.cancels[id], turnId, scope)) {
+    if (cancelCovers(s.cancels[id], turnId, scope)) {
       cancelRequested = true;
       break;
     }

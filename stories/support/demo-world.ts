@@ -8,7 +8,7 @@ import { demoHandler, demoTokens } from '../../src/agent/demo-agent.js';
 import { createSessionController, type SessionController } from '../../src/core/session-controller.js';
 import { microtaskScheduler } from '../../src/core/frame-scheduler.js';
 import type { ResponseStatus } from '../../src/core/protocol.js';
-import { turnStatus } from '../../src/core/session-state.js';
+import { entryOf, turnStatus } from '../../src/core/session-state.js';
 import { createBroker, createMemoryTransport, type Broker, type MemoryTransport } from '../../src/transports/memory.js';
 
 /** The simulated user; every tab of the world shares this client id, as tabs of one login do. */
@@ -166,8 +166,8 @@ export function createDemoWorld(opts: { sessionId?: string; latencyMs?: number }
       await waitFor(ctrl, () => {
         const s = ctrl.store.getState();
         return (s.turns[turnId]?.responseKeys ?? []).some((k) => {
-          const e = s.entries[k];
-          return e.kind === 'response' && e.text.length > 0;
+          const e = entryOf(s, k);
+          return e?.kind === 'response' && e.text.length > 0;
         });
       });
     },

@@ -5,7 +5,7 @@ import * as Ably from 'ably';
 import { createAgent, delay, type Agent, type Turn, type TurnRecord } from '../../src/agent/index.js';
 import { createSessionController, microtaskScheduler, type SessionController } from '../../src/core/index.js';
 import { seededRandom } from '../../src/core/random.js';
-import type { ResponseEntry, SessionState, UserEntry } from '../../src/core/session-state.js';
+import { entryOf, type ResponseEntry, type SessionState, type UserEntry } from '../../src/core/session-state.js';
 import { createServer, type LocalServer } from '../../src/server/index.js';
 import { generateKey } from '../../src/server/auth.js';
 import { createAblyTransport } from '../../src/transports/ably.js';
@@ -123,7 +123,7 @@ async function until(pred: () => boolean, ms = CHAOS_TIMING.settleMs): Promise<b
 
 function responseFor(s: SessionState, responseId: string): ResponseEntry | undefined {
   const k = s.responses[responseId];
-  const e = k ? s.entries[k] : undefined;
+  const e = k ? entryOf(s, k) : undefined;
   return e?.kind === 'response' ? e : undefined;
 }
 
@@ -269,7 +269,7 @@ export async function chaosRun(seed: number, external?: ExternalServer): Promise
       const target = { kind: 'turn' as const, turnId };
       const hasText = () => {
         const s = c.ctrl.store.getState();
-        return (s.turns[turnId]?.responseKeys ?? []).some((k) => (s.entries[k] as ResponseEntry).text.length > 0);
+        return (s.turns[turnId]?.responseKeys ?? []).some((k) => (entryOf(s, k) as ResponseEntry).text.length > 0);
       };
       if (plan.kind === 'cancel' || plan.kind === 'early-cancel') {
         if (plan.kind === 'cancel' && !(await until(hasText))) fail(`turn ${i}: no text reached the canceller`);

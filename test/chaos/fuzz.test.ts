@@ -4,6 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import {
   createSessionController,
   DurableSessionError,
+  entryOf,
   EventName,
   Limits,
   microtaskScheduler,
@@ -132,7 +133,7 @@ function injectingTransport(): { transport: SessionTransport; deliver: (m: WireM
   return { transport, deliver: (m) => listeners.forEach((l) => l(m)) };
 }
 
-const STATE_KEYS = ['order', 'entries', 'responses', 'turns', 'cancels', 'steers', 'agents', 'presence', 'connection', 'needsBackfill'] as const;
+const STATE_KEYS = ['order', 'entries', 'live', 'responses', 'turns', 'cancels', 'steers', 'agents', 'presence', 'connection', 'needsBackfill'] as const;
 
 describe('fuzz', () => {
   it('rejects ids and serials that name what every object inherits', () => {
@@ -199,8 +200,8 @@ describe('fuzz', () => {
     }
     // Whatever was applied left a coherent store: every ordered key has an entry, every response is indexed.
     const s = ctrl.store.getState();
-    for (const k of s.order) expect(s.entries[k]).toBeDefined();
-    for (const [rid, key] of Object.entries(s.responses)) expect((s.entries[key] as { responseId?: string }).responseId).toBe(rid);
+    for (const k of s.order) expect(entryOf(s, k)).toBeDefined();
+    for (const [rid, key] of Object.entries(s.responses)) expect((entryOf(s, key) as { responseId?: string }).responseId).toBe(rid);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     await ctrl.stop();
     figures.push(`controller/reducer: ${CASES} deliveries, ${applied} applied, ${rejected} rejected with the store unchanged and one typed error each`);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { build, DurableSessionError, Limits, parseEvent, parsePresenceData, parseTarget, seededRandom, type WireMessage } from '../../src/core/index.js';
+import { build, DurableSessionError, Limits, parseEvent, parsePresenceData, parseTarget, type WireMessage } from '../../src/core/index.js';
+import { seededRandom } from '../../src/core/random.js';
 
 const S = '01700000000000-000@t:0';
 const base = { serial: S, version: S, action: 'message.create' as const, timestamp: 1 };

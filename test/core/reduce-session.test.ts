@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import {
   build,
   DurableSessionError,
+  entryOf,
   initialSessionState,
   parseEvent,
   reduceSession,
-  seededRandom,
   type ResponseEntry,
   type ResponseStatus,
   type SessionAction,
@@ -13,6 +13,7 @@ import {
   type SessionState,
   type WireMessage,
 } from '../../src/core/index.js';
+import { seededRandom } from '../../src/core/random.js';
 
 /** Serials shaped like the broker's, so string order is channel order. */
 const serial = (n: number) => `01700000000000-${String(n).padStart(3, '0')}@t:0`;
@@ -56,7 +57,7 @@ function response(at: number, chunks: string[], opts: { responseId?: string; tur
 }
 
 const run = (actions: SessionAction[], from: SessionState = initialSessionState('s')) => actions.reduce(reduceSession, from);
-const entry = (s: SessionState, key: string) => s.entries[key] as ResponseEntry;
+const entry = (s: SessionState, key: string) => entryOf(s, key) as ResponseEntry;
 const CHUNKS = ['Hé', 'llo', ' 😀', ' wor', 'ld', '\n日本', ''];
 
 describe('reduceSession: each (serial, version) applies once', () => {
@@ -92,6 +93,7 @@ describe('reduceSession: each (serial, version) applies once', () => {
       expect(s.needsBackfill).toBe(false);
       expect(s.order).toEqual(clean.order);
       expect(s.entries).toEqual(clean.entries);
+      expect(s.live).toEqual(clean.live);
     }
   });
 

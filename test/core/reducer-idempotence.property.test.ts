@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createAgent, type TurnRecord } from '../../src/agent/index.js';
-import { seededRandom, selectResponse, type SessionState } from '../../src/core/index.js';
+import { entryOf, selectResponse, type SessionState } from '../../src/core/index.js';
+import { seededRandom } from '../../src/core/random.js';
 import { createMemoryTransport, type MemoryTransport } from '../../src/transports/memory.js';
 import { client, createBroker, until } from '../helpers/session-fixture.js';
 
@@ -141,7 +142,7 @@ async function runSchedule(seed: number): Promise<Outcome> {
 
 function transcript(s: SessionState) {
   return s.order.map((k) => {
-    const e = s.entries[k];
+    const e = entryOf(s, k)!;
     return e.kind === 'user' ? [k, e.text] : [k, e.text, e.status];
   });
 }
@@ -173,8 +174,8 @@ function tally(o: Outcome): Tally {
   }
   const keys = s.order.filter((k) => !k.startsWith('local:'));
   if (new Set(s.order).size !== s.order.length) t.problems.push('order has duplicate keys');
-  const userEntries = keys.map((k) => s.entries[k]).filter((e) => e.kind === 'user');
-  const respEntries = keys.map((k) => s.entries[k]).filter((e) => e.kind === 'response');
+  const userEntries = keys.map((k) => entryOf(s, k)!).filter((e) => e.kind === 'user');
+  const respEntries = keys.map((k) => entryOf(s, k)!).filter((e) => e.kind === 'response');
   if (userEntries.length !== o.records.length) t.problems.push(`${userEntries.length} user entries for ${o.records.length} turns`);
   if (respEntries.length !== o.records.length) t.problems.push(`${respEntries.length} response entries for ${o.records.length} turns`);
   if (s.order.length !== keys.length) t.problems.push('an optimistic entry was never confirmed');

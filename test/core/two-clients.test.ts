@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createDemoAgent, demoTokens, type TurnRecord } from '../../src/agent/index.js';
 import { createBroker } from '../../src/broker/index.js';
-import { selectResponse, type HistoryPage, type SessionState, type TransportChannel, type WireMessage } from '../../src/core/index.js';
+import { entryOf, selectResponse, type HistoryPage, type SessionState, type TransportChannel, type WireMessage } from '../../src/core/index.js';
 import { createMemoryTransport } from '../../src/transports/memory.js';
 import { client, responses, until } from '../helpers/session-fixture.js';
 import { aliceAsks } from './hand-driven-agent.js';
@@ -9,7 +9,7 @@ import { aliceAsks } from './hand-driven-agent.js';
 /** The transcript as a reader sees it: entry keys, kinds, texts and statuses, in order. */
 function transcript(s: SessionState) {
   return s.order.map((k) => {
-    const e = s.entries[k];
+    const e = entryOf(s, k)!;
     return e.kind === 'user' ? [k, 'user', e.text, e.pending] : [k, 'response', e.text, e.status, e.agentId];
   });
 }

@@ -1,5 +1,5 @@
 import { createBroker, type Broker } from '../../src/broker/index.js';
-import { createSessionController, microtaskScheduler, type SessionController, type SessionState } from '../../src/core/index.js';
+import { createSessionController, microtaskScheduler, selectThread, type SessionController, type SessionState } from '../../src/core/index.js';
 import { createMemoryTransport, type MemoryTransport, type MemoryTransportOptions } from '../../src/transports/memory.js';
 
 /** Waits until `predicate` holds for the controller's state (flushing queued frames), or fails. */
@@ -20,11 +20,11 @@ export function client(broker: Broker, clientId: string, sessionId: string, extr
 }
 
 export function responses(s: SessionState) {
-  return s.order.map((k) => s.entries[k]).filter((e) => e.kind === 'response');
+  return selectThread(s).filter((e) => e.kind === 'response');
 }
 
 export function users(s: SessionState) {
-  return s.order.map((k) => s.entries[k]).filter((e) => e.kind === 'user');
+  return selectThread(s).filter((e) => e.kind === 'user');
 }
 
 export { createBroker };

@@ -1,0 +1,96 @@
+/**
+ * Brings a session's store up to date from channel history: hydration on attach, and backfills
+ * after a discontinuity or a gap, reconciled by serial through the one reducer.
+ */
+import type { StoreApi } from 'zustand/vanilla';
+import type { ActionQueue } from './action-queue.js';
+import { toSessionError, type DurableSessionError } from './errors.js';
+import type { WireMessage } from './protocol.js';
+import { readHistory } from './read-history.js';
+import { entryOf, type SessionState } from './session-state.js';
+import type { TransportChannel } from './transport.js';
+
+export interface HistorySyncHost {
+  readonly store: StoreApi<SessionState>;
+  readonly queue: ActionQueue;
+  channel(): TransportChannel;
+  maxHistory(): number;
+  now(): number;
+  closed(): boolean;
+  /** Validates one history message and queues it (without scheduling a frame). */
+  ingest(m: WireMessage): void;
+  report(e: DurableSessionError): void;
+}
+
+export class HistorySync {
+  private running: Promise<void> | null = null;
+  private again = false;
+
+  constructor(private readonly host: HistorySyncHost) {}
+
+  /** Loads everything before the attach point. */
+  hydrate(): Promise<void> {
+    return this.run(true);
+  }
+
+  /**
+   * Walks history back until it reaches what the store already holds settled. A request while one
+   * runs is folded into one more round, so a gap found mid-backfill is never dropped.
+   */
+  backfill(): Promise<void> {
+    return this.run(false);
+  }
+
+  private run(hydration: boolean): Promise<void> {
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    const { queue } = this.host;
+    this.running = (async () => {
+      do {
+        this.again = false;
+        queue.flush();
+        queue.dispatchNow({ type: 'backfill/start' });
+        let failure: { e: unknown } | undefined;
+        try {
+          await this.load(hydration);
+        } catch (e) {
+          failure = { e };
+        }
+        queue.dispatchNow({ type: 'backfill/done', at: this.host.now(), hydration });
+        if (failure) this.host.report(toSessionError(failure.e, 'Catching up from history failed'));
+        hydration = false;
+      } while (this.again && !this.host.closed());
+      this.running = null;
+    })();
+    return this.running;
+  }
+
+  private async load(hydration: boolean): Promise<void> {
+    const stopAt = hydration ? undefined : backfillBound(this.host.store.getState());
+    const opts: Parameters<typeof readHistory>[1] = {
+      query: { direction: 'backwards', limit: 100, untilAttach: hydration },
+      max: this.host.maxHistory(),
+      cancelled: () => this.host.closed(),
+    };
+    if (stopAt !== undefined) opts.reached = (m) => m.serial < stopAt;
+    const collected = await readHistory(this.host.channel(), opts);
+    // Oldest first, so turns are built in channel order.
+    for (let i = collected.length - 1; i >= 0; i--) this.host.ingest(collected[i]);
+    this.host.queue.flush();
+  }
+}
+
+/** The oldest serial a backfill must reach: the newest settled message, or anything still open. */
+function backfillBound(s: SessionState): string | undefined {
+  let bound: string | undefined;
+  for (let i = s.order.length - 1; i >= 0; i--) {
+    const k = s.order[i];
+    if (k.startsWith('local:')) continue;
+    if (bound === undefined) bound = k;
+    const e = entryOf(s, k);
+    if (e?.kind === 'response' && (e.status === 'streaming' || e.gap) && k < bound) bound = k;
+  }
+  return bound;
+}

@@ -1,0 +1,45 @@
+/**
+ * The options of a session controller, and the result every control call resolves with.
+ */
+import type { DurableSessionError } from './errors.js';
+import type { FrameScheduler } from './frame-scheduler.js';
+import type { PresenceData } from './protocol.js';
+import type { SessionTransport } from './transport.js';
+
+export interface SessionControllerOptions {
+  /**
+   * The connection to publish and subscribe through, or a factory called on first `start()` (so
+   * rendering on a server opens nothing). A transport made by a factory is closed on `stop()`.
+   */
+  transport: SessionTransport | (() => SessionTransport);
+  /** The session (channel) name. */
+  sessionId: string;
+  /** Presence data for this tab. Default `{ kind: 'user' }` with a random `tabId`. */
+  presence?: Partial<PresenceData>;
+  /** Whether to enter presence. Default true. */
+  enterPresence?: boolean;
+  /**
+   * When to apply incoming events to the store. Default: once per animation frame in a browser, so a
+   * burst of tokens costs one render.
+   */
+  scheduler?: FrameScheduler;
+  /** Most messages loaded from history when hydrating or backfilling. Default 2000. */
+  maxHistory?: number;
+  /** Longest text `send` and `steer` accept. Default `Limits.maxInputChars` (16000). */
+  maxInputChars?: number;
+  /** Clock for timestamps. Default `Date.now`. */
+  now?: () => number;
+  /**
+   * Which publishers may speak for an agent (responses, steer acknowledgements, agent status), by
+   * their authenticated clientId. With token auth the service vouches for clientIds, so e.g.
+   * `(id) => id.startsWith('agent-')` stops a browser from forging an answer where the service
+   * does not restrict event names (the local server does). Default: every publisher.
+   */
+  trustAgent?: (clientId: string | undefined) => boolean;
+}
+
+/** The options a running controller takes without being recreated (see {@link SessionController.setOptions}). */
+export type SessionControllerUpdate = Partial<Pick<SessionControllerOptions, 'trustAgent' | 'maxInputChars' | 'maxHistory'>>;
+
+export type ControlResult = { ok: true; id: string } | { ok: false; error: DurableSessionError };
+
