@@ -1,4 +1,4 @@
-import { Header, type MessageAction, type WireMessage } from '../core/protocol.js';
+import { type MessageAction, type WireMessage } from '../core/protocol.js';
 import { BrokerErrors } from './broker-error.js';
 import { SerialClock } from './serial-clock.js';
 import { PresenceSet } from './presence-set.js';
@@ -26,6 +26,20 @@ export const DEFAULT_RETENTION: Required<RetentionOptions> = {
 export interface Origin {
   clientId?: string;
   connectionId?: string;
+}
+
+export interface AppendInput {
+  data: string;
+  headers?: Record<string, string>;
+  precondition?: AppendPrecondition;
+}
+
+/** Where an append starts, so the log can refuse a gap and skip text it already holds. */
+export interface AppendPrecondition {
+  /** Length of the message's data before this append. */
+  offset: number;
+  /** Headers for the remaining delta when the broker trims an overlap that was already applied (given its new start). Default: the headers unchanged. */
+  rebase?: (offset: number) => Record<string, string>;
 }
 
 export interface CreateInput {
@@ -203,10 +217,14 @@ export class ChannelLog {
     return serial;
   }
 
-  /** Appends text to a message and replaces its headers. Returns the version serial. */
-  append(serial: string, data: string, headers: Record<string, string> | undefined, origin: Origin = {}): string {
+  /**
+   * Appends text to a message and replaces its headers. Returns the version serial. With a
+   * precondition, a repeat of text the message already holds is not applied twice.
+   */
+  append(serial: string, input: AppendInput, origin: Origin = {}): string {
     const agg = this.bySerial.get(serial);
     if (!agg) throw BrokerErrors.unknownSerial(serial);
+    let { data, headers } = input;
     if (typeof data !== 'string') throw BrokerErrors.badAppend('data must be a string');
     if (agg.data !== undefined && agg.data !== null && typeof agg.data !== 'string') {
       throw BrokerErrors.badAppend('the message data is not a string');
@@ -214,20 +232,20 @@ export class ChannelLog {
     const bytes = sizeOf('', data, headers);
     if (bytes > this.limits.maxMessageBytes) throw BrokerErrors.tooLarge(bytes, this.limits.maxMessageBytes);
     const current = (agg.data as string | undefined) ?? '';
-    const offset = headers?.[Header.Offset];
-    if (offset !== undefined && /^\d{1,9}$/.test(offset)) {
-      // The append says where it starts. An SDK that could not resume its connection republishes
-      // appends the server already applied; those must not grow the aggregate a second time.
-      const at = Number(offset);
-      if (at > current.length) throw BrokerErrors.badAppend(`${Header.Offset} ${at} is past the text's length ${current.length}; an earlier append is missing`);
+    const pre = input.precondition;
+    if (pre !== undefined) {
+      // A publisher that could not resume its connection republishes appends the log already
+      // applied; those must not grow the aggregate a second time.
+      const at = pre.offset;
+      if (at > current.length) throw BrokerErrors.badAppend(`offset ${at} is past the text's length ${current.length}; an earlier append is missing`);
       const overlap = Math.min(data.length, current.length - at);
       if (current.slice(at, at + overlap) !== data.slice(0, overlap)) {
-        throw BrokerErrors.badAppend(`${Header.Offset} ${at} overlaps text that differs from this append`);
+        throw BrokerErrors.badAppend(`offset ${at} overlaps text that differs from this append`);
       }
       if (overlap === data.length && (data.length > 0 || sameHeaders(agg.headers, headers))) return agg.version;
       if (overlap > 0) {
         data = data.slice(overlap);
-        headers = { ...headers, [Header.Offset]: String(current.length) };
+        headers = pre.rebase ? pre.rebase(current.length) : headers;
       }
     }
     const grown = agg.bytes + utf8Length(data);

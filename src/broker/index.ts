@@ -4,6 +4,8 @@ export {
   DEFAULT_RETENTION,
   START_SERIAL,
   utf8Length,
+  type AppendInput,
+  type AppendPrecondition,
   type AttachOptions,
   type CreateInput,
   type Delivery,

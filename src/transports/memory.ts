@@ -3,11 +3,12 @@
  * server. It behaves like a network connection — asynchronous delivery, queued publishes while
  * disconnected, resume by channel serial — and can inject the faults a real network produces.
  */
-import { Broker, START_SERIAL, type Delivery, type Subscription } from '../broker/index.js';
+import { Broker, START_SERIAL, type AppendInput, type Delivery, type Subscription } from '../broker/index.js';
 import type { PresenceEntry } from '../broker/presence-set.js';
 import { BrokerError } from '../broker/broker-error.js';
 import { DurableSessionError } from '../core/errors.js';
 import { seededRandom } from '../core/random.js';
+import { sessionWirePolicy } from '../core/wire-policy.js';
 import type { OutgoingMessage, PresenceData, WireMessage } from '../core/protocol.js';
 import type {
   AttachResult,
@@ -310,7 +311,10 @@ class MemoryChannel implements TransportChannel {
   append(serial: string, data: string, headers: Record<string, string>): Promise<void> {
     return this.conn
       .whenConnected(() => {
-        this.log.append(serial, data, headers, { clientId: this.conn.clientId, connectionId: this.conn.connectionId });
+        const input: AppendInput = { data, headers };
+        const precondition = sessionWirePolicy.appendPrecondition(headers);
+        if (precondition) input.precondition = precondition;
+        this.log.append(serial, input, { clientId: this.conn.clientId, connectionId: this.conn.connectionId });
       })
       .catch((e: unknown) => {
         throw toError(e, 'Append failed');

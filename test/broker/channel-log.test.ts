@@ -43,7 +43,7 @@ describe('ChannelLog serials and aggregation', () => {
     const versions: string[] = [];
     const s = log.create({ name: 'agent.response', data: '', headers: resp('streaming') });
     versions.push(s);
-    for (let i = 0; i < 1500; i++) versions.push(log.append(s, 'x', resp('streaming', i)));
+    for (let i = 0; i < 1500; i++) versions.push(log.append(s, { data: 'x', headers: resp('streaming', i) }));
     versions.push(log.create({ name: 'user.message', data: { text: 'hi' }, headers: { 'ds-turn': 't2' } }));
     versions.push(log.update(s, 'replaced', resp('complete')));
     expect(isStrictlyIncreasing(versions)).toBe(true);
@@ -55,8 +55,8 @@ describe('ChannelLog serials and aggregation', () => {
     const { got, listener } = collect();
     log.attach(listener);
     const s = log.create({ name: 'agent.response', data: '', headers: resp('streaming') });
-    log.append(s, 'Hel', resp('streaming', 0));
-    log.append(s, 'lo', resp('complete', 3));
+    log.append(s, { data: 'Hel', headers: resp('streaming', 0) });
+    log.append(s, { data: 'lo', headers: resp('complete', 3) });
     expect(got.map((d) => [d.message.action, d.message.data])).toEqual([
       ['message.create', ''],
       ['message.append', 'Hel'],
@@ -84,11 +84,11 @@ describe('ChannelLog serials and aggregation', () => {
   it("delivers an unseen message's first append as an update carrying the full data, then deltas", () => {
     const log = new ChannelLog('c');
     const s = log.create({ name: 'agent.response', data: '', headers: resp('streaming') });
-    log.append(s, 'abc', resp('streaming', 0));
+    log.append(s, { data: 'abc', headers: resp('streaming', 0) });
     const { got, listener } = collect();
     log.attach(listener);
-    const v1 = log.append(s, 'def', resp('streaming', 3));
-    log.append(s, 'g', resp('complete', 6));
+    const v1 = log.append(s, { data: 'def', headers: resp('streaming', 3) });
+    log.append(s, { data: 'g', headers: resp('complete', 6) });
     expect(got).toHaveLength(2);
     expect(got[0].message).toMatchObject({ serial: s, action: 'message.update', data: 'abcdef', version: v1 });
     expect(got[1].message).toMatchObject({ action: 'message.append', data: 'g' });
@@ -104,9 +104,9 @@ describe('ChannelLog serials and aggregation', () => {
 
   it('refuses appends to unknown messages and to non-text messages', () => {
     const log = new ChannelLog('c');
-    expect(() => log.append('nope', 'x', undefined)).toThrow(expect.objectContaining({ code: 40400, statusCode: 404 }));
+    expect(() => log.append('nope', { data: 'x' })).toThrow(expect.objectContaining({ code: 40400, statusCode: 404 }));
     const u = log.create({ name: 'user.message', data: { text: 'x' } });
-    expect(() => log.append(u, 'x', undefined)).toThrow(expect.objectContaining({ code: 40000 }));
+    expect(() => log.append(u, { data: 'x' })).toThrow(expect.objectContaining({ code: 40000 }));
   });
 });
 
@@ -116,12 +116,12 @@ describe('ChannelLog attach: resume and rewind', () => {
     const first = collect();
     const sub = log.attach(first.listener);
     const s = log.create({ name: 'agent.response', data: '', headers: resp('streaming') });
-    log.append(s, 'ab', resp('streaming', 0));
+    log.append(s, { data: 'ab', headers: resp('streaming', 0) });
     const resumeFrom = first.got[first.got.length - 1].channelSerial;
     sub.unsubscribe();
-    log.append(s, 'cd', resp('streaming', 2));
+    log.append(s, { data: 'cd', headers: resp('streaming', 2) });
     const u = log.create({ name: 'user.message', data: { text: 'q' }, headers: { 'ds-turn': 't2' } });
-    log.append(s, 'e', resp('complete', 4));
+    log.append(s, { data: 'e', headers: resp('complete', 4) });
 
     const again = collect();
     const r = log.attach(again.listener, { fromSerial: resumeFrom });
@@ -135,7 +135,7 @@ describe('ChannelLog attach: resume and rewind', () => {
     expect(r.replay[1].message.serial).toBe(u);
     expect(isStrictlyIncreasing(r.replay.map((d) => d.channelSerial))).toBe(true);
     expect(r.attachSerial).toBe(log.channelSerial);
-    log.append(s, 'f', resp('complete', 5));
+    log.append(s, { data: 'f', headers: resp('complete', 5) });
     expect(again.got.map((d) => d.message.action)).toEqual(['message.append']);
   });
 
@@ -143,7 +143,7 @@ describe('ChannelLog attach: resume and rewind', () => {
     const log = new ChannelLog('c');
     const u = log.create({ name: 'user.message', data: { text: 'q' }, headers: { 'ds-turn': 't1' } });
     const s = log.create({ name: 'agent.response', data: '', headers: resp('streaming') });
-    log.append(s, 'xy', resp('streaming', 0));
+    log.append(s, { data: 'xy', headers: resp('streaming', 0) });
     const r = log.attach(() => {}, { fromSerial: u });
     expect(r.resumed).toBe(true);
     expect(r.replay.map((d) => [d.message.action, d.message.data])).toEqual([
@@ -165,13 +165,13 @@ describe('ChannelLog attach: resume and rewind', () => {
     const log = new ChannelLog('c');
     log.create({ name: 'user.message', data: { text: 'one' } });
     const s = log.create({ name: 'agent.response', data: '', headers: resp('streaming') });
-    ['a', 'b', 'c'].forEach((w, i) => log.append(s, w, resp('streaming', i)));
+    ['a', 'b', 'c'].forEach((w, i) => log.append(s, { data: w, headers: resp('streaming', i) }));
     const live = collect();
     const r = log.attach(live.listener, { rewind: 1 });
     expect(r.resumed).toBe(false);
     expect(r.replay).toHaveLength(1);
     expect(r.replay[0].message).toMatchObject({ serial: s, data: 'abc', action: 'message.update' });
-    log.append(s, 'd', resp('complete', 3));
+    log.append(s, { data: 'd', headers: resp('complete', 3) });
     expect(live.got[0].message).toMatchObject({ action: 'message.append', data: 'd' });
   });
 });
@@ -193,7 +193,7 @@ describe('ChannelLog retention', () => {
     expect(log.channelSerial).toBe(before);
     expect(log.messageCount).toBe(0);
     const s = log.create({ name: 'agent.response', data: '', headers: resp('streaming') });
-    expect(() => log.append(s, 'é'.repeat(60), resp('streaming', 0))).toThrow(expect.objectContaining({ code: 40009 }));
+    expect(() => log.append(s, { data: 'é'.repeat(60), headers: resp('streaming', 0) })).toThrow(expect.objectContaining({ code: 40009 }));
     expect(log.messageCount).toBe(1);
     expect(got).toHaveLength(1);
     expect(log.get(s)?.data).toBe('');
@@ -203,8 +203,8 @@ describe('ChannelLog retention', () => {
   it('refuses an append that would grow the aggregate past maxAggregateBytes', () => {
     const log = new ChannelLog('c', { retention: { maxAggregateBytes: 64 } });
     const s = log.create({ name: 'r', data: '' });
-    log.append(s, 'x'.repeat(60), undefined);
-    expect(() => log.append(s, 'x'.repeat(10), undefined)).toThrow(expect.objectContaining({ code: 40009 }));
+    log.append(s, { data: 'x'.repeat(60) });
+    expect(() => log.append(s, { data: 'x'.repeat(10) })).toThrow(expect.objectContaining({ code: 40009 }));
     expect(log.get(s)?.data).toBe('x'.repeat(60));
   });
 
@@ -214,14 +214,14 @@ describe('ChannelLog retention', () => {
     expect(log.messageCount).toBe(3);
     expect(log.history({ direction: 'forwards' }).items.map((m) => m.serial)).toEqual(serials.slice(2));
     expect(log.get(serials[0])).toBeUndefined();
-    expect(() => log.append(serials[0], 'x', undefined)).toThrow(expect.objectContaining({ code: 40400 }));
+    expect(() => log.append(serials[0], { data: 'x' })).toThrow(expect.objectContaining({ code: 40400 }));
   });
 
   it('does not resume past dropped events: resumed false with reason retention', () => {
     const log = new ChannelLog('c', { retention: { maxEvents: 8 } });
     const early = log.create({ name: 'user.message', data: { text: 'first' } });
     const s = log.create({ name: 'r', data: '' });
-    for (let i = 0; i < 10; i++) log.append(s, 'x', undefined);
+    for (let i = 0; i < 10; i++) log.append(s, { data: 'x' });
     const r = log.attach(() => {}, { fromSerial: early });
     expect(r.resumed).toBe(false);
     expect(r.reason).toBe('retention');
@@ -302,7 +302,7 @@ describe('Broker', () => {
     expect(broker.channel('a')).toBe(a);
     expect(broker.has('b')).toBe(false);
     const s = a.create({ name: 'r', data: '' });
-    a.append(s, 'x', undefined);
+    a.append(s, { data: 'x' });
     broker.channel('b').create({ name: 'r', data: '' });
     expect(seen).toEqual([
       ['a', 'message.create'],

@@ -11,7 +11,7 @@ function seed(broker: ReturnType<typeof createBroker>, n: number) {
     log.create({ name: q.name, data: q.data, headers: q.headers ?? {} }, { clientId: 'old-tab' });
     const ids = { responseId: `r${i}`, agentId: 'agent', turnId: `t${i}` };
     const serial = log.create({ name: 'agent.response', data: '', headers: build.responseHeaders({ ...ids, status: 'streaming' }) }, { clientId: 'agent' });
-    log.append(serial, `answer ${i}`, build.responseHeaders({ ...ids, status: 'complete', offset: 0 }), { clientId: 'agent' });
+    log.append(serial, { data: `answer ${i}`, headers: build.responseHeaders({ ...ids, status: 'complete', offset: 0 }) }, { clientId: 'agent' });
   }
 }
 

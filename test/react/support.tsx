@@ -185,7 +185,7 @@ export function seedThread(broker: Broker, sessionId: string, pairs: number, age
     log.create(build.userMessage(turnId, `question ${i}`), { clientId: 'alice' });
     const head = { responseId, agentId, turnId };
     const serial = log.create({ name: 'agent.response', data: '', headers: build.responseHeaders({ ...head, status: 'streaming' }) }, { clientId: agentId });
-    log.append(serial, `answer ${i}`, build.responseHeaders({ ...head, status: 'complete', offset: 0 }), { clientId: agentId });
+    log.append(serial, { data: `answer ${i}`, headers: build.responseHeaders({ ...head, status: 'complete', offset: 0 }) }, { clientId: agentId });
     responseIds.push(responseId);
   }
   return { responseIds };
