@@ -1,4 +1,6 @@
 export * from './protocol.js';
+export { parseEvent, parsePresenceData, parseTarget, type ParseResult } from './parse-event.js';
+export { build } from './build-event.js';
 export { DurableSessionError, toSessionError, type ErrorCode } from './errors.js';
 export type {
   AttachResult,

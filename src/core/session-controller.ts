@@ -10,7 +10,9 @@ import { animationFrameScheduler, type FrameScheduler } from './frame-scheduler.
 import { HistorySync } from './history-sync.js';
 import { randomId } from './ids.js';
 import { Listeners } from './listeners.js';
-import { build, EventName, Limits, parseEvent, parsePresenceData, type ControlTarget, type OutgoingMessage, type PresenceData, type WireMessage } from './protocol.js';
+import { build } from './build-event.js';
+import { parseEvent, parsePresenceData } from './parse-event.js';
+import { EventName, Limits, type ControlTarget, type OutgoingMessage, type PresenceData, type WireMessage } from './protocol.js';
 import type { ControlResult, SessionControllerOptions, SessionControllerUpdate } from './session-controller-options.js';
 
 export type { ControlResult, SessionControllerOptions, SessionControllerUpdate };

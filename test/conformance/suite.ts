@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAgent, type TurnRecord } from '../../src/agent/index.js';
-import { build, type WireMessage } from '../../src/core/protocol.js';
+import { build } from '../../src/core/build-event.js';
+import type { WireMessage } from '../../src/core/protocol.js';
 import type { ConnectionChange, PresenceMember, SessionTransport, TransportChannel } from '../../src/core/transport.js';
 
 /** What the suite needs from a transport under test. */

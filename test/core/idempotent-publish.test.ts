@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { build } from '../../src/core/protocol.js';
+import { build } from '../../src/core/build-event.js';
 import { createBroker, createMemoryTransport } from '../../src/transports/memory.js';
 
 describe('idempotent publishing', () => {

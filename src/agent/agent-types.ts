@@ -1,0 +1,103 @@
+/**
+ * The agent runtime's public types: a turn as the handler sees it, the options of `createAgent`,
+ * the record of a finished turn, and the policy deciding whose controls an agent obeys.
+ */
+import type { DurableSessionError } from '../core/errors.js';
+import type { ControlTarget, ResponseStatus } from '../core/protocol.js';
+import type { SessionTransport } from '../core/transport.js';
+import type { SteerQueue } from './steer-queue.js';
+
+/** One line of the conversation as an agent reads it. */
+export interface TranscriptLine {
+  role: 'user' | 'agent';
+  text: string;
+  agentId?: string;
+}
+
+/** One user message being answered by this agent. */
+export interface Turn {
+  readonly turnId: string;
+  readonly responseId: string;
+  readonly agentId: string;
+  readonly sessionId: string;
+  /** The user message that started the turn. */
+  readonly input: { text: string; clientId?: string; serial: string };
+  /** Earlier messages of the session, oldest first (user messages and finished responses). */
+  readonly transcript: readonly TranscriptLine[];
+  /** Fired by an explicit cancel for this turn, response, agent or everything. Never by a disconnect. */
+  readonly signal: AbortSignal;
+  /** Steers for this turn. Taking one acknowledges it `applied`. */
+  readonly steers: SteerQueue;
+  /** Streams text; batched into appends. Ignored once the turn ended. */
+  write(text: string): void;
+  /** Ends the response. Default status `complete` (or `cancelled` once the signal fired). */
+  end(status?: Exclude<ResponseStatus, 'streaming'>, error?: string): Promise<void>;
+  /** Everything written so far (what subscribers will hold once the turn ends). */
+  readonly text: string;
+  readonly ended: boolean;
+}
+
+export type TurnHandler = (turn: Turn) => void | Promise<void>;
+
+/** Who the agent knows in its session, for a {@link ControlPolicy}. */
+export interface SessionParticipants {
+  /** Client ids currently in the session's presence. */
+  readonly present: ReadonlySet<string>;
+  /** Client ids that published a user message in the session. */
+  readonly speakers: ReadonlySet<string>;
+}
+
+/** Decides whether to obey a cancel or steer; return false to ignore it. */
+export type ControlPolicy = (control: { kind: 'cancel' | 'steer'; clientId?: string; target: ControlTarget }, session: SessionParticipants) => boolean;
+
+export interface AgentOptions {
+  transport: SessionTransport;
+  sessionId: string;
+  /** This agent's id, shown on its responses. */
+  agentId: string;
+  /** Display name for presence. Default: the agent id. */
+  name?: string;
+  handler: TurnHandler;
+  /** Append batching: at most one append per `intervalMs`, or sooner once `maxChars` are buffered. Default `{ intervalMs: 40, maxChars: 512 }`. */
+  batch?: { intervalMs?: number; maxChars?: number };
+  /** Which user messages this agent answers. Default: all. */
+  respondTo?: (input: { text: string; clientId?: string; turnId: string }) => boolean;
+  /**
+   * Which cancels and steers to obey. Default `participantsOnly`: controls from client ids in the
+   * session's presence or that sent a user message in it. Pass `allowAnyControl` to obey all.
+   */
+  authorizeControl?: ControlPolicy;
+  /**
+   * On start, answer user messages from the last `answerPendingWithinMs` that no response of this
+   * agent answers yet (sent while the agent was starting or restarting). Default 60000; 0 disables.
+   */
+  answerPendingWithinMs?: number;
+  /** Called with each turn's final record, for logs and tests. */
+  onTurnEnd?: (record: TurnRecord) => void;
+  /** Called with errors the agent could not surface in the session. */
+  onError?: (e: DurableSessionError) => void;
+}
+
+/** What an agent did in one turn: the exact text it published and how it ended. */
+export interface TurnRecord {
+  sessionId: string;
+  turnId: string;
+  responseId: string;
+  agentId: string;
+  text: string;
+  status: Exclude<ResponseStatus, 'streaming'>;
+  aborted: boolean;
+  steersApplied: string[];
+}
+
+export interface Agent {
+  readonly agentId: string;
+  /** Attaches to the session, enters presence and starts answering. */
+  start(): Promise<void>;
+  /** Stops answering new turns, ends running ones `error`, leaves presence. */
+  stop(): Promise<void>;
+  /** Turns currently running. */
+  readonly running: number;
+  /** Resolves when no turn is running. */
+  idle(): Promise<void>;
+}

@@ -1,0 +1,72 @@
+/**
+ * Routes an obeyed cancel or steer to the running turns it targets, and answers a steer that came
+ * too late (its turn already ended) with a rejection instead of leaving it pending forever.
+ */
+import { targetsResponse } from '../core/control-target.js';
+import { DurableSessionError } from '../core/errors.js';
+import type { build } from '../core/build-event.js';
+import type { CancelEvent, SteerEvent } from '../core/protocol.js';
+import type { RecentMap } from '../core/recent.js';
+import type { Steer } from './steer-queue.js';
+import type { TurnWriter } from './turn-writer.js';
+
+export interface ControlContext {
+  agentId: string;
+  /** Turns running now, by turn id. */
+  running: ReadonlyMap<string, TurnWriter>;
+  /** Turns this agent has seen a user message for. */
+  seenTurns: ReadonlySet<string>;
+  /** turnId → responseId of turns this agent answered and ended. */
+  endedTurns: RecentMap<string, string>;
+  /** Remembers a turn cancelled before its user message arrived. */
+  rememberCancel(turnId: string): void;
+  publishAck(p: Parameters<typeof build.steerAck>[0]): void;
+}
+
+const TOO_LATE = 'The turn ended before the steer was applied.';
+
+export function routeCancel(ev: CancelEvent, ctx: ControlContext): void {
+  let hit = false;
+  for (const t of [...ctx.running.values()]) {
+    if (targetsResponse(ev.target, t) && !t.signal.aborted) {
+      hit = true;
+      t.controller.abort(new DurableSessionError('invalid_state', `Cancelled by ${ev.clientId ?? 'a client'}`));
+    }
+  }
+  if (!hit && ev.target.kind === 'turn' && !ctx.seenTurns.has(ev.target.turnId)) ctx.rememberCancel(ev.target.turnId);
+}
+
+export function routeSteer(ev: SteerEvent, ctx: ControlContext): void {
+  const { agentId } = ctx;
+  const t = ev.target;
+  let hit = false;
+  let ended: string | undefined;
+  for (const turn of ctx.running.values()) {
+    if (!targetsResponse(t, turn)) continue;
+    if (turn.ended) {
+      if (t.kind === 'turn' || t.kind === 'response') ended = turn.responseId;
+      continue;
+    }
+    hit = true;
+    const s: Steer = ev.clientId === undefined ? { steerId: ev.steerId, text: ev.text } : { steerId: ev.steerId, text: ev.text, clientId: ev.clientId };
+    ctx.publishAck({ steerId: ev.steerId, agentId, status: 'received', responseId: turn.responseId });
+    turn.steers.push(s);
+  }
+  if (hit) return;
+  // Aimed at a turn this agent already finished (the user steered as the answer ended): say so, or the
+  // steer would wait for an acknowledgement forever.
+  if (t.kind === 'turn') ended ??= ctx.endedTurns.get(t.turnId);
+  else if (t.kind === 'response' && ended === undefined && [...ctx.endedTurns.values()].includes(t.responseId)) ended = t.responseId;
+  if (ended !== undefined) {
+    ctx.publishAck({ steerId: ev.steerId, agentId, status: 'rejected', responseId: ended, reason: TOO_LATE });
+  } else if (t.kind === 'agent' && t.agentId === agentId) {
+    ctx.publishAck({ steerId: ev.steerId, agentId, status: 'rejected', reason: `Agent ${agentId} has no running turn to steer.` });
+  }
+}
+
+/** Rejects the steers a turn never took, once it ended. */
+export function rejectUntaken(turn: TurnWriter, ctx: Pick<ControlContext, 'agentId' | 'publishAck'>): void {
+  for (const s of turn.steers.close()) {
+    ctx.publishAck({ steerId: s.steerId, agentId: ctx.agentId, status: 'rejected', responseId: turn.responseId, reason: TOO_LATE });
+  }
+}

@@ -1,0 +1,40 @@
+/**
+ * Builders for the kit's outgoing events, so publishers cannot drift from what `parseEvent` accepts
+ * and every message carries the idempotency id derived from its turn, response or control id.
+ */
+import { EventName, Header, type AgentState, type ControlTarget, type OutgoingMessage, type ResponseStatus, type SteerAckStatus } from './protocol.js';
+
+/** Builders for outgoing events, so publishers cannot drift from what {@link parseEvent} accepts. */
+export const build = {
+  userMessage(turnId: string, text: string): OutgoingMessage {
+    return { name: EventName.UserMessage, data: { text }, headers: { [Header.Turn]: turnId }, id: `ds.${turnId}` };
+  },
+  responseHeaders(p: { responseId: string; agentId: string; turnId: string; status: ResponseStatus; offset?: number; error?: string }): Record<string, string> {
+    const h: Record<string, string> = {
+      [Header.Response]: p.responseId,
+      [Header.Agent]: p.agentId,
+      [Header.Turn]: p.turnId,
+      [Header.Status]: p.status,
+    };
+    if (p.offset !== undefined) h[Header.Offset] = String(p.offset);
+    if (p.error !== undefined) h[Header.Error] = p.error.slice(0, 1000);
+    return h;
+  },
+  cancel(controlId: string, target: ControlTarget, reason?: string): OutgoingMessage {
+    return { name: EventName.Cancel, data: reason === undefined ? { controlId, target } : { controlId, target, reason }, id: `ds.${controlId}` };
+  },
+  steer(steerId: string, text: string, target: ControlTarget): OutgoingMessage {
+    return { name: EventName.Steer, data: { steerId, text, target }, id: `ds.${steerId}` };
+  },
+  steerAck(p: { steerId: string; agentId: string; status: SteerAckStatus; responseId?: string; reason?: string }): OutgoingMessage {
+    return { name: EventName.SteerAck, data: { ...p }, id: `ds.${p.steerId}.${p.agentId}.${p.status}` };
+  },
+  /** A new, empty response; grown with appends carrying {@link build.responseHeaders}. */
+  responseCreate(p: { responseId: string; agentId: string; turnId: string; status: ResponseStatus }): OutgoingMessage {
+    return { name: EventName.AgentResponse, data: '', headers: build.responseHeaders(p), id: `ds.${p.responseId}` };
+  },
+  agentStatus(agentId: string, state: AgentState, turnId?: string): OutgoingMessage {
+    return { name: EventName.AgentStatus, data: turnId === undefined ? { agentId, state } : { agentId, state, turnId } };
+  },
+};
+
