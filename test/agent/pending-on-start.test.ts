@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { createDemoAgent, demoTokens } from '../../src/agent/index.js';
+import { createDemoAgent, demoTokens } from '../../src/agent/demo/index.js';
 import { createMemoryTransport } from '../../src/transports/memory.js';
-import { client, createBroker, responses, until, users } from '../helpers/session-fixture.js';
+import { client, createBroker, responses, users } from '../helpers/session-fixture.js';
+import { settle, until } from '../helpers/until.js';
 
 const fast = { tokensPerSecond: 2000, thinkMs: 0, tokens: 6 };
 
@@ -13,7 +14,7 @@ describe('agent start with messages already waiting', () => {
     await ctrl.send('early bird');
     const agent = createDemoAgent({ transport: createMemoryTransport({ broker, clientId: 'agent' }), sessionId: 's', ...fast });
     await agent.start();
-    const s = await until(() => ctrl.store.getState(), (s) => responses(s)[0]?.status === 'complete', 'answer');
+    const s = await until(() => ctrl.store.getState(), 'answer', { ok: (s) => responses(s)[0]?.status === 'complete' });
     expect(responses(s)[0].text).toBe(demoTokens('early bird', 6).join(' '));
     await agent.stop();
     // A restart must not answer the same message again.
@@ -31,7 +32,7 @@ describe('agent start with messages already waiting', () => {
     expect((await ctrl.cancel()).ok).toBe(true);
     const agent = createDemoAgent({ transport: createMemoryTransport({ broker, clientId: 'agent' }), sessionId: 's', ...fast });
     await agent.start();
-    const s = await until(() => ctrl.store.getState(), (s) => responses(s)[0]?.status === 'cancelled', 'cancelled');
+    const s = await until(() => ctrl.store.getState(), 'cancelled', { ok: (s) => responses(s)[0]?.status === 'cancelled' });
     expect(responses(s)[0].text).toBe('');
   });
 
@@ -43,7 +44,7 @@ describe('agent start with messages already waiting', () => {
     const agent = createDemoAgent({ transport: createMemoryTransport({ broker, clientId: 'agent' }), sessionId: 's', ...fast, answerPendingWithinMs: 0 });
     await agent.start();
     await ctrl.send('now');
-    const s = await until(() => ctrl.store.getState(), (s) => responses(s)[0]?.status === 'complete', 'answer');
+    const s = await until(() => ctrl.store.getState(), 'answer', { ok: (s) => responses(s)[0]?.status === 'complete' });
     expect(responses(s)).toHaveLength(1);
     expect(responses(s)[0].text).toBe(demoTokens('now', 6).join(' '));
   });
@@ -63,7 +64,7 @@ describe('agent start after a stop-everything', () => {
     await raw.publish({ name: 'control.cancel', data: { controlId: 'c-other', target: { kind: 'agent', agentId: 'someone-else' } } });
     const agent = createDemoAgent({ transport: createMemoryTransport({ broker, clientId: 'agent' }), sessionId: 's', ...fast });
     await agent.start();
-    const s = await until(() => ctrl.store.getState(), (st) => responses(st).length === 3 && responses(st).every((r) => r.status !== 'streaming'), 'three outcomes');
+    const s = await until(() => ctrl.store.getState(), 'three outcomes', { ok: (st) => responses(st).length === 3 && responses(st).every((r) => r.status !== 'streaming') });
     const promptOf = (turnId: string) => users(s).find((u) => u.turnId === turnId)?.text;
     const byTurn = new Map(responses(s).map((r) => [promptOf(r.turnId), r]));
     expect(byTurn.get('first')?.status).toBe('cancelled');

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { createDemoAgent, demoTokens, serveSessions, SESSION_OPEN } from '../../src/agent/index.js';
+import { serveSessions, SESSION_OPEN } from '../../src/agent/index.js';
+import { createDemoAgent, demoTokens } from '../../src/agent/demo/index.js';
 import { createMemoryTransport } from '../../src/transports/memory.js';
-import { client, createBroker, responses, until } from '../helpers/session-fixture.js';
+import { client, createBroker, responses } from '../helpers/session-fixture.js';
+import { settle, until } from '../helpers/until.js';
 
 describe('serveSessions', () => {
   it('starts agents for each session announced on the lobby, once per session', async () => {
@@ -20,11 +22,11 @@ describe('serveSessions', () => {
     await lobby.publish({ name: SESSION_OPEN, data: { sessionId: 'session:a' } });
     await lobby.publish({ name: SESSION_OPEN, data: { sessionId: 'session:a' } });
     await lobby.publish({ name: SESSION_OPEN, data: { sessionId: '../etc/passwd' } });
-    await until(() => host.sessions.size, (n) => n === 1, 'one session served');
-    await until(() => broker.channel('session:a').presence.size, (n) => n === 1, 'agent present');
+    await until(() => host.sessions.size, 'one session served', { ok: (n) => n === 1 });
+    await until(() => broker.channel('session:a').presence.size, 'agent present', { ok: (n) => n === 1 });
     await ctrl.acquire();
     await ctrl.send('ping');
-    const s = await until(() => ctrl.store.getState(), (s) => responses(s)[0]?.status === 'complete', 'answer');
+    const s = await until(() => ctrl.store.getState(), 'answer', { ok: (s) => responses(s)[0]?.status === 'complete' });
     expect(responses(s)[0].text).toBe(demoTokens('ping', 8).join(' '));
     expect(created).toEqual(['session:a']);
     await host.stop();

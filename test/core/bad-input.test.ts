@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { DurableSessionError as ErrorType, SessionState } from '../../src/core/index.js';
 import { build, DurableSessionError, Limits } from '../../src/core/index.js';
-import { client, createBroker, responses, until } from '../helpers/session-fixture.js';
-import { handDrivenAgent, sleep } from './hand-driven-agent.js';
+import { client, createBroker, responses } from '../helpers/session-fixture.js';
+import { settle, until } from '../helpers/until.js';
+import { handDrivenAgent } from './hand-driven-agent.js';
 
 /** Every slice of the store except the error list, by reference: "unchanged" means not even copied. */
 function slices(s: SessionState) {
@@ -24,11 +25,11 @@ async function session() {
   const alice = client(broker, 'alice', 's');
   await alice.ctrl.acquire();
   await alice.ctrl.send('a normal question');
-  const turn = await until(() => h.turns[0], (t) => t !== undefined, 'the turn');
+  const turn = await until(() => h.turns[0], 'the turn', { ok: (t) => t !== undefined });
   turn.write('a normal answer');
   h.finish(turn.turnId);
-  await until(() => alice.ctrl.store.getState(), (s) => responses(s)[0]?.status === 'complete' && s.presence.length === 2, 'a settled session');
-  await sleep(20);
+  await until(() => alice.ctrl.store.getState(), 'a settled session', { ok: (s) => responses(s)[0]?.status === 'complete' && s.presence.length === 2 });
+  await settle();
   const reported: ErrorType[] = [];
   alice.ctrl.onError((e) => reported.push(e));
   // A broken listener must not break the session or throw into the app.
@@ -55,7 +56,7 @@ describe('bad input from a hostile publisher', () => {
     const { broker, h, alice, reported, agentErrors } = await session();
     const before = alice.ctrl.store.getState();
     expect(() => broker.channel('s').create(message, { clientId: 'mallory' })).not.toThrow();
-    const after = await until(() => alice.ctrl.store.getState(), (s) => s.errors.length === before.errors.length + 1, 'the error to surface');
+    const after = await until(() => alice.ctrl.store.getState(), 'the error to surface', { ok: (s) => s.errors.length === before.errors.length + 1 });
     const err = after.errors[after.errors.length - 1];
     expect(err).toBeInstanceOf(DurableSessionError);
     expect(err.code).toBe(code);
@@ -63,13 +64,13 @@ describe('bad input from a hostile publisher', () => {
     expect(reported).toEqual([err]);
     expectUnchanged(after, before);
     // The agent saw the same junk, reported it, and still answers the next question.
-    await until(() => agentErrors.length, (n) => n === 1, 'the agent to report it');
+    await until(() => agentErrors.length, 'the agent to report it', { ok: (n) => n === 1 });
     expect(agentErrors[0].code).toBe(code);
     await alice.ctrl.send('still there?');
-    const turn = await until(() => h.turns[1], (t) => t !== undefined, 'a second turn');
+    const turn = await until(() => h.turns[1], 'a second turn', { ok: (t) => t !== undefined });
     turn.write('yes');
     h.finish(turn.turnId);
-    const s = await until(() => alice.ctrl.store.getState(), (s) => responses(s)[1]?.status === 'complete', 'the second answer');
+    const s = await until(() => alice.ctrl.store.getState(), 'the second answer', { ok: (s) => responses(s)[1]?.status === 'complete' });
     expect(responses(s).map((r) => r.text)).toEqual(['a normal answer', 'yes']);
   });
 
@@ -77,7 +78,7 @@ describe('bad input from a hostile publisher', () => {
     const { broker, alice, reported } = await session();
     const before = alice.ctrl.store.getState();
     for (let i = 0; i < 50; i++) broker.channel('s').create({ name: i % 2 ? 'nonsense' : 'user.message', data: i });
-    await until(() => reported.length, (n) => n === 50, 'fifty reports');
+    await until(() => reported.length, 'fifty reports', { ok: (n) => n === 50 });
     const after = alice.ctrl.store.getState();
     expect(after.errors).toHaveLength(20);
     expectUnchanged(after, before);
@@ -104,7 +105,7 @@ describe('bad input through the controller API', () => {
         expect(r.error.code).toBe('unknown_target');
       }
     }
-    await sleep(20);
+    await settle();
     expect(broker.channel('s').messageCount).toBe(count);
     const after = alice.ctrl.store.getState();
     expect(after.errors.slice(-5).map((e) => e.code)).toEqual(Array(5).fill('unknown_target'));
@@ -122,7 +123,7 @@ describe('bad input through the controller API', () => {
     const empty = await alice.ctrl.send('   ');
     const nothingToStop = await alice.ctrl.cancel();
     expect([send, steer, empty, nothingToStop].map((r) => (r.ok ? 'ok' : r.error.code))).toEqual(['oversize', 'oversize', 'invalid_argument', 'invalid_state']);
-    await sleep(20);
+    await settle();
     expect(broker.channel('s').messageCount).toBe(count);
     expectUnchanged(alice.ctrl.store.getState(), before);
   });
@@ -144,14 +145,14 @@ describe('bad input through the controller API', () => {
   it('ignores a raw cancel for an id nobody has, and the running turn goes on', async () => {
     const { h, alice } = await session();
     await alice.ctrl.send('next');
-    const turn = await until(() => h.turns[1], (t) => t !== undefined, 'the second turn');
+    const turn = await until(() => h.turns[1], 'the second turn', { ok: (t) => t !== undefined });
     await alice.transport.channel('s').publish(build.cancel('c-raw', { kind: 'response', responseId: 'resp-does-not-exist' }));
     await alice.transport.channel('s').publish(build.cancel('c-raw2', { kind: 'turn', turnId: 'turn-does-not-exist' }));
-    await sleep(30);
+    await settle();
     expect(turn.signal.aborted).toBe(false);
     turn.write('unaffected');
     h.finish(turn.turnId);
-    const s = await until(() => alice.ctrl.store.getState(), (s) => responses(s)[1]?.status === 'complete', 'the answer');
+    const s = await until(() => alice.ctrl.store.getState(), 'the answer', { ok: (s) => responses(s)[1]?.status === 'complete' });
     expect(responses(s)[1].text).toBe('unaffected');
   });
 });

@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { createDemoAgent, demoTokens, type TurnRecord } from '../../src/agent/index.js';
+import type { TurnRecord } from '../../src/agent/index.js';
+import { createDemoAgent, demoTokens } from '../../src/agent/demo/index.js';
 import { DurableSessionError, selectResponse, turnStatus } from '../../src/core/index.js';
 import { createMemoryTransport } from '../../src/transports/memory.js';
-import { client, createBroker, responses, until } from '../helpers/session-fixture.js';
-import { aliceAsks, handDrivenAgent, sleep } from './hand-driven-agent.js';
+import { client, createBroker, responses } from '../helpers/session-fixture.js';
+import { settle, until } from '../helpers/until.js';
+import { aliceAsks, handDrivenAgent } from './hand-driven-agent.js';
 
 const cancels = (broker: ReturnType<typeof createBroker>, sessionId: string) =>
   broker.channel(sessionId).history({ limit: 1000 }).items.filter((m) => m.name === 'control.cancel').length;
@@ -18,32 +20,32 @@ describe('cancel', () => {
     await Promise.all([alice.ctrl.acquire(), bob.ctrl.acquire()]);
 
     expect((await alice.ctrl.send('tell me a long story')).ok).toBe(true);
-    const turn = await until(() => h.turns[0], (t) => t !== undefined, 'the agent to start the turn');
+    const turn = await until(() => h.turns[0], 'the agent to start the turn', { ok: (t) => t !== undefined });
     turn.write('Once upon');
     turn.write(' a time');
     for (const c of [alice, bob]) {
-      await until(() => selectResponse(c.ctrl.store.getState(), turn.responseId)?.text, (t) => t === 'Once upon a time', `${c.transport.clientId} to see the text`);
+      await until(() => selectResponse(c.ctrl.store.getState(), turn.responseId)?.text, `${c.transport.clientId} to see the text`, { ok: (t) => t === 'Once upon a time' });
     }
     expect(turn.signal.aborted).toBe(false);
 
     const r = await alice.ctrl.cancel({ kind: 'response', responseId: turn.responseId });
     expect(r.ok).toBe(true);
-    await until(() => h.aborted, (a) => a.includes(turn.turnId), 'the AbortSignal to fire');
+    await until(() => h.aborted, 'the AbortSignal to fire', { ok: (a) => a.includes(turn.turnId) });
     expect(turn.signal.aborted).toBe(true);
     expect(turn.signal.reason).toBeInstanceOf(DurableSessionError);
     // Writes after the abort are ignored: the agent's record is what subscribers hold.
     turn.write(' and then more');
-    const record = await until(() => h.records[0], (x) => x !== undefined, 'the turn record');
+    const record = await until(() => h.records[0], 'the turn record', { ok: (x) => x !== undefined });
     expect(record).toMatchObject({ status: 'cancelled', aborted: true, text: 'Once upon a time' });
 
     const carol = client(broker, 'carol', 's');
     await carol.ctrl.acquire();
     for (const c of [alice, bob, carol]) {
-      const s = await until(() => c.ctrl.store.getState(), (s) => selectResponse(s, turn.responseId)?.status === 'cancelled', `${c.transport.clientId} to see cancelled`);
+      const s = await until(() => c.ctrl.store.getState(), `${c.transport.clientId} to see cancelled`, { ok: (s) => selectResponse(s, turn.responseId)?.status === 'cancelled' });
       expect(selectResponse(s, turn.responseId)?.text).toBe('Once upon a time');
       expect(turnStatus(s, turn.turnId)).toBe('cancelled');
     }
-    await sleep(30);
+    await settle();
     for (const c of [alice, bob, carol]) expect(selectResponse(c.ctrl.store.getState(), turn.responseId)?.text).toBe('Once upon a time');
     expect(alice.ctrl.store.getState().cancels[r.ok ? r.id : '']?.status).toBe('sent');
     expect(Object.values(bob.ctrl.store.getState().cancels)).toHaveLength(1);
@@ -70,10 +72,10 @@ describe('cancel', () => {
     expect(alice.ctrl.store.getState().cancels[cancelled.ok ? cancelled.id : '']?.target).toEqual({ kind: 'turn', turnId });
 
     for (const c of [alice, bob]) {
-      await until(() => c.ctrl.store.getState(), (s) => turnStatus(s, turnId) === 'cancelled', `${c.transport.clientId} to see the turn cancelled`);
+      await until(() => c.ctrl.store.getState(), `${c.transport.clientId} to see the turn cancelled`, { ok: (s) => turnStatus(s, turnId) === 'cancelled' });
     }
     // Long past when the words would have streamed: still nothing.
-    await sleep(300);
+    await settle();
     for (const c of [alice, bob]) {
       const s = c.ctrl.store.getState();
       expect(responses(s)).toHaveLength(1);
@@ -95,14 +97,14 @@ describe('cancel', () => {
     await alice.ctrl.send('queued while the agent is away');
     expect((await alice.ctrl.cancel()).ok).toBe(true);
     await h.transport.reconnect();
-    const s = await until(() => alice.ctrl.store.getState(), (s) => responses(s)[0]?.status === 'cancelled', 'the turn to end cancelled');
+    const s = await until(() => alice.ctrl.store.getState(), 'the turn to end cancelled', { ok: (s) => responses(s)[0]?.status === 'cancelled' });
     expect(responses(s)[0].text).toBe('');
     // Whatever the handler was given, it was told to stop and nothing it writes now lands.
     for (const t of h.turns) {
       expect(t.signal.aborted).toBe(true);
       t.write('too late');
     }
-    await sleep(50);
+    await settle();
     expect(responses(alice.ctrl.store.getState())[0]).toMatchObject({ status: 'cancelled', text: '' });
   });
 
@@ -115,17 +117,17 @@ describe('cancel', () => {
     const bob = client(broker, 'bob', 's');
     await Promise.all([alice.ctrl.acquire(), bob.ctrl.acquire()]);
     await alice.ctrl.send('keep going');
-    await until(() => responses(alice.ctrl.store.getState())[0]?.text.length ?? 0, (n) => n > 0, 'the first words');
+    await until(() => responses(alice.ctrl.store.getState())[0]?.text.length ?? 0, 'the first words', { ok: (n) => n > 0 });
 
     alice.transport.disconnect();
     bob.ctrl.release();
     await bob.transport.close();
 
-    const record = await until(() => records[0], (r) => r !== undefined, 'the agent to finish');
+    const record = await until(() => records[0], 'the agent to finish', { ok: (r) => r !== undefined });
     const expected = demoTokens('keep going', 40).join(' ');
     expect(record).toMatchObject({ status: 'complete', aborted: false, text: expected });
     await alice.transport.reconnect();
-    const s = await until(() => alice.ctrl.store.getState(), (s) => responses(s)[0]?.status === 'complete', 'alice to catch up');
+    const s = await until(() => alice.ctrl.store.getState(), 'alice to catch up', { ok: (s) => responses(s)[0]?.status === 'complete' });
     expect(responses(s)[0].text).toBe(expected);
     expect(cancels(broker, 's')).toBe(0);
   });
@@ -136,9 +138,9 @@ describe('cancel', () => {
     await alice.ctrl.stop();
     turn.write(' and the rest');
     h.finish(turn.turnId);
-    const record = await until(() => h.records[0], (r) => r !== undefined, 'the record');
+    const record = await until(() => h.records[0], 'the record', { ok: (r) => r !== undefined });
     expect(record).toMatchObject({ status: 'complete', aborted: false, text: 'partial and the rest' });
     expect(cancels(broker, 's')).toBe(0);
-    await until(() => broker.channel('s').presence.list().map((m) => m.clientId), (ids) => !ids.includes('alice'), 'alice to leave presence');
+    await until(() => broker.channel('s').presence.list().map((m) => m.clientId), 'alice to leave presence', { ok: (ids) => !ids.includes('alice') });
   });
 });

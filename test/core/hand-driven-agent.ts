@@ -1,7 +1,8 @@
 import { createAgent, type Agent, type AgentOptions, type Turn, type TurnRecord } from '../../src/agent/index.js';
 import { createBroker, type Broker } from '../../src/broker/index.js';
 import { createMemoryTransport, type MemoryTransport } from '../../src/transports/memory.js';
-import { client, until } from '../helpers/session-fixture.js';
+import { client } from '../helpers/session-fixture.js';
+import { until } from '../helpers/until.js';
 
 export interface HandDrivenAgent {
   agent: Agent;
@@ -48,8 +49,6 @@ export function handDrivenAgent(broker: Broker, sessionId: string, opts: Partial
   return { agent, transport, turns, records, aborted, finish: (turnId) => finishers.get(turnId)?.() };
 }
 
-export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
 /**
  * The common opening: a hand-driven agent and alice in session `s` (on `broker`, or a new one),
  * alice has sent `prompt`, and the agent's turn for it has started.
@@ -60,6 +59,6 @@ export async function aliceAsks(prompt = 'q', broker: Broker = createBroker()) {
   const alice = client(broker, 'alice', 's');
   await alice.ctrl.acquire();
   await alice.ctrl.send(prompt);
-  const turn = await until(() => h.turns[0], (t) => t !== undefined, 'the turn');
+  const turn = await until(() => h.turns[0], 'the turn', { ok: (t) => t !== undefined });
   return { broker, h, alice, turn };
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { build } from '../../src/core/index.js';
-import { client, createBroker, responses, users, until } from '../helpers/session-fixture.js';
+import { client, createBroker, responses, users } from '../helpers/session-fixture.js';
+import { settle, until } from '../helpers/until.js';
 import { handDrivenAgent } from './hand-driven-agent.js';
 
 /** Fills a session with `n` finished turns, straight into the broker. */
@@ -21,7 +22,7 @@ describe('a long session', () => {
     seed(broker, 180);
     const alice = client(broker, 'alice', 's');
     await alice.ctrl.acquire();
-    const s = await until(() => alice.ctrl.store.getState(), (s) => s.connection.hydrated, 'hydration');
+    const s = await until(() => alice.ctrl.store.getState(), 'hydration', { ok: (s) => s.connection.hydrated });
     expect(users(s).map((u) => u.text)).toEqual(Array.from({ length: 180 }, (_, i) => `question ${i}`));
     expect(responses(s).map((r) => [r.text, r.status])).toEqual(Array.from({ length: 180 }, (_, i) => [`answer ${i}`, 'complete']));
     expect([...s.order].sort()).toEqual(s.order);
@@ -35,7 +36,7 @@ describe('a long session', () => {
     const alice = client(broker, 'alice', 's');
     await alice.ctrl.acquire();
     await alice.ctrl.send('the live one');
-    const turn = await until(() => h.turns[0], (t) => t !== undefined, 'the turn');
+    const turn = await until(() => h.turns[0], 'the turn', { ok: (t) => t !== undefined });
     const words: string[] = [];
     for (let i = 0; i < 30; i++) {
       if (i === 10) alice.transport.dropNext(3);
@@ -45,7 +46,7 @@ describe('a long session', () => {
       await new Promise((r) => setTimeout(r, 0));
     }
     h.finish(turn.turnId);
-    const s = await until(() => alice.ctrl.store.getState(), (s) => responses(s).length === 151 && responses(s)[150].status === 'complete' && !s.connection.backfilling, 'the live answer');
+    const s = await until(() => alice.ctrl.store.getState(), 'the live answer', { ok: (s) => responses(s).length === 151 && responses(s)[150].status === 'complete' && !s.connection.backfilling });
     expect(responses(s)[150].text).toBe(words.join(''));
     expect(h.records[0].text).toBe(words.join(''));
     expect(s.order).toHaveLength(302);

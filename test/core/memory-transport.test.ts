@@ -3,7 +3,7 @@ import { createBroker } from '../../src/broker/index.js';
 import type { ConnectionChange, WireMessage } from '../../src/core/index.js';
 import { createMemoryTransport } from '../../src/transports/memory.js';
 import { until } from '../helpers/session-fixture.js';
-import { sleep } from './hand-driven-agent.js';
+import { settle } from '../helpers/until.js';
 
 const note = (text: string) => ({ name: 'note', data: { text } });
 const texts = (ms: WireMessage[]) => ms.map((m) => (m.data as { text: string }).text);
@@ -54,7 +54,7 @@ describe('memory transport faults', () => {
     });
     await ch.publish(note('0'));
     await until(() => got.length, (n) => n === 21, 'a chain of 21 messages');
-    await sleep(20);
+    await settle(10);
     expect(texts(got)).toEqual(Array.from({ length: 21 }, (_, i) => String(i)));
     expect(receiver.status).toBe('connected');
   });
@@ -71,7 +71,7 @@ describe('memory transport faults', () => {
     const { broker, receiver, ch } = await pair();
     receiver.disconnect();
     const sent = [ch.publish(note('1')), ch.publish(note('2')), ch.publish(note('3'))];
-    await sleep(10);
+    await settle();
     expect(broker.channel('c').messageCount).toBe(0);
     await receiver.reconnect();
     const serials = (await Promise.all(sent)).map((r) => r.serial);

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { SessionState } from '../../src/core/index.js';
-import { client, createBroker, until } from '../helpers/session-fixture.js';
-import { handDrivenAgent, sleep } from './hand-driven-agent.js';
+import { client, createBroker } from '../helpers/session-fixture.js';
+import { settle, until } from '../helpers/until.js';
+import { handDrivenAgent } from './hand-driven-agent.js';
 
 const who = (s: SessionState) => s.presence.map((m) => `${m.data.kind}:${m.clientId}`).sort();
 
@@ -13,11 +14,11 @@ describe('presence through the controller', () => {
     const alice = client(broker, 'alice', 's');
     const bob = client(broker, 'bob', 's');
     await Promise.all([alice.ctrl.acquire(), bob.ctrl.acquire()]);
-    await until(() => who(alice.ctrl.store.getState()), (w) => w.length === 3, 'three members');
+    await until(() => who(alice.ctrl.store.getState()), 'three members', { ok: (w) => w.length === 3 });
     expect(who(alice.ctrl.store.getState())).toEqual(['agent:helper', 'user:alice', 'user:bob']);
     expect(alice.ctrl.store.getState().presence.find((m) => m.clientId === 'bob')?.data).toMatchObject({ kind: 'user', device: 'bob', tabId: bob.ctrl.tabId });
     await bob.transport.close();
-    await until(() => who(alice.ctrl.store.getState()), (w) => w.length === 2, 'bob to leave');
+    await until(() => who(alice.ctrl.store.getState()), 'bob to leave', { ok: (w) => w.length === 2 });
     expect(who(alice.ctrl.store.getState())).toEqual(['agent:helper', 'user:alice']);
   });
 
@@ -26,12 +27,12 @@ describe('presence through the controller', () => {
     const alice = client(broker, 'alice', 's');
     const bob = client(broker, 'bob', 's');
     await Promise.all([alice.ctrl.acquire(), bob.ctrl.acquire()]);
-    await until(() => bob.ctrl.store.getState().presence.length, (n) => n === 2, 'two members');
+    await until(() => bob.ctrl.store.getState().presence.length, 'two members', { ok: (n) => n === 2 });
     alice.transport.disconnect();
     await alice.transport.reconnect();
     await alice.transport.forceDiscontinuity();
     for (const c of [alice, bob]) {
-      const s = await until(() => c.ctrl.store.getState(), (s) => s.presence.some((m) => m.connectionId === alice.transport.connectionId), `${c.transport.clientId} to see alice's new connection`);
+      const s = await until(() => c.ctrl.store.getState(), `${c.transport.clientId} to see alice's new connection`, { ok: (s) => s.presence.some((m) => m.connectionId === alice.transport.connectionId) });
       expect(who(s)).toEqual(['user:alice', 'user:bob']);
     }
     expect(broker.channel('s').presence.size).toBe(2);
@@ -50,17 +51,17 @@ describe('presence through the controller', () => {
     const first = alice.ctrl.acquire();
     alice.ctrl.release();
     await Promise.all([first, alice.ctrl.acquire()]);
-    await sleep(20);
+    await settle();
     expect(broker.channel('s').presence.size).toBe(1);
     expect(alice.ctrl.store.getState().presence).toHaveLength(1);
     expect(subscriptions).toBe(1);
     const bob = client(broker, 'bob', 's');
     await bob.ctrl.acquire();
     await bob.ctrl.send('hello');
-    const s = await until(() => alice.ctrl.store.getState(), (s) => s.order.length === 1, 'the message');
+    const s = await until(() => alice.ctrl.store.getState(), 'the message', { ok: (s) => s.order.length === 1 });
     expect(s.order).toHaveLength(1);
     // The last release leaves presence, after a tick.
     alice.ctrl.release();
-    await until(() => broker.channel('s').presence.list().map((m) => m.clientId), (ids) => !ids.includes('alice'), 'alice to leave');
+    await until(() => broker.channel('s').presence.list().map((m) => m.clientId), 'alice to leave', { ok: (ids) => !ids.includes('alice') });
   });
 });

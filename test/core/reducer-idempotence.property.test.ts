@@ -3,7 +3,8 @@ import { createAgent, type TurnRecord } from '../../src/agent/index.js';
 import { entryOf, selectResponse, type SessionState } from '../../src/core/index.js';
 import { seededRandom } from '../../src/core/random.js';
 import { createMemoryTransport, type MemoryTransport } from '../../src/transports/memory.js';
-import { client, createBroker, until } from '../helpers/session-fixture.js';
+import { client, createBroker } from '../helpers/session-fixture.js';
+import { settle, until } from '../helpers/until.js';
 
 const SCHEDULES = 240;
 const CONCURRENCY = 12;
@@ -11,7 +12,6 @@ const CONCURRENCY = 12;
 const SEED_BASE = Number(process.env.PROPERTY_SEED_BASE ?? 0);
 const PIECES = ['lorem ', 'ipsum ', 'é', '日本', '😀', ' dolor', '\n', 'sit amet', ', ', 'ß'];
 
-const nextMacrotask = () => new Promise<void>((r) => setTimeout(r, 0));
 
 interface Outcome {
   seed: number;
@@ -28,14 +28,14 @@ function fault(rnd: () => number, t: MemoryTransport, agentTransport: MemoryTran
     // The agent's own connection blips too; its appends wait in order and nothing is cancelled.
     log.push('agentBlip');
     agentTransport.disconnect();
-    return nextMacrotask().then(() => agentTransport.reconnect());
+    return settle(1).then(() => agentTransport.reconnect());
   }
   if (r < 0.12) {
     log.push('disconnect');
     t.disconnect();
     const wait = Math.floor(rnd() * 3);
     return (async () => {
-      for (let i = 0; i < wait; i++) await nextMacrotask();
+      await settle(wait);
       log.push('reconnect');
       await t.reconnect();
     })();
@@ -88,7 +88,7 @@ async function runSchedule(seed: number): Promise<Outcome> {
         turn.write(piece);
         const f = fault(rnd, transport, agentTransport, faults);
         if (f) pending.push(f);
-        if (rnd() < 0.4) await nextMacrotask();
+        if (rnd() < 0.4) await settle(1);
       }
     },
   });
@@ -100,7 +100,7 @@ async function runSchedule(seed: number): Promise<Outcome> {
   const turns = 1 + Math.floor(rnd() * 2);
   for (let i = 0; i < turns; i++) {
     await ctrl.send(`question ${i} of schedule ${seed}`);
-    await until(() => records.length, (n) => n > i, `agent record ${i} (seed ${seed})`);
+    await until(() => records.length, `agent record ${i} (seed ${seed})`, { ok: (n) => n > i });
   }
   await Promise.all(pending);
   // Whatever the schedule left behind, one ordinary connection blip with faults off — a resume, not
@@ -116,20 +116,22 @@ async function runSchedule(seed: number): Promise<Outcome> {
   try {
     out.state = await until(
       () => (ctrl.flush(), ctrl.store.getState()),
-      (s) => !s.connection.backfilling && records.every((r) => selectResponse(s, r.responseId)?.status === r.status && selectResponse(s, r.responseId)?.text === r.text),
       `convergence of seed ${seed}`,
-      3000,
+      {
+        ok: (s) => !s.connection.backfilling && records.every((r) => selectResponse(s, r.responseId)?.status === r.status && selectResponse(s, r.responseId)?.text === r.text),
+        timeoutMs: 3000,
+      },
     );
   } catch {
     out.problem = [out.problem, 'did not converge within 3 s'].filter(Boolean).join('; ');
   }
   // Let any late duplicate or replay land, then look again.
-  for (let i = 0; i < 3; i++) await nextMacrotask();
+  await settle(3);
   ctrl.flush();
   out.state = ctrl.store.getState();
   const settled = (st: SessionState) => records.every((r) => selectResponse(st, r.responseId)?.status === r.status);
   try {
-    const o = await until(() => observer.ctrl.store.getState(), settled, `the observer of seed ${seed}`, 3000);
+    const o = await until(() => observer.ctrl.store.getState(), `the observer of seed ${seed}`, { ok: settled, timeoutMs: 3000 });
     if (JSON.stringify(transcript(o)) !== JSON.stringify(transcript(out.state))) out.problem = [out.problem, 'the observer tab holds a different transcript'].filter(Boolean).join('; ');
   } catch {
     out.problem = [out.problem, 'the observer tab did not settle'].filter(Boolean).join('; ');

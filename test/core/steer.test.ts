@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { createAgent, createDemoAgent, demoTokens, type TurnRecord } from '../../src/agent/index.js';
+import { createAgent, type TurnRecord } from '../../src/agent/index.js';
+import { createDemoAgent, demoAnswer, demoTokens } from '../../src/agent/demo/index.js';
 import { selectResponse } from '../../src/core/index.js';
 import { createMemoryTransport } from '../../src/transports/memory.js';
-import { client, createBroker, responses, until } from '../helpers/session-fixture.js';
-import { aliceAsks, handDrivenAgent, sleep } from './hand-driven-agent.js';
+import { client, createBroker, responses } from '../helpers/session-fixture.js';
+import { settle, until } from '../helpers/until.js';
+import { aliceAsks, handDrivenAgent } from './hand-driven-agent.js';
 
 describe('steer', () => {
   it('reaches turn.steers during generation and is acknowledged received, then applied, in every tab', async () => {
@@ -14,15 +16,15 @@ describe('steer', () => {
     const bob = client(broker, 'bob', 's');
     await Promise.all([alice.ctrl.acquire(), bob.ctrl.acquire()]);
     await alice.ctrl.send('write a poem');
-    const turn = await until(() => h.turns[0], (t) => t !== undefined, 'the turn');
+    const turn = await until(() => h.turns[0], 'the turn', { ok: (t) => t !== undefined });
     turn.write('Roses are red');
-    await until(() => responses(alice.ctrl.store.getState())[0]?.text, (t) => t === 'Roses are red', 'the first line');
+    await until(() => responses(alice.ctrl.store.getState())[0]?.text, 'the first line', { ok: (t) => t === 'Roses are red' });
 
     const r = await alice.ctrl.steer('make it rhyme with orange');
     expect(r.ok).toBe(true);
     const steerId = r.ok ? r.id : '';
     for (const c of [alice, bob]) {
-      const s = await until(() => c.ctrl.store.getState().steers[steerId], (x) => x?.status === 'received', `${c.transport.clientId} to see it received`);
+      const s = await until(() => c.ctrl.store.getState().steers[steerId], `${c.transport.clientId} to see it received`, { ok: (x) => x?.status === 'received' });
       expect(s).toMatchObject({ agentId: 'agent', responseId: turn.responseId });
     }
     expect(turn.steers.size).toBe(1);
@@ -30,12 +32,12 @@ describe('steer', () => {
     expect(taken).toMatchObject({ steerId, text: 'make it rhyme with orange', clientId: 'alice' });
     expect(turn.steers.take()).toBeUndefined();
     for (const c of [alice, bob]) {
-      await until(() => c.ctrl.store.getState().steers[steerId]?.status, (x) => x === 'applied', `${c.transport.clientId} to see it applied`);
+      await until(() => c.ctrl.store.getState().steers[steerId]?.status, `${c.transport.clientId} to see it applied`, { ok: (x) => x === 'applied' });
     }
     expect(bob.ctrl.store.getState().steers[steerId].text).toBe('make it rhyme with orange');
     turn.write(', door hinge');
     h.finish(turn.turnId);
-    const record = await until(() => h.records[0], (x) => x !== undefined, 'the record');
+    const record = await until(() => h.records[0], 'the record', { ok: (x) => x !== undefined });
     expect(record.steersApplied).toEqual([steerId]);
     expect(record.text).toBe('Roses are red, door hinge');
   });
@@ -50,28 +52,28 @@ describe('steer', () => {
     await alice.ctrl.acquire();
     const prompt = 'describe the sea';
     await alice.ctrl.send(prompt);
-    await until(() => responses(alice.ctrl.store.getState())[0]?.text.length ?? 0, (n) => n > 0, 'the first words');
+    await until(() => responses(alice.ctrl.store.getState())[0]?.text.length ?? 0, 'the first words', { ok: (n) => n > 0 });
     const r = await alice.ctrl.steer('alpha beta gamma');
     expect(r.ok).toBe(true);
 
-    const record = await until(() => records[0], (x) => x !== undefined, 'the answer to end');
+    const record = await until(() => records[0], 'the answer to end', { ok: (x) => x !== undefined });
     expect(record.status).toBe('complete');
     expect(record.steersApplied).toEqual([r.ok ? r.id : '']);
-    const s = await until(() => alice.ctrl.store.getState(), (s) => responses(s)[0]?.status === 'complete', 'alice to see it complete');
+    const s = await until(() => alice.ctrl.store.getState(), 'alice to see it complete', { ok: (s) => responses(s)[0]?.status === 'complete' });
     const text = responses(s)[0].text;
     expect(text).toBe(record.text);
     expect(s.steers[r.ok ? r.id : ''].status).toBe('applied');
 
-    // Before the marker: the prompt's own words. After it: only the steer's words, in rotation.
-    const marker = ' [steered: alpha beta gamma]';
+    // Before the acknowledgement: the prompt's own words. After it: the rest rewritten to follow the
+    // steer, which an unrecognised steer quotes back.
+    const marker = ' — and, as you asked, “alpha beta gamma”: ';
     const at = text.indexOf(marker);
     expect(at).toBeGreaterThan(0);
     const before = text.slice(0, at).split(' ');
     const k = before.length;
     expect(before).toEqual(demoTokens(prompt, count).slice(0, k));
-    const vocab = ['alpha', 'beta', 'gamma'];
-    const after = Array.from({ length: count - k }, (_, j) => ` ${vocab[(k + j) % 3]}`).join('');
-    expect(text).toBe(`${before.join(' ')}${marker}${after}`);
+    expect(text.slice(at + marker.length)).toContain('follows your steer, “alpha beta gamma”.');
+    expect(text).toBe(demoAnswer(prompt, count, { steers: [{ afterWords: k, text: 'alpha beta gamma' }] }));
   });
 
   it('delivers steers to a handler iterating turn.steers, each applied as it is taken', async () => {
@@ -95,15 +97,15 @@ describe('steer', () => {
     const alice = client(broker, 'alice', 's');
     await alice.ctrl.acquire();
     await alice.ctrl.send('wait for instructions');
-    await until(() => responses(alice.ctrl.store.getState())[0]?.text, (t) => t === 'listening', 'the handler to wait');
+    await until(() => responses(alice.ctrl.store.getState())[0]?.text, 'the handler to wait', { ok: (t) => t === 'listening' });
     const ids: string[] = [];
     for (const text of ['left', 'right', 'done']) {
       const r = await alice.ctrl.steer(text);
       expect(r.ok).toBe(true);
       if (r.ok) ids.push(r.id);
-      await until(() => alice.ctrl.store.getState().steers[ids[ids.length - 1]]?.status, (x) => x === 'applied', `steer ${text} applied`);
+      await until(() => alice.ctrl.store.getState().steers[ids[ids.length - 1]]?.status, `steer ${text} applied`, { ok: (x) => x === 'applied' });
     }
-    const s = await until(() => alice.ctrl.store.getState(), (s) => responses(s)[0]?.status === 'complete', 'the turn to end');
+    const s = await until(() => alice.ctrl.store.getState(), 'the turn to end', { ok: (s) => responses(s)[0]?.status === 'complete' });
     expect(responses(s)[0].text).toBe('listening [left] [right] [done]');
     expect(records[0].steersApplied).toEqual(ids);
     expect(selectResponse(s, records[0].responseId)?.agentId).toBe('listener');
@@ -112,29 +114,29 @@ describe('steer', () => {
   it('rejects a steer that reaches the agent just after its turn ended, instead of leaving it unanswered', async () => {
     const { h, alice, turn } = await aliceAsks();
     turn.write('almost done');
-    await until(() => responses(alice.ctrl.store.getState())[0]?.text, (t) => t === 'almost done', 'the text');
+    await until(() => responses(alice.ctrl.store.getState())[0]?.text, 'the text', { ok: (t) => t === 'almost done' });
     // Alice steers while the answer is still streaming on her screen; the agent finishes first.
     h.transport.disconnect();
     const r = await alice.ctrl.steer('add a summary');
     expect(r.ok).toBe(true);
     h.finish(turn.turnId);
-    await sleep(5);
+    await settle();
     await h.transport.reconnect();
-    const st = await until(() => alice.ctrl.store.getState().steers[r.ok ? r.id : ''], (x) => x?.status === 'rejected', 'the steer to be answered');
+    const st = await until(() => alice.ctrl.store.getState().steers[r.ok ? r.id : ''], 'the steer to be answered', { ok: (x) => x?.status === 'rejected' });
     expect(st).toMatchObject({ agentId: 'agent', responseId: turn.responseId });
     expect(st.reason).toMatch(/ended/);
-    const record = await until(() => h.records[0], (x) => x !== undefined, 'the record');
+    const record = await until(() => h.records[0], 'the record', { ok: (x) => x !== undefined });
     expect(record).toMatchObject({ status: 'complete', text: 'almost done', steersApplied: [] });
   });
 
   it('rejects a steer aimed explicitly at a finished turn or response', async () => {
     const { h, alice, turn } = await aliceAsks();
     h.finish(turn.turnId);
-    await until(() => responses(alice.ctrl.store.getState())[0]?.status, (x) => x === 'complete', 'the answer');
+    await until(() => responses(alice.ctrl.store.getState())[0]?.status, 'the answer', { ok: (x) => x === 'complete' });
     for (const target of [{ kind: 'turn', turnId: turn.turnId } as const, { kind: 'response', responseId: turn.responseId } as const]) {
       const r = await alice.ctrl.steer('too late', target);
       expect(r.ok).toBe(true);
-      const st = await until(() => alice.ctrl.store.getState().steers[r.ok ? r.id : ''], (x) => x?.status === 'rejected', `the ${target.kind} steer rejected`);
+      const st = await until(() => alice.ctrl.store.getState().steers[r.ok ? r.id : ''], `the ${target.kind} steer rejected`, { ok: (x) => x?.status === 'rejected' });
       expect(st.responseId).toBe(turn.responseId);
     }
   });
@@ -146,19 +148,19 @@ describe('steer', () => {
     await Promise.all([quick.agent.start(), slow.agent.start()]);
     const alice = client(broker, 'alice', 's');
     await alice.ctrl.acquire();
-    await until(() => alice.ctrl.store.getState().presence.length, (n) => n === 3, 'both agents present');
+    await until(() => alice.ctrl.store.getState().presence.length, 'both agents present', { ok: (n) => n === 3 });
     await alice.ctrl.send('q');
-    const q = await until(() => quick.turns[0], (t) => t !== undefined, 'quick turn');
-    const w = await until(() => slow.turns[0], (t) => t !== undefined, 'slow turn');
+    const q = await until(() => quick.turns[0], 'quick turn', { ok: (t) => t !== undefined });
+    const w = await until(() => slow.turns[0], 'slow turn', { ok: (t) => t !== undefined });
     quick.finish(q.turnId);
-    await until(() => quick.records.length, (n) => n === 1, 'quick to finish');
+    await until(() => quick.records.length, 'quick to finish', { ok: (n) => n === 1 });
     const r = await alice.ctrl.steer('more detail');
     expect(r.ok).toBe(true);
     const id = r.ok ? r.id : '';
-    await until(() => alice.ctrl.store.getState().steers[id]?.status, (x) => x === 'rejected', 'the refusal from the finished agent');
-    await until(() => w.steers.size, (n) => n === 1, 'the steer queued for the slow agent');
+    await until(() => alice.ctrl.store.getState().steers[id]?.status, 'the refusal from the finished agent', { ok: (x) => x === 'rejected' });
+    await until(() => w.steers.size, 'the steer queued for the slow agent', { ok: (n) => n === 1 });
     expect(w.steers.take()?.text).toBe('more detail');
-    const st = await until(() => alice.ctrl.store.getState().steers[id], (x) => x?.status === 'applied', 'applied wins');
+    const st = await until(() => alice.ctrl.store.getState().steers[id], 'applied wins', { ok: (x) => x?.status === 'applied' });
     expect(st.agentId).toBe('slow');
     expect(st.responseId).toBe(w.responseId);
   });
@@ -169,10 +171,10 @@ describe('steer', () => {
     await h.agent.start();
     const alice = client(broker, 'alice', 's');
     await alice.ctrl.acquire();
-    await until(() => alice.ctrl.store.getState().presence.length, (n) => n === 2, 'the agent in presence');
+    await until(() => alice.ctrl.store.getState().presence.length, 'the agent in presence', { ok: (n) => n === 2 });
     const r = await alice.ctrl.steer('anything', { kind: 'agent', agentId: 'idle-agent' });
     expect(r.ok).toBe(true);
-    const st = await until(() => alice.ctrl.store.getState().steers[r.ok ? r.id : ''], (x) => x?.status === 'rejected', 'the rejection');
+    const st = await until(() => alice.ctrl.store.getState().steers[r.ok ? r.id : ''], 'the rejection', { ok: (x) => x?.status === 'rejected' });
     expect(st.reason).toMatch(/no running turn/);
     expect(h.turns).toHaveLength(0);
   });

@@ -22,3 +22,11 @@ export async function until<T>(read: () => T | Promise<T>, what: string, opts: U
     await new Promise((r) => setTimeout(r, 5));
   }
 }
+
+/**
+ * Lets every delivery, acknowledgement and publish already queued run to the end (a few turns of
+ * the event loop), so a test can assert that nothing more happens.
+ */
+export async function settle(turns = 5): Promise<void> {
+  for (let i = 0; i < turns; i++) await new Promise<void>((r) => setTimeout(r, 0));
+}
