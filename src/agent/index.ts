@@ -12,6 +12,5 @@ export {
 } from './create-agent.js';
 export { SteerQueue, type Steer } from './steer-queue.js';
 export { streamFrom } from './stream-from.js';
-export { createDemoAgent, demoHandler, demoLength, demoTokens, type DemoAgentOptions } from './demo-agent.js';
 export { serveSessions, SESSION_OPEN, type ServeSessionsOptions, type SessionHost } from './serve-sessions.js';
 export { delay } from './delay.js';

@@ -1,5 +1,5 @@
 import type { TurnHandler } from '../../src/agent/create-agent.js';
-import { demoTokens } from '../../src/agent/demo-agent.js';
+import { demoTokens } from '../../src/agent/demo/index.js';
 
 /**
  * A second agent for multi-agent turns: answers every message with its own (deterministic) review,

@@ -4,7 +4,7 @@
  * under test talk to the same controller, reducer and agent runtime an app uses.
  */
 import { createAgent, type Agent, type TurnHandler } from '../../src/agent/create-agent.js';
-import { demoHandler, demoTokens } from '../../src/agent/demo-agent.js';
+import { demoHandler, demoTokens } from '../../src/agent/demo/index.js';
 import { createSessionController, type SessionController } from '../../src/core/session-controller.js';
 import { microtaskScheduler } from '../../src/core/frame-scheduler.js';
 import type { ResponseStatus } from '../../src/core/protocol.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createDemoAgent, demoLength, demoTokens } from '../../src/agent/index.js';
+import { createDemoAgent, demoLength, demoTokens } from '../../src/agent/demo/index.js';
 import { createMemoryTransport } from '../../src/transports/memory.js';
 import { client, createBroker, responses, until } from '../helpers/session-fixture.js';
 
@@ -18,7 +18,7 @@ describe('demo agent answer length', () => {
     expect(demoTokens('same prompt', 12)).toEqual(demoTokens('same prompt', 12));
   });
 
-  it('writes exactly that many words', async () => {
+  it('writes exactly that many words, ending on a whole sentence', async () => {
     const broker = createBroker();
     const agent = createDemoAgent({ transport: createMemoryTransport({ broker, clientId: 'agent' }), sessionId: 's', tokensPerSecond: 5000, thinkMs: 0 });
     await agent.start();
@@ -28,5 +28,6 @@ describe('demo agent answer length', () => {
     const s = await until(() => ctrl.store.getState(), (s) => responses(s)[0]?.status === 'complete', 'answer');
     expect(responses(s)[0].text).toBe(demoTokens('answer in 7 words', 7).join(' '));
     expect(responses(s)[0].text.split(' ')).toHaveLength(7);
+    expect(responses(s)[0].text).toMatch(/[.!?]$/);
   });
 });

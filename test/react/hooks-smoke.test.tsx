@@ -1,14 +1,14 @@
 import { act, render, screen, waitFor } from '@testing-library/react';
 import { StrictMode } from 'react';
 import { describe, expect, it } from 'vitest';
-import { createDemoAgent, demoTokens } from '../../src/agent/index.js';
+import { createDemoAgent, demoTokens } from '../../src/agent/demo/index.js';
 import { createBroker } from '../../src/broker/index.js';
 import { DurableSessionProvider, useAgentStream, useDurableSession } from '../../src/react/index.js';
 import { createMemoryTransport } from '../../src/transports/memory.js';
 
 function Chat() {
   const { send, status } = useDurableSession();
-  const { text, status: rs } = useAgentStream('latest');
+  const { text, status: rs } = useAgentStream();
   return (
     <div>
       <button onClick={() => void send('hi')}>send</button>

@@ -1,7 +1,7 @@
 import { act, render, screen, waitFor } from '@testing-library/react';
 import { StrictMode } from 'react';
 import { describe, expect, it } from 'vitest';
-import { createDemoAgent, demoTokens } from '../../src/agent/index.js';
+import { createDemoAgent, demoTokens } from '../../src/agent/demo/index.js';
 import { createBroker } from '../../src/broker/index.js';
 import { microtaskScheduler } from '../../src/core/index.js';
 import { DurableSessionProvider, useAgentStream, useDurableSession, usePresence } from '../../src/react/index.js';
@@ -12,7 +12,7 @@ const SESSION = 'strict';
 
 function Chat() {
   const { send, messages } = useDurableSession();
-  const { text, status } = useAgentStream('latest');
+  const { text, status } = useAgentStream();
   const { self } = usePresence();
   return (
     <div>

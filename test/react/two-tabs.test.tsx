@@ -1,7 +1,7 @@
 import { act, render, screen, waitFor, within } from '@testing-library/react';
 import { useState } from 'react';
 import { describe, expect, it } from 'vitest';
-import { createDemoAgent, demoTokens } from '../../src/agent/index.js';
+import { createDemoAgent, demoTokens } from '../../src/agent/demo/index.js';
 import { createBroker, type Broker } from '../../src/broker/index.js';
 import { microtaskScheduler } from '../../src/core/index.js';
 import { DurableSessionProvider, useAgentStream, useDurableSession, usePresence } from '../../src/react/index.js';
@@ -11,7 +11,7 @@ const SESSION = 'two-tabs';
 
 function Tab({ ask }: { ask: string }) {
   const { send, messages } = useDurableSession();
-  const latest = useAgentStream('latest');
+  const latest = useAgentStream();
   const { self, others, agents } = usePresence();
   return (
     <div>

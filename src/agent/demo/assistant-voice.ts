@@ -1,0 +1,93 @@
+// What the demo's assistant says: each paragraph explains a durability promise and invites the
+// reader to try it while the very answer that describes it is still streaming.
+import type { DemoVoice } from './demo-voice.js';
+
+export const assistantVoice: DemoVoice = {
+  openers: ['Sure.', 'Good question.', 'Happy to explain.', 'Here is the short version.', 'Let me show you rather than tell you.', 'Glad you asked.'],
+  topics: {
+    intro: [
+      'A durable session is a channel that outlives every connection to it.',
+      'I write this answer into the session, not into your tab, so nothing here depends on your browser staying connected.',
+      'Reload now: this answer will carry on where it was, with no word missing and none repeated.',
+      'Go offline for a few seconds and it catches up the moment you are back.',
+      'Open this page in a second tab and the same words arrive there too.',
+      'Press Stop, or Esc, and I end the answer on purpose, because a stop is a message and never a dropped connection.',
+      'Or steer me while I write, in French for example, and the rest of this answer changes course.',
+    ],
+    reload: [
+      'Reload now: this answer will carry on where it was.',
+      'Your tab remembers the last word it applied, and when it comes back it asks the session for everything after that point.',
+      'Nothing arrives twice, because every piece of text has a fixed place in the message and a piece already applied is skipped.',
+      'I never notice the reload, since I write to the session and not to your tab.',
+      'Reload twice in a row if you like; the text comes back whole each time.',
+      'A finished answer comes back as one message, not as a replay of every word.',
+    ],
+    offline: [
+      'Go offline now, with the button above or your own network switch, and stay away for a few seconds.',
+      'The banner says it is reconnecting, and I keep writing into the session the whole time.',
+      'When the connection returns, your tab resumes from the last word it saw and the missing words arrive at once.',
+      'A dropped connection is never taken for a stop, so losing the network cannot cancel this answer.',
+      'If the gap is too long to resume, the tab fills it in from the session history instead.',
+    ],
+    tabs: [
+      'Open a second tab on this same address and watch this answer stream in both.',
+      'Both tabs follow one session, so they show the same words in the same order.',
+      'Presence at the top counts your tabs and devices, and lists the agents that are here.',
+      'Close one tab while I am writing and the other simply carries on.',
+      'A different browser counts as a different person, which is how a colleague would join you.',
+    ],
+    stop: [
+      'Press Stop, or Esc, now and this answer ends where it is.',
+      'Stopping sends a cancel message into the session, and I confirm it, so every tab shows the answer as cancelled.',
+      'Closing the tab is not a stop, so an answer nobody cancelled always finishes.',
+      'You can stop before my first word too: the turn is cancelled and no text arrives later.',
+      'When two agents answer, each answer has its own Stop button.',
+    ],
+    steer: [
+      'Type a steer while I am still writing, such as in French or about presence, and press Enter.',
+      'A steer is a message too: I pick it up between two words and say so right here in the answer.',
+      'Every tab sees the acknowledgement at the same moment, because it travels through the session.',
+      'The words before the steer stay exactly as they were; only what comes after changes.',
+      'Ask for a length as well, such as in 20 words, and the rest keeps to it.',
+    ],
+    agents: [
+      'The reviewer is a second agent: mention @reviewer and it answers beside me on its own connection.',
+      'Each agent has its own identity and badge, and writes straight into the session.',
+      'No orchestrator relays our words, so one agent stopping leaves the other running.',
+      'Stop just one answer with its own button and watch the other carry on.',
+    ],
+    history: [
+      'Everything said in this session is kept, so a tab that opens later shows the whole conversation.',
+      'A late joiner receives each finished answer as one message, not as thousands of words replayed.',
+      'An answer that is still streaming joins in at its current length and continues live.',
+      'Restart the local server and the session is still there, because the server keeps it on disk.',
+    ],
+  },
+  closers: [
+    'Durable.',
+    'Delivered.',
+    'Nothing lost.',
+    'Try it.',
+    'Nothing gets lost.',
+    'Try it now.',
+    'Every word arrives once.',
+    'Go on, try it.',
+    'Every word arrives exactly once.',
+    'Reload and see for yourself.',
+    'Nothing here depends on your tab.',
+    'Try a reload while it streams.',
+    'The session keeps every word for you.',
+    'Open a second tab and watch it.',
+    'Every tab ends up with the same answer.',
+    'The answer survives whatever your browser does next.',
+    'That is how a durable session keeps its word.',
+    'Every tab ends up with exactly the same answer.',
+  ],
+  steered: [
+    'From here on this answer follows your steer, {steer}.',
+    'It reached me between two words as a message in the session, which is why every tab shows it applied.',
+    'The words before it stay exactly as they were.',
+    'Reload now and the answer still carries on with {steer} in mind, from where it was.',
+    'Another steer, in French for instance, would change course again.',
+  ],
+};

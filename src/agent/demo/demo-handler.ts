@@ -1,0 +1,40 @@
+// The demo agent's turn handler: a deterministic stand-in for an LLM that streams readable,
+// canned answers slowly enough to reload, go offline, stop or steer part-way through.
+import { delay } from '../delay.js';
+import type { Turn, TurnHandler } from '../create-agent.js';
+import { demoLength } from './demo-length.js';
+import { demoScript } from './demo-script.js';
+
+export interface DemoHandlerOptions {
+  /** Words per second. Default 20. */
+  tokensPerSecond?: number;
+  /** Words in each answer, unless the prompt says "in N words". Default 60. */
+  tokens?: number;
+  /** Delay before the first word, in ms. Default 150. */
+  thinkMs?: number;
+  /**
+   * Whose words: `reviewer` reviews the turn, any other voice (or none) answers as the assistant.
+   * Also mixed into the choice of sentences, so two demo agents answer one prompt differently.
+   * Default: none.
+   */
+  voice?: string;
+}
+
+/**
+ * Answers with `demoTokens` at a fixed rate. A steer is acknowledged in the text (`— and, as you
+ * asked, in French:`) and rewrites the rest of the answer (see `demoSteer`); `demoAnswer` gives the
+ * exact text for the steers taken. Honours cancel at once.
+ */
+export function demoHandler(opts: DemoHandlerOptions = {}): TurnHandler {
+  const rate = opts.tokensPerSecond ?? 20;
+  const count = opts.tokens ?? 60;
+  const think = opts.thinkMs ?? 150;
+  return async (turn: Turn) => {
+    const script = demoScript(turn.input.text, demoLength(turn.input.text, count), opts.voice);
+    await delay(think, turn.signal);
+    while (!script.done && !turn.signal.aborted) {
+      turn.write(script.next(turn.steers.take()?.text));
+      await delay(1000 / rate, turn.signal);
+    }
+  };
+}
