@@ -16,6 +16,7 @@ const SECTIONS = [
   ['memory', 'memory.mjs'],
   ['bundle', 'bundle.mjs'],
   ['server', 'server.mjs'],
+  ['thread', 'thread.mjs'],
 ];
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7).split(',');
 const selected = SECTIONS.filter(([name]) => !only || only.includes(name));
