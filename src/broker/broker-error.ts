@@ -1,7 +1,5 @@
-/**
- * A refusal by the broker, carrying the Ably error code and HTTP status the `ably` SDK expects, so the
- * local server can put it on the wire unchanged.
- */
+// A refusal by the broker, carrying the Ably error code and HTTP status the `ably` SDK expects, so
+// the local server can put it on the wire unchanged.
 export class BrokerError extends Error {
   override readonly name = 'BrokerError';
   constructor(

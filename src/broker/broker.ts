@@ -1,4 +1,9 @@
-import { ChannelLog, type LogEvent, type RetentionOptions } from './channel-log.js';
+// The one broker: channel logs by name, shared by the memory transport and the local server so they
+// cannot disagree about ordering, aggregation or presence.
+import { Listeners } from '../core/listeners.js';
+import type { Unsubscribe } from '../core/transport.js';
+import { ChannelLog, type RetentionOptions } from './channel-log.js';
+import type { LogEvent } from './event-log.js';
 
 export interface BrokerOptions {
   /** Limits applied to every channel. */
@@ -9,13 +14,9 @@ export interface BrokerOptions {
   onEvent?: (channel: string, event: LogEvent) => void;
 }
 
-/**
- * The one broker: a set of channel logs by name. The memory transport and the local server both wrap
- * an instance of this, so they cannot disagree about ordering, aggregation or presence.
- */
 export class Broker {
   private readonly channels = new Map<string, ChannelLog>();
-  private readonly listeners = new Set<(name: string, log: ChannelLog) => void>();
+  private readonly listeners = new Listeners<[name: string, log: ChannelLog]>();
 
   constructor(private readonly opts: BrokerOptions = {}) {}
 
@@ -30,7 +31,7 @@ export class Broker {
       const onEvent = this.opts.onEvent;
       if (onEvent) log.onCommit((e) => onEvent(name, e));
       this.channels.set(name, log);
-      for (const l of this.listeners) l(name, log);
+      this.listeners.emit(name, log);
     }
     return log;
   }
@@ -44,9 +45,8 @@ export class Broker {
   }
 
   /** Called whenever a channel is first used. */
-  onChannel(listener: (name: string, log: ChannelLog) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+  onChannel(listener: (name: string, log: ChannelLog) => void): Unsubscribe {
+    return this.listeners.add(listener);
   }
 
   /** Leaves every presence entry of a connection, on every channel. */

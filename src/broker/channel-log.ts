@@ -1,7 +1,16 @@
-import { type MessageAction, type WireMessage } from '../core/protocol.js';
+// The log of one channel: create/append/update aggregation under retention limits, live
+// subscribers with resume and rewind, and presence. Pure and synchronous; knows nothing of sockets.
+import { Listeners } from '../core/listeners.js';
+import type { Unsubscribe } from '../core/transport.js';
 import { BrokerErrors } from './broker-error.js';
-import { SerialClock } from './serial-clock.js';
+import { EventLog, type LogEvent } from './event-log.js';
+import { queryHistory, type HistoryOptions, type HistoryResult } from './history-query.js';
+import { loadEvents, snapshotEvents } from './log-persistence.js';
+import { messageSize, utf8Length } from './message-size.js';
+import { MessageStore, toWire, type Aggregate, type LogMessage } from './message-store.js';
 import { PresenceSet } from './presence-set.js';
+import { SerialClock } from './serial-clock.js';
+import { SubscriberView, type AttachOptions, type Delivery, type Subscription } from './subscriber-view.js';
 
 /** Limits of one channel. Every field is optional; defaults in brackets. */
 export interface RetentionOptions {
@@ -28,6 +37,14 @@ export interface Origin {
   connectionId?: string;
 }
 
+export interface CreateInput {
+  name: string;
+  data: unknown;
+  headers?: Record<string, string>;
+  /** Publisher-chosen id, for idempotent publishing: a repeated id returns the first serial. */
+  id?: string;
+}
+
 export interface AppendInput {
   data: string;
   headers?: Record<string, string>;
@@ -42,130 +59,23 @@ export interface AppendPrecondition {
   rebase?: (offset: number) => Record<string, string>;
 }
 
-export interface CreateInput {
-  name: string;
-  data: unknown;
-  headers?: Record<string, string>;
-  /** Publisher-chosen id, for idempotent publishing: a repeated id returns the first serial. */
-  id?: string;
-}
-
-interface Aggregate {
-  serial: string;
-  id: string;
-  version: string;
-  action: MessageAction;
-  name: string;
-  data: unknown;
-  headers: Record<string, string>;
-  clientId?: string;
-  connectionId?: string;
-  timestamp: number;
-  bytes: number;
-}
-
-/** One entry of the event log: a message as delivered live, at channel position `channelSerial`. */
-export interface LogEvent {
-  channelSerial: string;
-  message: WireMessage & { id: string };
-}
-
-export interface Delivery {
-  /** The message, as this subscriber must see it (an unseen message's append arrives as an update). */
-  message: WireMessage & { id: string };
-  channelSerial: string;
-}
-
-export interface AttachOptions {
-  /** Resume from this channel serial: replay what came after it. */
-  fromSerial?: string;
-  /** Replay the last N messages, aggregated. Ignored when a resume succeeds. */
-  rewind?: number;
-}
-
-export interface Subscription {
-  /** Whether continuity from `fromSerial` held. */
-  readonly resumed: boolean;
-  /** Channel position at attach: what `untilAttach` history is bounded by. */
-  readonly attachSerial: string;
-  /** Messages to deliver right after ATTACHED, in order. */
-  readonly replay: Delivery[];
-  /** Why a requested resume failed, if it did. */
-  readonly reason?: 'retention' | 'unknown_serial';
-  unsubscribe(): void;
-}
-
-export interface HistoryOptions {
-  direction?: 'backwards' | 'forwards';
-  /** [100], at most 1000. */
-  limit?: number;
-  /** Only messages with serial ≤ this (e.g. the attach serial). */
-  untilSerial?: string;
-  /** Only messages with serial ≥ this. */
-  sinceSerial?: string;
-  /** Pagination cursor from a previous page. */
-  cursor?: string;
-}
-
-export interface HistoryResult {
-  items: (WireMessage & { id: string })[];
-  /** Cursor for the next page, or null on the last page. */
-  next: string | null;
-}
-
-export function utf8Length(s: string): number {
-  let n = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x80) n += 1;
-    else if (c < 0x800) n += 2;
-    else if (c >= 0xd800 && c <= 0xdbff) {
-      n += 4;
-      i++;
-    } else n += 3;
-  }
-  return n;
-}
-
-function sizeOf(name: string, data: unknown, headers: Record<string, string> | undefined): number {
-  let n = utf8Length(name);
-  if (typeof data === 'string') n += utf8Length(data);
-  else if (data !== undefined && data !== null) n += utf8Length(JSON.stringify(data) ?? '');
-  if (headers) for (const k in headers) n += utf8Length(k) + utf8Length(String(headers[k]));
-  return n;
-}
-
 function sameHeaders(a: Record<string, string>, b: Record<string, string> | undefined): boolean {
   if (!b) return true;
   const ka = Object.keys(a);
   return ka.length === Object.keys(b).length && ka.every((k) => a[k] === b[k]);
 }
 
-/**
- * The position of a channel that has no events yet. Resuming from it replays everything, so a
- * client that attached to an empty channel can still resume without a gap.
- */
-export const START_SERIAL = '00000000000000-000@0:0';
-
 let seriesCounter = 0;
 
-/**
- * The log of one channel: messages by serial with their aggregates, the event log used to resume,
- * live subscribers and presence. Pure and synchronous; knows nothing of sockets.
- */
 export class ChannelLog {
   readonly presence = new PresenceSet();
   private readonly limits: Required<RetentionOptions>;
   private readonly clock: SerialClock;
-  private readonly messages: Aggregate[] = [];
-  private readonly bySerial = new Map<string, Aggregate>();
-  private readonly byId = new Map<string, string>();
-  private readonly events: LogEvent[] = [];
-  /** Events dropped from the front of `events`; a resume from before the first kept one fails. */
-  private droppedEvents = false;
-  private lastSerial = '';
-  private readonly subscribers = new Set<SubscriberState>();
-  private readonly commitListeners = new Set<(e: LogEvent) => void>();
+  private readonly now: () => number;
+  private readonly store: MessageStore;
+  private readonly events: EventLog;
+  private readonly subscribers = new Set<SubscriberView>();
+  private readonly commitListeners = new Listeners<[LogEvent]>();
 
   constructor(
     readonly name: string,
@@ -174,31 +84,36 @@ export class ChannelLog {
     this.limits = { ...DEFAULT_RETENTION, ...opts.retention };
     this.clock = new SerialClock(opts.series ?? `s${(seriesCounter++).toString(36)}`, opts.now);
     this.now = opts.now ?? Date.now;
+    this.store = new MessageStore(this.limits.maxMessages);
+    this.events = new EventLog(this.limits.maxEvents);
   }
-
-  private readonly now: () => number;
 
   /** The channel position of the newest event ('' when empty). */
   get channelSerial(): string {
-    return this.lastSerial;
+    return this.events.lastSerial;
   }
 
   get messageCount(): number {
-    return this.messages.length;
+    return this.store.size;
+  }
+
+  /** How many events the log holds for resuming (bounded by `maxEvents`). */
+  get eventCount(): number {
+    return this.events.size;
   }
 
   /** Creates a message. Returns its serial. Throws {@link BrokerError} if it is too large. */
   create(input: CreateInput, origin: Origin = {}): string {
     if (input.id !== undefined) {
-      const existing = this.byId.get(input.id);
+      const existing = this.store.serialOf(input.id);
       if (existing !== undefined) return existing;
     }
-    const bytes = sizeOf(input.name, input.data, input.headers);
+    const bytes = messageSize(input.name, input.data, input.headers);
     if (bytes > this.limits.maxMessageBytes) throw BrokerErrors.tooLarge(bytes, this.limits.maxMessageBytes);
     const serial = this.clock.next();
     const agg: Aggregate = {
       serial,
-      id: input.id ?? `${serial}`,
+      id: input.id ?? serial,
       version: serial,
       action: 'message.create',
       name: input.name,
@@ -209,11 +124,8 @@ export class ChannelLog {
     };
     if (origin.clientId !== undefined) agg.clientId = origin.clientId;
     if (origin.connectionId !== undefined) agg.connectionId = origin.connectionId;
-    this.messages.push(agg);
-    this.bySerial.set(serial, agg);
-    if (input.id !== undefined) this.byId.set(input.id, serial);
-    this.enforceMessageRetention();
-    this.commit(serial, { ...this.wire(agg), action: 'message.create' }, agg);
+    this.store.add(agg);
+    this.commit(serial, toWire(agg), agg);
     return serial;
   }
 
@@ -222,14 +134,14 @@ export class ChannelLog {
    * precondition, a repeat of text the message already holds is not applied twice.
    */
   append(serial: string, input: AppendInput, origin: Origin = {}): string {
-    const agg = this.bySerial.get(serial);
+    const agg = this.store.get(serial);
     if (!agg) throw BrokerErrors.unknownSerial(serial);
     let { data, headers } = input;
     if (typeof data !== 'string') throw BrokerErrors.badAppend('data must be a string');
     if (agg.data !== undefined && agg.data !== null && typeof agg.data !== 'string') {
       throw BrokerErrors.badAppend('the message data is not a string');
     }
-    const bytes = sizeOf('', data, headers);
+    const bytes = messageSize('', data, headers);
     if (bytes > this.limits.maxMessageBytes) throw BrokerErrors.tooLarge(bytes, this.limits.maxMessageBytes);
     const current = (agg.data as string | undefined) ?? '';
     const pre = input.precondition;
@@ -256,9 +168,9 @@ export class ChannelLog {
     if (headers !== undefined) agg.headers = { ...headers };
     agg.version = version;
     agg.action = 'message.update';
-    const live: WireMessage & { id: string } = {
+    const live: LogMessage = {
       serial,
-      id: `${agg.id}`,
+      id: agg.id,
       version,
       action: 'message.append',
       name: agg.name,
@@ -275,9 +187,9 @@ export class ChannelLog {
 
   /** Replaces a message's data and headers. Returns the version serial. */
   update(serial: string, data: unknown, headers: Record<string, string> | undefined, origin: Origin = {}): string {
-    const agg = this.bySerial.get(serial);
+    const agg = this.store.get(serial);
     if (!agg) throw BrokerErrors.unknownSerial(serial);
-    const bytes = sizeOf(agg.name, data, headers ?? agg.headers);
+    const bytes = messageSize(agg.name, data, headers ?? agg.headers);
     if (bytes > this.limits.maxAggregateBytes) throw BrokerErrors.aggregateTooLarge(this.limits.maxAggregateBytes);
     const version = this.clock.next();
     agg.data = data;
@@ -285,7 +197,7 @@ export class ChannelLog {
     if (headers !== undefined) agg.headers = { ...headers };
     agg.version = version;
     agg.action = 'message.update';
-    const live = this.wire(agg);
+    const live = toWire(agg);
     if (origin.clientId !== undefined) live.clientId = origin.clientId;
     this.commit(version, live, agg);
     return version;
@@ -296,36 +208,31 @@ export class ChannelLog {
    * them (`resumed`); otherwise, with `rewind`, replays the last N aggregated messages.
    */
   attach(listener: (d: Delivery) => void, opts: AttachOptions = {}): Subscription {
-    const sub = new SubscriberState(listener);
+    const sub = new SubscriberView(listener, this.limits.maxMessages);
     const replay: Delivery[] = [];
     let resumed = false;
     let reason: Subscription['reason'];
     if (opts.fromSerial !== undefined && opts.fromSerial !== '') {
-      const at = this.resumeIndex(opts.fromSerial);
+      const at = this.events.since(opts.fromSerial);
       if (at.ok) {
         resumed = true;
-        sub.baseline = opts.fromSerial;
-        for (let i = at.index; i < this.events.length; i++) {
-          const e = this.events[i];
-          replay.push(sub.view(e, this.bySerial));
-        }
+        sub.resumeFrom(opts.fromSerial);
+        for (const e of at.events) replay.push(sub.view(e, this.store.get(e.message.serial)));
       } else {
         reason = at.reason;
       }
     }
     if (!resumed && opts.rewind !== undefined && opts.rewind > 0) {
-      const from = Math.max(0, this.messages.length - Math.floor(opts.rewind));
-      for (let i = from; i < this.messages.length; i++) {
-        const agg = this.messages[i];
-        sub.seen.add(agg.serial);
-        replay.push({ message: this.wire(agg), channelSerial: this.lastSerial });
+      const all = this.store.all();
+      for (const agg of all.slice(Math.max(0, all.length - Math.floor(opts.rewind)))) {
+        sub.markSeen(agg.serial);
+        replay.push({ message: toWire(agg), channelSerial: this.events.lastSerial });
       }
     }
-    const attachSerial = this.lastSerial;
     this.subscribers.add(sub);
     const result: Subscription = {
       resumed,
-      attachSerial,
+      attachSerial: this.events.lastSerial,
       replay,
       unsubscribe: () => {
         this.subscribers.delete(sub);
@@ -337,57 +244,18 @@ export class ChannelLog {
 
   /** Aggregated messages, one per serial, paginated. */
   history(opts: HistoryOptions = {}): HistoryResult {
-    const direction = opts.direction ?? 'backwards';
-    const limit = Math.max(1, Math.min(1000, Math.floor(opts.limit ?? 100)));
-    const upper = opts.untilSerial;
-    const lower = opts.sinceSerial;
-    const items: (WireMessage & { id: string })[] = [];
-    let next: string | null = null;
-    if (direction === 'backwards') {
-      // The cursor is an exclusive upper bound.
-      let i = this.messages.length - 1;
-      const bound = opts.cursor ?? upper;
-      if (bound !== undefined) {
-        i = this.lastIndexAtOrBelow(bound);
-        if (opts.cursor !== undefined && i >= 0 && this.messages[i].serial === opts.cursor) i--;
-      }
-      for (; i >= 0 && items.length < limit; i--) {
-        const agg = this.messages[i];
-        if (lower !== undefined && agg.serial < lower) break;
-        items.push(this.wire(agg));
-      }
-      if (i >= 0 && items.length === limit && !(lower !== undefined && this.messages[i].serial < lower)) {
-        next = items[items.length - 1].serial;
-      }
-    } else {
-      let i = 0;
-      const bound = opts.cursor ?? lower;
-      if (bound !== undefined) {
-        i = this.lastIndexAtOrBelow(bound) + 1;
-        if (opts.cursor === undefined && i > 0 && this.messages[i - 1].serial === bound) i--;
-      }
-      for (; i < this.messages.length && items.length < limit; i++) {
-        const agg = this.messages[i];
-        if (upper !== undefined && agg.serial > upper) break;
-        items.push(this.wire(agg));
-      }
-      if (i < this.messages.length && items.length === limit && !(upper !== undefined && this.messages[i].serial > upper)) {
-        next = items[items.length - 1].serial;
-      }
-    }
-    return { items, next };
+    return queryHistory(this.store, opts);
   }
 
   /** The aggregate of one message, or undefined. */
-  get(serial: string): (WireMessage & { id: string }) | undefined {
-    const agg = this.bySerial.get(serial);
-    return agg ? this.wire(agg) : undefined;
+  get(serial: string): LogMessage | undefined {
+    const agg = this.store.get(serial);
+    return agg ? toWire(agg) : undefined;
   }
 
   /** Listens to every committed event (for persistence). */
-  onCommit(listener: (e: LogEvent) => void): () => void {
-    this.commitListeners.add(listener);
-    return () => this.commitListeners.delete(listener);
+  onCommit(listener: (e: LogEvent) => void): Unsubscribe {
+    return this.commitListeners.add(listener);
   }
 
   /**
@@ -395,41 +263,7 @@ export class ChannelLog {
    * data directory; no subscriber exists yet, so nothing is delivered.
    */
   load(events: Iterable<LogEvent>): void {
-    for (const e of events) {
-      const m = e.message;
-      this.clock.observe(e.channelSerial);
-      if (m.version) this.clock.observe(m.version);
-      if (m.action === 'message.create') {
-        // A snapshot's create carries the aggregate: its data so far and the version that made it.
-        const version = m.version || m.serial;
-        const agg: Aggregate = {
-          serial: m.serial,
-          id: m.id,
-          version,
-          action: version === m.serial ? 'message.create' : 'message.update',
-          name: m.name,
-          data: m.data,
-          headers: { ...m.headers },
-          timestamp: m.timestamp,
-          bytes: sizeOf(m.name, m.data, m.headers),
-        };
-        if (m.clientId !== undefined) agg.clientId = m.clientId;
-        if (m.connectionId !== undefined) agg.connectionId = m.connectionId;
-        this.messages.push(agg);
-        this.bySerial.set(m.serial, agg);
-        if (m.id !== m.serial) this.byId.set(m.id, m.serial);
-        this.enforceMessageRetention();
-      } else {
-        const agg = this.bySerial.get(m.serial);
-        if (!agg) continue;
-        if (m.action === 'message.append') agg.data = ((agg.data as string | undefined) ?? '') + String(m.data ?? '');
-        else agg.data = m.data;
-        agg.headers = { ...m.headers };
-        agg.version = m.version;
-        agg.action = 'message.update';
-      }
-      this.pushEvent(e);
-    }
+    loadEvents({ clock: this.clock, store: this.store, events: this.events }, events);
   }
 
   /**
@@ -437,119 +271,13 @@ export class ChannelLog {
    * and version), in serial order: what {@link load} needs to rebuild this log, without the appends.
    */
   snapshot(): LogEvent[] {
-    return this.messages.map((agg) => ({ channelSerial: agg.serial, message: { ...this.wire(agg), action: 'message.create' } }));
+    return snapshotEvents(this.store);
   }
 
-  /** How many events the log holds for resuming (bounded by `maxEvents`). */
-  get eventCount(): number {
-    return this.events.length;
-  }
-
-  private commit(channelSerial: string, message: WireMessage & { id: string }, agg: Aggregate): void {
+  private commit(channelSerial: string, message: LogMessage, agg: Aggregate): void {
     const e: LogEvent = { channelSerial, message };
-    this.pushEvent(e);
-    for (const l of this.commitListeners) l(e);
-    for (const sub of this.subscribers) sub.deliver(e, agg, this);
-  }
-
-  private pushEvent(e: LogEvent): void {
     this.events.push(e);
-    this.lastSerial = e.channelSerial;
-    if (this.events.length > this.limits.maxEvents) {
-      // Drop in chunks so the cost of shifting the array is amortised.
-      this.events.splice(0, Math.max(1, Math.floor(this.limits.maxEvents / 4)));
-      this.droppedEvents = true;
-    }
-  }
-
-  private enforceMessageRetention(): void {
-    const excess = this.messages.length - this.limits.maxMessages;
-    if (excess <= 0) return;
-    const removed = this.messages.splice(0, excess);
-    for (const agg of removed) {
-      this.bySerial.delete(agg.serial);
-      if (agg.id !== agg.serial) this.byId.delete(agg.id);
-    }
-  }
-
-  /** Where to resume from: the index of the first event after `serial`. */
-  private resumeIndex(serial: string): { ok: true; index: number } | { ok: false; reason: 'retention' | 'unknown_serial' } {
-    if (serial === START_SERIAL) return this.droppedEvents ? { ok: false, reason: 'retention' } : { ok: true, index: 0 };
-    if (serial > this.lastSerial) return { ok: false, reason: 'unknown_serial' };
-    if (this.events.length === 0) return { ok: true, index: 0 };
-    const first = this.events[0].channelSerial;
-    if (serial < first) return this.droppedEvents ? { ok: false, reason: 'retention' } : { ok: true, index: 0 };
-    let lo = 0;
-    let hi = this.events.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.events[mid].channelSerial <= serial) lo = mid + 1;
-      else hi = mid;
-    }
-    return { ok: true, index: lo };
-  }
-
-  private lastIndexAtOrBelow(serial: string): number {
-    let lo = 0;
-    let hi = this.messages.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.messages[mid].serial <= serial) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo - 1;
-  }
-
-  /** @internal */
-  wire(agg: Aggregate): WireMessage & { id: string } {
-    const m: WireMessage & { id: string } = {
-      serial: agg.serial,
-      id: agg.id,
-      version: agg.version,
-      action: agg.action,
-      name: agg.name,
-      data: agg.data,
-      headers: { ...agg.headers },
-      timestamp: agg.timestamp,
-    };
-    if (agg.clientId !== undefined) m.clientId = agg.clientId;
-    if (agg.connectionId !== undefined) m.connectionId = agg.connectionId;
-    return m;
-  }
-}
-
-/** Per-subscriber view: which messages it has seen, so an unseen message's first append arrives whole. */
-class SubscriberState {
-  /** Messages with serial ≤ baseline were seen before a resume. */
-  baseline = '';
-  readonly seen = new Set<string>();
-
-  constructor(private readonly listener: (d: Delivery) => void) {}
-
-  private hasSeen(serial: string): boolean {
-    return (this.baseline !== '' && serial <= this.baseline) || this.seen.has(serial);
-  }
-
-  /** The message this subscriber must get for event `e`. */
-  view(e: LogEvent, bySerial: Map<string, Aggregate>): Delivery {
-    const m = e.message;
-    if (m.action === 'message.append' && !this.hasSeen(m.serial)) {
-      const agg = bySerial.get(m.serial);
-      this.seen.add(m.serial);
-      if (agg) return { message: { ...m, action: 'message.update', data: agg.data, version: agg.version }, channelSerial: e.channelSerial };
-    }
-    this.seen.add(m.serial);
-    return { message: m, channelSerial: e.channelSerial };
-  }
-
-  deliver(e: LogEvent, agg: Aggregate, log: ChannelLog): void {
-    const m = e.message;
-    if (m.action === 'message.append' && !this.hasSeen(m.serial)) {
-      this.seen.add(m.serial);
-      this.listener({ message: { ...log.wire(agg), action: 'message.update' }, channelSerial: e.channelSerial });
-      return;
-    }
-    this.seen.add(m.serial);
-    this.listener({ message: m, channelSerial: e.channelSerial });
+    this.commitListeners.emit(e);
+    for (const sub of this.subscribers) sub.listener(sub.view(e, agg));
   }
 }

@@ -1,3 +1,8 @@
+// Who is on a channel: members by (connection, client), with the change each enter, update or
+// leave makes, for the memory transport and the local server to hand out.
+import { Listeners } from '../core/listeners.js';
+import type { Unsubscribe } from '../core/transport.js';
+
 export type PresenceAction = 'enter' | 'update' | 'leave' | 'present';
 
 export interface PresenceEntry {
@@ -21,7 +26,7 @@ export interface PresenceChange {
  */
 export class PresenceSet {
   private readonly members = new Map<string, PresenceEntry>();
-  private readonly listeners = new Set<(c: PresenceChange) => void>();
+  private readonly listeners = new Listeners<[PresenceChange]>();
 
   enter(clientId: string, connectionId: string, data: unknown, now = Date.now()): PresenceChange {
     const key = `${connectionId}:${clientId}`;
@@ -63,13 +68,12 @@ export class PresenceSet {
     return this.members.size;
   }
 
-  subscribe(listener: (c: PresenceChange) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+  subscribe(listener: (c: PresenceChange) => void): Unsubscribe {
+    return this.listeners.add(listener);
   }
 
   private emit(c: PresenceChange): PresenceChange {
-    for (const l of this.listeners) l(c);
+    this.listeners.emit(c);
     return c;
   }
 }

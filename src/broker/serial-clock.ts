@@ -1,7 +1,5 @@
-/**
- * Issues serials shaped like Ably's (`<14-digit ms>-<3-digit counter>@<series>:<index>`): strictly
- * increasing and lexicographically sortable, even when the wall clock stalls or steps back.
- */
+// Issues serials shaped like Ably's (`<14-digit ms>-<3-digit counter>@<series>:<index>`): strictly
+// increasing and lexicographically sortable, even when the wall clock stalls or steps back.
 export class SerialClock {
   private lastMs = 0;
   private counter = 0;
