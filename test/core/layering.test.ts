@@ -29,8 +29,36 @@ const builtins = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
 const isNodeBuiltin = (s: string) => s.startsWith('node:') || builtins.has(s) || builtins.has(s.split('/')[0]);
 const isReact = (s: string) => /^(react|react-dom)(\/|$)/.test(s) || s.startsWith('@testing-library/');
 
+/** Below React and Node: these run in any JavaScript runtime. */
 const LAYERS = ['src/core', 'src/broker', 'src/agent', 'src/transports'];
 const sources = LAYERS.flatMap((d) => filesUnder(d, /\.tsx?$/));
+const ALL_LAYERS = [...LAYERS, 'src/react', 'src/components', 'src/server'];
+const allSources = ALL_LAYERS.flatMap((d) => filesUnder(d, /\.tsx?$/));
+
+/** Which of our layers each layer may import from: arrows point down only (DESIGN.md). */
+const ALLOWED: Record<string, string[]> = {
+  'src/core': ['src/core'],
+  'src/broker': ['src/broker', 'src/core'],
+  'src/agent': ['src/agent', 'src/core'],
+  'src/transports': ['src/transports', 'src/core', 'src/broker'],
+  'src/react': ['src/react', 'src/core'],
+  'src/components': ['src/components', 'src/react', 'src/core'],
+  'src/server': ['src/server', 'src/broker', 'src/core'],
+};
+
+/** Imports of ours that leave what `allowed` lets each file's layer reach; `read` gives a file's source. */
+function offendersOf(files: string[], read: (f: string) => string = (f) => readFileSync(join(root, f), 'utf8')): string[] {
+  const out: string[] = [];
+  for (const f of files) {
+    const layer = Object.keys(ALLOWED).find((l) => f.startsWith(`${l}/`))!;
+    for (const s of specifiers(read(f))) {
+      if (!s.startsWith('.')) continue;
+      const target = relative(root, resolve(root, dirname(f), s));
+      if (!ALLOWED[layer].some((l) => target === l || target.startsWith(`${l}/`))) out.push(`${f} imports ${s}`);
+    }
+  }
+  return out;
+}
 
 describe('layering', () => {
   it('scans a meaningful set of files, and the scanner sees every kind of import', () => {
@@ -68,20 +96,28 @@ describe('layering', () => {
     expect(offenders).toEqual([]);
   });
 
-  it('imports point down only: core depends on nothing of ours outside core', () => {
-    const offenders: string[] = [];
-    const allowed: Record<string, string[]> = {
-      'src/core': ['src/core'],
-      'src/broker': ['src/broker', 'src/core'],
-      'src/agent': ['src/agent', 'src/core'],
-      'src/transports': ['src/transports', 'src/core', 'src/broker'],
+  it('imports point down only, for every layer pair', () => {
+    expect(allSources.length).toBeGreaterThanOrEqual(60);
+    for (const d of ALL_LAYERS) expect(allSources.some((f) => f.startsWith(`${d}/`))).toBe(true);
+    expect(offendersOf(allSources)).toEqual([]);
+    // The check itself catches a component reaching a transport, react reaching the server, the server reaching react.
+    const bad: Record<string, string> = {
+      'src/components/x.tsx': "import { createAblyTransport } from '../transports/ably.js';",
+      'src/react/x.ts': "export * from '../server/index.js';",
+      'src/server/x.ts': "import { useSteer } from '../react/use-steer.js';",
+      'src/core/x.ts': "import type { Broker } from '../broker/index.js';",
     };
-    for (const f of sources) {
-      const layer = LAYERS.find((l) => f.startsWith(`${l}/`))!;
+    expect(offendersOf(Object.keys(bad), (f) => bad[f])).toHaveLength(4);
+  });
+
+  it('React is imported only by react and components; Node built-ins only by the server', () => {
+    const offenders: string[] = [];
+    for (const f of allSources) {
+      const reactOk = f.startsWith('src/react/') || f.startsWith('src/components/');
+      const nodeOk = f.startsWith('src/server/');
       for (const s of specifiers(readFileSync(join(root, f), 'utf8'))) {
-        if (!s.startsWith('.')) continue;
-        const target = relative(root, resolve(root, dirname(f), s));
-        if (!allowed[layer].some((l) => target === l || target.startsWith(`${l}/`))) offenders.push(`${f} imports ${s}`);
+        if (isReact(s) && !reactOk) offenders.push(`${f} imports ${s}`);
+        if (isNodeBuiltin(s) && !nodeOk) offenders.push(`${f} imports ${s}`);
       }
     }
     expect(offenders).toEqual([]);
