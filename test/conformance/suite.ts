@@ -3,6 +3,7 @@ import { createAgent, type TurnRecord } from '../../src/agent/index.js';
 import { build } from '../../src/core/build-event.js';
 import type { WireMessage } from '../../src/core/protocol.js';
 import type { ConnectionChange, PresenceMember, SessionTransport, TransportChannel } from '../../src/core/transport.js';
+import { until } from '../helpers/until.js';
 
 /** What the suite needs from a transport under test. */
 export interface ConformanceHarness {
@@ -18,16 +19,6 @@ export interface ConformanceHarness {
 }
 
 const WAIT_MS = 15_000;
-
-async function until<T>(read: () => T, ok: (v: T) => boolean, what: string): Promise<T> {
-  const deadline = Date.now() + WAIT_MS;
-  for (;;) {
-    const v = read();
-    if (ok(v)) return v;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}; last value: ${JSON.stringify(v)?.slice(0, 400)}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
 
 /** A subscriber's view: every delivery, and each message's text folded as the reducer folds it. */
 class Recorder {
@@ -93,9 +84,9 @@ export function runConformance(name: string, makeHarness: () => Promise<Conforma
       const serials: string[] = [];
       for (let i = 0; i < 30; i++) serials.push((await chA.publish(build.userMessage(`t${i}`, `m${i}`))).serial);
       const want = Array.from({ length: 30 }, (_, i) => `m${i}`);
-      await until(() => recB.names(), (v) => v.length >= 30, 'thirty deliveries');
+      await until(() => recB.names(), 'thirty deliveries', { ok: (v) => v.length >= 30, timeoutMs: WAIT_MS });
       expect(recB.names()).toEqual(want);
-      await until(() => recA.names().length, (v) => v === 30, 'echo to the publisher');
+      await until(() => recA.names().length, 'echo to the publisher', { ok: (v) => v === 30, timeoutMs: WAIT_MS });
       expect([...serials].sort()).toEqual(serials);
       expect(recB.deliveries.map((d) => d.serial)).toEqual(serials);
       expect(recB.deliveries.every((d) => d.action === 'message.create' && d.clientId === 'alice')).toBe(true);
@@ -110,13 +101,13 @@ export function runConformance(name: string, makeHarness: () => Promise<Conforma
       const { serial } = await ch.publish({ name: 'agent.response', data: '', headers: streaming('streaming', 0) });
       await ch.append(serial, 'Hello', streaming('streaming', 0));
       await ch.append(serial, ', ', streaming('streaming', 5));
-      await until(() => rec.text.get(serial), (v) => v === 'Hello, ', 'first appends at the viewer');
+      await until(() => rec.text.get(serial), 'first appends at the viewer', { ok: (v) => v === 'Hello, ', timeoutMs: WAIT_MS });
       const late = await h.connect('late');
       const { rec: lateRec } = await attached(late, session);
       await ch.append(serial, 'world', streaming('streaming', 7));
       await ch.append(serial, '.', streaming('complete', 12));
-      await until(() => rec.headers.get(serial)?.['ds-status'], (s) => s === 'complete', 'final append at the viewer');
-      await until(() => lateRec.headers.get(serial)?.['ds-status'], (s) => s === 'complete', 'final append at the late joiner');
+      await until(() => rec.headers.get(serial)?.['ds-status'], 'final append at the viewer', { ok: (s) => s === 'complete', timeoutMs: WAIT_MS });
+      await until(() => lateRec.headers.get(serial)?.['ds-status'], 'final append at the late joiner', { ok: (s) => s === 'complete', timeoutMs: WAIT_MS });
 
       expect(rec.of(serial).map((d) => d.action)).toEqual(['message.create', 'message.append', 'message.append', 'message.append', 'message.append']);
       expect(rec.of(serial).slice(1).map((d) => d.data)).toEqual(['Hello', ', ', 'world', '.']);
@@ -148,7 +139,7 @@ export function runConformance(name: string, makeHarness: () => Promise<Conforma
       viewer.onStatus((c) => statuses.push(c));
       const { serial } = await ch.publish({ name: 'agent.response', data: '', headers: streaming('streaming', 0) });
       await ch.append(serial, 'one ', streaming('streaming', 0));
-      await until(() => rec.text.get(serial), (v) => v === 'one ', 'text before the drop');
+      await until(() => rec.text.get(serial), 'text before the drop', { ok: (v) => v === 'one ', timeoutMs: WAIT_MS });
       await h.interrupt(
         viewer,
         async () => {
@@ -158,8 +149,8 @@ export function runConformance(name: string, makeHarness: () => Promise<Conforma
         },
         { resume: true },
       );
-      await until(() => rec.deliveries.length, (n) => n >= 5, 'everything published while away');
-      await until(() => rec.headers.get(serial)?.['ds-status'], (s) => s === 'complete', 'final status');
+      await until(() => rec.deliveries.length, 'everything published while away', { ok: (n) => n >= 5, timeoutMs: WAIT_MS });
+      await until(() => rec.headers.get(serial)?.['ds-status'], 'final status', { ok: (s) => s === 'complete', timeoutMs: WAIT_MS });
       expect(rec.text.get(serial)).toBe('one two three');
       expect(rec.deliveries.map((d) => d.action)).toEqual(['message.create', 'message.append', 'message.append', 'message.append', 'message.create']);
       expect(discontinuities).toBe(0);
@@ -175,7 +166,7 @@ export function runConformance(name: string, makeHarness: () => Promise<Conforma
       let discontinuities = 0;
       vch.onDiscontinuity(() => discontinuities++);
       await ch.publish(build.userMessage('t0', 'before'));
-      await until(() => rec.deliveries.length, (n) => n === 1, 'message before the gap');
+      await until(() => rec.deliveries.length, 'message before the gap', { ok: (n) => n === 1, timeoutMs: WAIT_MS });
       const missed: string[] = [];
       await h.interrupt(
         viewer,
@@ -184,9 +175,9 @@ export function runConformance(name: string, makeHarness: () => Promise<Conforma
         },
         { resume: false },
       );
-      await until(() => discontinuities, (d) => d >= 1, 'discontinuity');
+      await until(() => discontinuities, 'discontinuity', { ok: (d) => d >= 1, timeoutMs: WAIT_MS });
       await ch.publish(build.userMessage('t9', 'after'));
-      await until(() => rec.names(), (v) => v.includes('after'), 'live message after the gap');
+      await until(() => rec.names(), 'live message after the gap', { ok: (v) => v.includes('after'), timeoutMs: WAIT_MS });
       // The backfill: everything up to the new attach point, merged by serial with what arrived live.
       const backfill = await allHistory(vch, true, 2);
       const bySerial = new Map<string, WireMessage>();
@@ -207,14 +198,14 @@ export function runConformance(name: string, makeHarness: () => Promise<Conforma
       });
       await chA.presence.enter({ kind: 'user', tabId: 'tab-1' });
       await chB.presence.enter({ kind: 'agent', agentId: 'agent-1' });
-      await until(() => seen.map((m) => m.clientId).sort().join(), (v) => v === 'agent-1,alice', 'both members');
+      await until(() => seen.map((m) => m.clientId).sort().join(), 'both members', { ok: (v) => v === 'agent-1,alice', timeoutMs: WAIT_MS });
       expect(seen.find((m) => m.clientId === 'agent-1')!.data).toEqual({ kind: 'agent', agentId: 'agent-1' });
       await chB.presence.update({ kind: 'agent', agentId: 'agent-1', name: 'Helper' });
-      await until(() => (seen.find((m) => m.clientId === 'agent-1')?.data as { name?: string } | undefined)?.name, (v) => v === 'Helper', 'updated data');
+      await until(() => (seen.find((m) => m.clientId === 'agent-1')?.data as { name?: string } | undefined)?.name, 'updated data', { ok: (v) => v === 'Helper', timeoutMs: WAIT_MS });
       const fromB = await chB.presence.get();
       expect(fromB.map((m) => m.clientId).sort()).toEqual(['agent-1', 'alice']);
       await b.close();
-      await until(() => seen.map((m) => m.clientId).join(), (v) => v === 'alice', 'member gone after close');
+      await until(() => seen.map((m) => m.clientId).join(), 'member gone after close', { ok: (v) => v === 'alice', timeoutMs: WAIT_MS });
       expect((await chA.presence.get()).map((m) => m.clientId)).toEqual(['alice']);
     });
 
@@ -225,7 +216,7 @@ export function runConformance(name: string, makeHarness: () => Promise<Conforma
       const b = await h.connect('bob');
       const { ch: chB, rec } = await attached(b, session);
       await ch.publish(build.userMessage('late', 'late'));
-      await until(() => rec.names(), (v) => v.includes('late'), 'live message after attach');
+      await until(() => rec.names(), 'live message after attach', { ok: (v) => v.includes('late'), timeoutMs: WAIT_MS });
       const back: string[] = [];
       let page = await chB.history({ untilAttach: true, limit: 2 });
       for (;;) {
@@ -244,7 +235,7 @@ export function runConformance(name: string, makeHarness: () => Promise<Conforma
       const { serial } = await ch.publish({ name: 'agent.response', data: '', headers: streaming('streaming', 0) });
       await expect(ch.append(serial, 'x'.repeat(70_000), streaming('streaming', 0))).rejects.toMatchObject({ name: 'DurableSessionError', code: 'oversize' });
       await ch.append(serial, 'fits', streaming('complete', 0));
-      await until(() => rec.text.get(serial), (v) => v === 'fits', 'the append after the refusal');
+      await until(() => rec.text.get(serial), 'the append after the refusal', { ok: (v) => v === 'fits', timeoutMs: WAIT_MS });
     });
 
     it('round-trips a cancel with the agent runtime: the response ends cancelled with the agent’s exact text', async () => {
@@ -268,11 +259,11 @@ export function runConformance(name: string, makeHarness: () => Promise<Conforma
       const { ch, rec } = await attached(user, session);
       await ch.publish(build.userMessage('turn-1', 'write forever'));
       const response = () => rec.deliveries.find((d) => d.name === 'agent.response');
-      await until(() => rec.text.get(response()?.serial ?? '') ?? '', (v) => v.length > 20, 'streaming text');
+      await until(() => rec.text.get(response()?.serial ?? '') ?? '', 'streaming text', { ok: (v) => v.length > 20, timeoutMs: WAIT_MS });
       await ch.publish(build.cancel('c1', { kind: 'turn', turnId: 'turn-1' }));
       const serial = response()!.serial;
-      await until(() => rec.headers.get(serial)?.['ds-status'], (s) => s === 'cancelled', 'cancelled status');
-      await until(() => records.length, (n) => n === 1, 'turn record');
+      await until(() => rec.headers.get(serial)?.['ds-status'], 'cancelled status', { ok: (s) => s === 'cancelled', timeoutMs: WAIT_MS });
+      await until(() => records.length, 'turn record', { ok: (n) => n === 1, timeoutMs: WAIT_MS });
       expect(records[0]).toMatchObject({ status: 'cancelled', aborted: true, turnId: 'turn-1' });
       expect(rec.text.get(serial)).toBe(records[0].text);
       const hist = await allHistory(ch, false);
@@ -302,13 +293,13 @@ export function runConformance(name: string, makeHarness: () => Promise<Conforma
       const { ch, rec } = await attached(user, session);
       await ch.publish(build.userMessage('turn-1', 'go'));
       const response = () => rec.deliveries.find((d) => d.name === 'agent.response');
-      await until(() => rec.text.get(response()?.serial ?? ''), (v) => v === 'thinking. ', 'first text');
+      await until(() => rec.text.get(response()?.serial ?? ''), 'first text', { ok: (v) => v === 'thinking. ', timeoutMs: WAIT_MS });
       await ch.publish(build.steer('s1', 'be brief', { kind: 'turn', turnId: 'turn-1' }));
       const serial = response()!.serial;
-      await until(() => rec.headers.get(serial)?.['ds-status'], (s) => s === 'complete', 'response complete');
+      await until(() => rec.headers.get(serial)?.['ds-status'], 'response complete', { ok: (s) => s === 'complete', timeoutMs: WAIT_MS });
       expect(rec.text.get(serial)).toBe('thinking. steered: be brief');
       const acks = rec.deliveries.filter((d) => d.name === 'control.steer-ack').map((d) => (d.data as { status: string; steerId: string }));
-      await until(() => rec.deliveries.filter((d) => d.name === 'control.steer-ack').length, (n) => n >= 2, 'two acknowledgements');
+      await until(() => rec.deliveries.filter((d) => d.name === 'control.steer-ack').length, 'two acknowledgements', { ok: (n) => n >= 2, timeoutMs: WAIT_MS });
       const statuses = rec.deliveries.filter((d) => d.name === 'control.steer-ack').map((d) => (d.data as { status: string }).status);
       expect(statuses).toEqual(['received', 'applied']);
       expect(acks.every((a) => a.steerId === 's1')).toBe(true);

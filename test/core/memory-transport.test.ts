@@ -2,8 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createBroker } from '../../src/broker/index.js';
 import type { ConnectionChange, WireMessage } from '../../src/core/index.js';
 import { createMemoryTransport } from '../../src/transports/memory.js';
-import { until } from '../helpers/session-fixture.js';
-import { settle } from '../helpers/until.js';
+import { settle, until } from '../helpers/until.js';
 
 const note = (text: string) => ({ name: 'note', data: { text } });
 const texts = (ms: WireMessage[]) => ms.map((m) => (m.data as { text: string }).text);
@@ -23,15 +22,15 @@ describe('memory transport faults', () => {
   it('replays a dropped delivery on the next resume, so a clean reconnect recovers it', async () => {
     const { receiver, out, got } = await pair();
     await out.publish(note('one'));
-    await until(() => got.length, (n) => n === 1, 'one');
+    await until(() => got.length, 'one', { ok: (n) => n === 1 });
     receiver.dropNext(1);
     await out.publish(note('two'));
     await out.publish(note('three'));
-    await until(() => got.length, (n) => n === 2, 'three');
+    await until(() => got.length, 'three', { ok: (n) => n === 2 });
     expect(texts(got)).toEqual(['one', 'three']);
     receiver.disconnect();
     await receiver.reconnect();
-    await until(() => texts(got), (t) => t.includes('two'), 'the dropped message');
+    await until(() => texts(got), 'the dropped message', { ok: (t) => t.includes('two') });
     // Replayed from the last serial received with nothing missing: 'three' arrives again.
     expect(texts(got)).toEqual(['one', 'three', 'two', 'three']);
   });
@@ -42,7 +41,7 @@ describe('memory transport faults', () => {
     await out.publish(note('b'));
     receiver.setLatency(0);
     await out.publish(note('c'));
-    await until(() => got.length, (n) => n === 3, 'three messages');
+    await until(() => got.length, 'three messages', { ok: (n) => n === 3 });
     expect(texts(got)).toEqual(['a', 'b', 'c']);
   });
 
@@ -53,7 +52,7 @@ describe('memory transport faults', () => {
       if (n < 20) void ch.publish(note(String(n + 1)));
     });
     await ch.publish(note('0'));
-    await until(() => got.length, (n) => n === 21, 'a chain of 21 messages');
+    await until(() => got.length, 'a chain of 21 messages', { ok: (n) => n === 21 });
     await settle(10);
     expect(texts(got)).toEqual(Array.from({ length: 21 }, (_, i) => String(i)));
     expect(receiver.status).toBe('connected');
@@ -63,7 +62,7 @@ describe('memory transport faults', () => {
     const { receiver, out, got } = await pair();
     receiver.setFaults({ duplicateRate: 1 });
     await out.publish(note('x'));
-    await until(() => got.length, (n) => n === 2, 'two copies');
+    await until(() => got.length, 'two copies', { ok: (n) => n === 2 });
     expect(got[0]).toEqual(got[1]);
   });
 
@@ -91,7 +90,7 @@ describe('memory transport faults', () => {
     await out.publish(note('missed'));
     await receiver.forceDiscontinuity();
     await receiver.reconnect();
-    await until(() => discontinuities, (n) => n === 1, 'the discontinuity');
+    await until(() => discontinuities, 'the discontinuity', { ok: (n) => n === 1 });
     expect(texts(got)).toEqual([]);
     expect(changes.map((c) => c.status)).toEqual(['disconnected', 'resuming', 'connected']);
     expect(changes[2].resumed).toBe(false);
@@ -117,7 +116,7 @@ describe('memory transport on an empty channel', () => {
     const a = await speaker.publish({ name: 'user.message', data: { text: 'first' }, headers: { 'ds-turn': 't1' } });
     const b = await speaker.publish({ name: 'user.message', data: { text: 'second' }, headers: { 'ds-turn': 't2' } });
     await watcher.reconnect();
-    await new Promise((r) => setTimeout(r, 10));
+    await settle();
     expect(got).toEqual([a.serial, b.serial]);
     expect(discontinuities).toEqual([]);
   });
