@@ -17,7 +17,6 @@ import { scanHistory } from './history-scan.js';
 import { TurnWriter } from './turn-writer.js';
 
 export type { Agent, AgentOptions, ControlPolicy, SessionParticipants, Turn, TurnHandler, TurnRecord, TranscriptLine } from './agent-types.js';
-export { allowAnyControl, participantsOnly } from './control-policy.js';
 
 /** How many cancelled, ended and controlled ids an agent remembers. */
 const REMEMBERED = 1000;

@@ -1,15 +1,8 @@
-export {
-  allowAnyControl,
-  createAgent,
-  participantsOnly,
-  type Agent,
-  type AgentOptions,
-  type ControlPolicy,
-  type SessionParticipants,
-  type Turn,
-  type TurnHandler,
-  type TurnRecord,
-} from './create-agent.js';
+// durable-sessions/agent: the agent-side runtime — serve user messages, stream responses, obey
+// explicit cancels and steers, and serve many sessions from one process.
+export { createAgent } from './create-agent.js';
+export { allowAnyControl, participantsOnly } from './control-policy.js';
+export type { Agent, AgentOptions, ControlPolicy, SessionParticipants, TranscriptLine, Turn, TurnHandler, TurnRecord } from './agent-types.js';
 export { SteerQueue, type Steer } from './steer-queue.js';
 export { streamFrom } from './stream-from.js';
 export { serveSessions, SESSION_OPEN, type ServeSessionsOptions, type SessionHost } from './serve-sessions.js';

@@ -1,3 +1,5 @@
+// Serves every session clients announce on a lobby channel from one process: each announced session
+// gets its own agents, which publish straight into it.
 import { toSessionError, type DurableSessionError } from '../core/errors.js';
 import type { SessionTransport, Unsubscribe } from '../core/transport.js';
 import type { Agent } from './create-agent.js';

@@ -1,4 +1,6 @@
-import type { Turn } from './create-agent.js';
+// Streams an AsyncIterable of text chunks (an LLM SDK's stream) into a turn, and lets the upstream
+// request go as soon as an explicit cancel fires.
+import type { Turn } from './agent-types.js';
 
 /**
  * Pipes any `AsyncIterable<string>` (an LLM SDK's text stream, say) into a turn. Stops pulling — and

@@ -1,3 +1,5 @@
+// durable-sessions core: the protocol, the session store and its one reducer, the client-side
+// controller and the transport interface — no React, no Node.
 export * from './protocol.js';
 export { parseEvent, parsePresenceData, parseTarget, type ParseResult } from './parse-event.js';
 export { build } from './build-event.js';

@@ -9,10 +9,11 @@ import { DurableSessionError, toSessionError } from './errors.js';
 import { animationFrameScheduler, type FrameScheduler } from './frame-scheduler.js';
 import { HistorySync } from './history-sync.js';
 import { randomId } from './ids.js';
+import { PresenceSeat } from './presence-seat.js';
 import { Listeners } from './listeners.js';
 import { build } from './build-event.js';
 import { parseEvent, parsePresenceData } from './parse-event.js';
-import { EventName, Limits, type ControlTarget, type OutgoingMessage, type PresenceData, type WireMessage } from './protocol.js';
+import { EventName, Limits, type ControlTarget, type OutgoingMessage, type WireMessage } from './protocol.js';
 import type { ControlResult, SessionControllerOptions, SessionControllerUpdate } from './session-controller-options.js';
 
 export type { ControlResult, SessionControllerOptions, SessionControllerUpdate };
@@ -38,8 +39,7 @@ export class SessionController {
   private readonly queue: ActionQueue;
   private readonly history: HistorySync;
   private options: Required<Pick<SessionControllerOptions, 'maxHistory' | 'maxInputChars' | 'now'>> & Pick<SessionControllerOptions, 'trustAgent'>;
-  private presenceData: PresenceData;
-  private presenceEntered = false;
+  private readonly seat: PresenceSeat;
   private readonly enterPresence: boolean;
   private subs: Unsubscribe[] = [];
   private refs = 0;
@@ -56,7 +56,7 @@ export class SessionController {
     this.options = { maxHistory: opts.maxHistory ?? 2000, maxInputChars: opts.maxInputChars ?? Limits.maxInputChars, now: opts.now ?? Date.now };
     if (opts.trustAgent) this.options.trustAgent = opts.trustAgent;
     this.tabId = opts.presence?.tabId ?? randomId('tab-');
-    this.presenceData = { kind: 'user', ...opts.presence, tabId: this.tabId };
+    this.seat = new PresenceSeat({ kind: 'user', ...opts.presence, tabId: this.tabId });
     this.enterPresence = opts.enterPresence ?? true;
     this.store = createStore<SessionState>()(() => initialSessionState(opts.sessionId));
     this.queue = new ActionQueue(this.store, opts.scheduler ?? animationFrameScheduler, (s) => {
@@ -169,11 +169,7 @@ export class SessionController {
       this.queue.dispatchNow({ type: 'connection', change: { status: this.transport.status === 'resuming' ? 'resuming' : 'connected' }, at: at() });
       await this.history.hydrate();
       if (this.enterPresence && !this.closed) {
-        const entered = this.presenceData;
-        await ch.presence.enter(entered);
-        this.presenceEntered = true;
-        // Changed while the enter was on its way.
-        if (this.presenceData !== entered && !this.closed) await ch.presence.update(this.presenceData);
+        await this.seat.enter(ch, () => !this.closed);
       }
       if (!this.closed) this.queue.dispatch({ type: 'presence', members: memberViews(await ch.presence.get()) });
     } catch (e) {
@@ -186,16 +182,8 @@ export class SessionController {
    * Before presence is entered the new data is simply what gets entered; the tab id never changes.
    */
   async updatePresence(change: { device?: string | undefined; name?: string | undefined }): Promise<void> {
-    const next: PresenceData = { ...this.presenceData };
-    for (const k of ['device', 'name'] as const) {
-      if (!(k in change)) continue;
-      const v = change[k];
-      if (v === undefined) delete next[k];
-      else next[k] = v;
-    }
-    if (next.device === this.presenceData.device && next.name === this.presenceData.name) return;
-    this.presenceData = next;
-    if (!this.presenceEntered || this.closed) return;
+    const next = this.seat.change(change);
+    if (!next || this.closed) return;
     try {
       await this.channel.presence.update(next);
     } catch (e) {

@@ -1,3 +1,5 @@
+// The SessionTransport interface every transport implements (Ably, memory): what the controller
+// and agents need of a pub/sub connection, and nothing more.
 import type { OutgoingMessage, PresenceData, WireMessage } from './protocol.js';
 
 export type Unsubscribe = () => void;
