@@ -1,4 +1,8 @@
-import type { ComponentPropsWithoutRef, ReactNode } from 'react';
+/**
+ * `AgentBadge`: names the agent behind a response or present in the session, in a colour of its own
+ * so several agents in one turn stay apart.
+ */
+import { forwardRef, type ComponentPropsWithoutRef, type ReactNode } from 'react';
 import type { AgentState } from '../core/protocol.js';
 
 /** How many distinct badge colours styles.css defines (`[data-hue="0"]` … `[data-hue="5"]`). */
@@ -28,10 +32,11 @@ export interface AgentBadgeProps extends ComponentPropsWithoutRef<'span'> {
  * @example
  * <AgentBadge agentId="researcher" name="Researcher" />
  */
-export function AgentBadge({ agentId, name, state, children, ...rest }: AgentBadgeProps): ReactNode {
+export const AgentBadge = forwardRef<HTMLSpanElement, AgentBadgeProps>(function AgentBadge({ agentId, name, state, children, ...rest }, ref) {
   return (
-    <span data-ds-agent-badge="" data-agent-id={agentId} data-hue={hueOf(agentId)} data-agent-state={state} {...rest}>
+    <span ref={ref} data-ds-agent-badge="" data-agent-id={agentId} data-hue={hueOf(agentId)} data-agent-state={state} {...rest}>
       {children ?? name ?? agentId}
     </span>
   );
-}
+});
+AgentBadge.displayName = 'AgentBadge';

@@ -1,4 +1,8 @@
 /**
+ * How every component combines a consumer's event prop with its own behaviour, so vetoing a built-in
+ * action works the same way everywhere (Radix style).
+ */
+/**
  * Runs the consumer's handler first and ours only if they did not call `preventDefault()`, so an app
  * can veto any built-in behaviour (sending on Enter, stopping on Esc, …) from the outside.
  */

@@ -1,13 +1,18 @@
-import { useId, useState, type ComponentPropsWithoutRef, type KeyboardEvent, type ReactNode, type TextareaHTMLAttributes } from 'react';
+/**
+ * `Composer`: the message box that sends user messages — Enter sends, Shift+Enter adds a line — in
+ * controlled or uncontrolled mode.
+ */
+import { forwardRef, useId, type ComponentPropsWithoutRef, type ComponentPropsWithRef, type KeyboardEvent, type ReactNode } from 'react';
 import type { ControlResult } from '../core/session-controller.js';
 import { useSessionController } from '../react/session-context.js';
 import { selectChatStatus } from '../react/use-durable-session.js';
 import { useSessionSelector } from '../react/use-session-selector.js';
 import { composeEventHandlers } from './compose-event-handlers.js';
+import { useControllableState } from './use-controllable-state.js';
 
 type FormSubmitEvent = Parameters<NonNullable<ComponentPropsWithoutRef<'form'>['onSubmit']>>[0];
 
-export interface ComposerProps extends Omit<ComponentPropsWithoutRef<'form'>, 'onSubmit'> {
+export interface ComposerProps extends Omit<ComponentPropsWithoutRef<'form'>, 'onSubmit' | 'defaultValue'> {
   /** Label of the text field. Default "Message". */
   label?: ReactNode;
   /** Placeholder of the text field. Default "Ask anything…". */
@@ -16,8 +21,22 @@ export interface ComposerProps extends Omit<ComponentPropsWithoutRef<'form'>, 'o
   sendLabel?: ReactNode;
   /** Whether a new message may be sent while a turn is still running. Default false. */
   allowWhileBusy?: boolean;
-  /** Props for the text field; its `onKeyDown` runs before ours and can `preventDefault()` Enter-to-send. */
-  textareaProps?: TextareaHTMLAttributes<HTMLTextAreaElement>;
+  /** The text in the box, for controlled use (with `onValueChange`). Default: uncontrolled. */
+  value?: string;
+  /** The initial text when uncontrolled. Default ''. */
+  defaultValue?: string;
+  /**
+   * Called with the new text on every change — typing, the box clearing on send, a failed message
+   * coming back. Required to see typing when `value` is given. Default: none.
+   */
+  onValueChange?: (value: string) => void;
+  /**
+   * Props for the text field (a `ref` too). Its handlers run before ours: `preventDefault()` in
+   * `onKeyDown` stops Enter-to-send, in `onChange` keeps the text unchanged. Default: none.
+   */
+  textareaProps?: Omit<ComponentPropsWithRef<'textarea'>, 'value' | 'defaultValue'>;
+  /** Props for the send button (a `ref` too). Default: none. */
+  buttonProps?: Omit<ComponentPropsWithRef<'button'>, 'type' | 'children'>;
   /** Runs before sending; `preventDefault()` cancels the send. Default: none. */
   onSubmit?: (event: FormSubmitEvent) => void;
   /** Called with the publish result of each message. Default: none. */
@@ -29,23 +48,21 @@ export interface ComposerProps extends Omit<ComponentPropsWithoutRef<'form'>, 'o
 /**
  * The message box: Enter sends, Shift+Enter adds a line. While a turn runs, sending waits (unless
  * `allowWhileBusy`) and `data-busy` is set; a message that fails to send is put back in the box.
+ *
+ * @example
+ * const [draft, setDraft] = useState('');
+ * <Composer value={draft} onValueChange={setDraft} textareaProps={{ maxLength: 2000 }} />
  */
-export function Composer({
-  label = 'Message',
-  placeholder = 'Ask anything…',
-  sendLabel = 'Send',
-  allowWhileBusy = false,
-  textareaProps,
-  onSubmit,
-  onSend,
-  children,
-  ...rest
-}: ComposerProps): ReactNode {
+export const Composer = forwardRef<HTMLFormElement, ComposerProps>(function Composer(
+  { label = 'Message', placeholder = 'Ask anything…', sendLabel = 'Send', allowWhileBusy = false, value: valueProp, defaultValue, onValueChange, textareaProps, buttonProps, onSubmit, onSend, children, ...rest },
+  ref,
+) {
   const ctrl = useSessionController('Composer');
   const status = useSessionSelector(ctrl, selectChatStatus);
   const busy = status === 'submitted' || status === 'streaming';
-  const [value, setValue] = useState('');
-  const id = useId();
+  const { value, setValue } = useControllableState(valueProp, defaultValue, onValueChange);
+  const ownId = useId();
+  const id = textareaProps?.id ?? ownId;
   const canSend = value.trim() !== '' && (allowWhileBusy || !busy);
 
   const submit = () => {
@@ -70,26 +87,27 @@ export function Composer({
   });
 
   return (
-    <form data-ds-composer="" data-busy={busy ? '' : undefined} data-status={status} {...rest} onSubmit={handleSubmit}>
+    <form ref={ref} data-ds-composer="" data-busy={busy ? '' : undefined} data-status={status} {...rest} onSubmit={handleSubmit}>
       <label htmlFor={id} data-part="label">
         {label}
       </label>
       <textarea
-        id={id}
         data-part="input"
         rows={2}
         placeholder={placeholder}
         {...textareaProps}
+        id={id}
         value={value}
         onChange={composeEventHandlers(textareaProps?.onChange, (e) => setValue(e.target.value))}
         onKeyDown={handleKeyDown}
       />
       <div data-part="actions">
-        <button type="submit" data-part="send" aria-disabled={!canSend}>
+        <button {...buttonProps} type="submit" data-part="send" aria-disabled={!canSend}>
           {sendLabel}
         </button>
         {children}
       </div>
     </form>
   );
-}
+});
+Composer.displayName = 'Composer';

@@ -1,4 +1,8 @@
-import { useEffect, useState, type ComponentPropsWithoutRef, type ReactNode } from 'react';
+/**
+ * `ConnectionBanner`: what the connection is doing, and after a drop whether the session resumed
+ * with nothing lost or caught up from history.
+ */
+import { forwardRef, useEffect, useState, type ComponentPropsWithoutRef, type ReactNode } from 'react';
 import { useConnectionState } from '../react/use-connection-state.js';
 
 /** What the banner is saying; exposed as `data-state`. */
@@ -39,7 +43,7 @@ export interface ConnectionBannerProps extends Omit<ComponentPropsWithoutRef<'di
  * nothing lost or had to catch up from history. A polite live region: it is always in the DOM (empty
  * when there is nothing to say) so each change is announced once.
  */
-export function ConnectionBanner({ labels, noticeMs = 4000, showConnecting = false, ...rest }: ConnectionBannerProps): ReactNode {
+export const ConnectionBanner = forwardRef<HTMLDivElement, ConnectionBannerProps>(function ConnectionBanner({ labels, noticeMs = 4000, showConnecting = false, ...rest }, ref) {
   const c = useConnectionState();
   const l = { ...DEFAULT_LABELS, ...labels };
   // A recovery is news only if it happened while this banner was mounted.
@@ -71,8 +75,9 @@ export function ConnectionBanner({ labels, noticeMs = 4000, showConnecting = fal
   };
 
   return (
-    <div role="status" aria-live="polite" aria-atomic="true" data-ds-connection-banner="" data-state={state} data-connection={c.status} {...rest}>
+    <div ref={ref} role="status" aria-live="polite" aria-atomic="true" data-ds-connection-banner="" data-state={state} data-connection={c.status} {...rest}>
       {text[state]}
     </div>
   );
-}
+});
+ConnectionBanner.displayName = 'ConnectionBanner';

@@ -1,4 +1,8 @@
-import { useMemo, type ComponentPropsWithoutRef, type ReactNode } from 'react';
+/**
+ * `DurableChat`, the drop-in chat, and `ChatRoot`, the labelled region it and hand-laid-out chats are
+ * built on (which also scopes the Esc-to-stop shortcut).
+ */
+import { forwardRef, useMemo, type ComponentPropsWithoutRef, type ReactNode } from 'react';
 import type { SessionTransport } from '../core/transport.js';
 import { DurableSessionProvider, type DurableSessionProviderProps } from '../react/durable-session-provider.js';
 import { ChatContext } from './chat-context.js';
@@ -19,16 +23,17 @@ export interface ChatRootProps extends ComponentPropsWithoutRef<'section'> {
  * The chat's outer element: a labelled region marked `data-ds-chat`, which is also the scope of the
  * Esc-to-stop shortcut. Use it to lay out the parts yourself under an outer `DurableSessionProvider`.
  */
-export function ChatRoot({ label = 'Chat', children, ...rest }: ChatRootProps): ReactNode {
+export const ChatRoot = forwardRef<HTMLElement, ChatRootProps>(function ChatRoot({ label = 'Chat', children, ...rest }, ref) {
   const context = useMemo(() => ({ label }), [label]);
   return (
     <ChatContext.Provider value={context}>
-      <section aria-label={label} data-ds-chat="" {...rest}>
+      <section ref={ref} aria-label={label} data-ds-chat="" {...rest}>
         {children}
       </section>
     </ChatContext.Provider>
   );
-}
+});
+ChatRoot.displayName = 'ChatRoot';
 
 export interface DurableChatProps extends Omit<ChatRootProps, 'children'> {
   /**
@@ -65,7 +70,7 @@ export interface DurableChatProps extends Omit<ChatRootProps, 'children'> {
  * focus is in the chat), and a steer field. Everything is keyboard operable.
  *
  * @example
- * const transport = createAblyTransport({ authUrl: '/token' });
+ * const transport = createAblyTransport({ options: { authUrl: '/token' } });
  * export const App = () => <DurableChat sessionId="support-42" transport={transport} />;
  *
  * @example
@@ -74,23 +79,12 @@ export interface DurableChatProps extends Omit<ChatRootProps, 'children'> {
  *   <Composer><StopButton /></Composer>
  * </DurableChat>
  */
-export function DurableChat({
-  sessionId,
-  transport,
-  device,
-  name,
-  tabId,
-  sessionOptions,
-  renderContent,
-  placeholder,
-  showSteer = true,
-  showPresence = true,
-  showConnection = true,
-  children,
-  ...rest
-}: DurableChatProps): ReactNode {
+export const DurableChat = forwardRef<HTMLElement, DurableChatProps>(function DurableChat(
+  { sessionId, transport, device, name, tabId, sessionOptions, renderContent, placeholder, showSteer = true, showPresence = true, showConnection = true, children, ...rest },
+  ref,
+) {
   const body = (
-    <ChatRoot {...rest}>
+    <ChatRoot ref={ref} {...rest}>
       {children ?? (
         <>
           {(showPresence || showConnection) && (
@@ -114,4 +108,5 @@ export function DurableChat({
       {body}
     </DurableSessionProvider>
   );
-}
+});
+DurableChat.displayName = 'DurableChat';

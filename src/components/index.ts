@@ -1,3 +1,7 @@
+/**
+ * `durable-sessions/components`: the prebuilt, accessible parts of a durable chat. Each forwards its
+ * ref to its outer element; style them with `durable-sessions/styles.css` or your own CSS.
+ */
 export { DurableChat, ChatRoot, type DurableChatProps, type ChatRootProps } from './durable-chat.js';
 export { MessageList, type MessageListProps } from './message-list.js';
 export { StreamingMessage, type StreamingMessageProps } from './streaming-message.js';

@@ -1,10 +1,15 @@
-import { memo, useEffect, useRef, type ComponentPropsWithoutRef, type ReactNode } from 'react';
+/**
+ * `MessageList`: the thread, oldest first, with one memoised row and one subscription per entry so
+ * streaming re-renders only the streaming row.
+ */
+import { forwardRef, memo, useEffect, useRef, type ComponentPropsWithoutRef, type ReactNode } from 'react';
 import type { ResponseEntry, ThreadEntry, UserEntry } from '../core/session-state.js';
-import { useMessage, useMessageIds } from '../react/use-message.js';
 import { useSessionController } from '../react/session-context.js';
+import { useMessage, useMessageIds } from '../react/use-message.js';
 import { useSessionSelector } from '../react/use-session-selector.js';
-import { StopButton } from './stop-button.js';
 import { useChatLabel } from './chat-context.js';
+import { useComposedRefs } from './compose-refs.js';
+import { StopButton } from './stop-button.js';
 import { ResponseView, type RenderContent, type ResponseLabels } from './response-view.js';
 
 export interface MessageListProps extends Omit<ComponentPropsWithoutRef<'section'>, 'children'> {
@@ -69,7 +74,7 @@ function ResponseRow({ entry, renderContent, labels }: { entry: ResponseEntry; r
 // One subscription per row: a token re-renders only the streaming row, and a finished entry keeps its
 // identity in the store, so its row never renders again.
 const Row = memo(function Row({ id, renderContent, labels, userLabel }: RowProps): ReactNode {
-  const entry: ThreadEntry | undefined = useMessage(id);
+  const entry: ThreadEntry | undefined = useMessage({ key: id }).message;
   if (!entry) return null;
   return (
     <li data-ds-message="" data-role={entry.kind === 'user' ? 'user' : 'agent'} data-turn-id={entry.turnId} data-key={entry.key}>
@@ -83,19 +88,15 @@ const Row = memo(function Row({ id, renderContent, labels, userLabel }: RowProps
  * answer, each with its `AgentBadge`). Rows are keyed by entry and memoised, so streaming re-renders
  * one row per frame. The thread is a focusable, labelled scroll region for keyboard users.
  */
-export function MessageList({
-  label,
-  renderContent,
-  labels,
-  empty = 'No messages yet.',
-  userLabel = 'You',
-  stickToBottom = true,
-  ...rest
-}: MessageListProps): ReactNode {
-  const ids = useMessageIds();
+export const MessageList = forwardRef<HTMLElement, MessageListProps>(function MessageList(
+  { label, renderContent, labels, empty = 'No messages yet.', userLabel = 'You', stickToBottom = true, ...rest },
+  ref,
+) {
+  const { ids } = useMessageIds();
   const chatLabel = useChatLabel();
   const name = label ?? (chatLabel ? `${chatLabel} messages` : 'Messages');
   const scroller = useRef<HTMLElement>(null);
+  const outer = useComposedRefs(scroller, ref);
   const list = useRef<HTMLOListElement>(null);
   const pinned = useRef(true);
 
@@ -118,7 +119,7 @@ export function MessageList({
   }, [stickToBottom]);
 
   return (
-    <section ref={scroller} aria-label={name} tabIndex={0} data-ds-message-list="" data-empty={ids.length === 0 ? '' : undefined} {...rest}>
+    <section ref={outer} aria-label={name} tabIndex={0} data-ds-message-list="" data-empty={ids.length === 0 ? '' : undefined} {...rest}>
       {ids.length === 0 && <p data-part="empty">{empty}</p>}
       <ol ref={list} data-part="items">
         {ids.map((id) => (
@@ -127,4 +128,5 @@ export function MessageList({
       </ol>
     </section>
   );
-}
+});
+MessageList.displayName = 'MessageList';

@@ -1,4 +1,8 @@
-import type { ComponentPropsWithoutRef, ReactNode } from 'react';
+/**
+ * `PresenceBar`: who is in the session — you on how many tabs and devices, other people, and each
+ * agent with its live state.
+ */
+import { forwardRef, type ComponentPropsWithoutRef, type ReactNode } from 'react';
 import { usePresence, type PresenceUser } from '../react/use-presence.js';
 import { AgentBadge } from './agent-badge.js';
 
@@ -30,10 +34,10 @@ function defaultUser(user: PresenceUser): ReactNode {
  * Who is in the session: you (on how many tabs and devices), other people, and the agents, each agent
  * with its live state as `data-agent-state` (thinking, streaming, idle).
  */
-export function PresenceBar({ label = 'Who is here', formatSelf = defaultSelf, formatUser = defaultUser, ...rest }: PresenceBarProps): ReactNode {
+export const PresenceBar = forwardRef<HTMLDivElement, PresenceBarProps>(function PresenceBar({ label = 'Who is here', formatSelf = defaultSelf, formatUser = defaultUser, ...rest }, ref) {
   const { self, others, agents } = usePresence();
   return (
-    <div role="group" aria-label={label} data-ds-presence-bar="" data-tabs={self.tabs.length} data-others={others.length} data-agents={agents.length} {...rest}>
+    <div ref={ref} role="group" aria-label={label} data-ds-presence-bar="" data-tabs={self.tabs.length} data-others={others.length} data-agents={agents.length} {...rest}>
       <span data-part="self" data-tabs={self.tabs.length} data-devices={self.devices.length}>
         {formatSelf(self)}
       </span>
@@ -57,4 +61,5 @@ export function PresenceBar({ label = 'Who is here', formatSelf = defaultSelf, f
       )}
     </div>
   );
-}
+});
+PresenceBar.displayName = 'PresenceBar';

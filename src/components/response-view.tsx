@@ -1,4 +1,8 @@
-import { useState, type ComponentPropsWithoutRef, type ReactNode } from 'react';
+/**
+ * `ResponseView`: the markup of one agent response, shared by `StreamingMessage` and the rows of
+ * `MessageList`, with its endings, markers and a polite announcement of the finished answer.
+ */
+import { forwardRef, useState, type ComponentPropsWithoutRef, type ReactNode } from 'react';
 import type { ResponseStatus } from '../core/protocol.js';
 import { AgentBadge } from './agent-badge.js';
 
@@ -57,7 +61,7 @@ export interface ResponseViewProps extends Omit<ComponentPropsWithoutRef<'articl
  * announced: the polite announcer stays empty while streaming and receives the whole answer once it
  * ends — but only for a response this view saw streaming, so history does not read itself out.
  */
-export function ResponseView({ response: r, renderContent, labels, showAgent = true, actions, ...rest }: ResponseViewProps): ReactNode {
+export const ResponseView = forwardRef<HTMLElement, ResponseViewProps>(function ResponseView({ response: r, renderContent, labels, showAgent = true, actions, ...rest }, ref) {
   const l = { ...DEFAULT_RESPONSE_LABELS, ...labels };
   const streaming = r.status === 'streaming';
   const [sawStreaming, setSawStreaming] = useState(streaming);
@@ -74,6 +78,7 @@ export function ResponseView({ response: r, renderContent, labels, showAgent = t
 
   return (
     <article
+      ref={ref}
       data-ds-streaming-message=""
       data-status={r.status}
       data-agent-id={r.agentId}
@@ -106,4 +111,5 @@ export function ResponseView({ response: r, renderContent, labels, showAgent = t
       </div>
     </article>
   );
-}
+});
+ResponseView.displayName = 'ResponseView';

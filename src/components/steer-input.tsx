@@ -1,16 +1,21 @@
-import { useId, useState, type ComponentPropsWithoutRef, type ReactNode } from 'react';
+/**
+ * `SteerInput`: sends new instructions to the running agent and shows its acknowledgement, in
+ * controlled or uncontrolled mode.
+ */
+import { forwardRef, useId, useState, type ChangeEvent, type ComponentPropsWithoutRef, type ComponentPropsWithRef, type ReactNode } from 'react';
 import type { ControlTarget } from '../core/protocol.js';
 import type { ControlResult } from '../core/session-controller.js';
 import type { SteerRequest } from '../core/session-state.js';
 import { useSteer } from '../react/use-steer.js';
 import { composeEventHandlers } from './compose-event-handlers.js';
+import { useControllableState } from './use-controllable-state.js';
 
 type FormSubmitEvent = Parameters<NonNullable<ComponentPropsWithoutRef<'form'>['onSubmit']>>[0];
 
 /** What the acknowledgement line is showing; exposed as `data-ack` on the form. */
 export type SteerAckView = 'none' | 'sending' | 'received' | 'applied' | 'rejected' | 'failed' | 'unavailable';
 
-export interface SteerInputProps extends Omit<ComponentPropsWithoutRef<'form'>, 'children' | 'target'> {
+export interface SteerInputProps extends Omit<ComponentPropsWithoutRef<'form'>, 'children' | 'target' | 'defaultValue'> {
   /** Which turn to steer. Default: the latest pending or streaming turn. */
   target?: ControlTarget;
   /** Label of the text field. Default "Steer the response". */
@@ -21,6 +26,19 @@ export interface SteerInputProps extends Omit<ComponentPropsWithoutRef<'form'>, 
   submitLabel?: ReactNode;
   /** How the acknowledgement reads. Default: "Sending steer…", "Applied: “…”", "Rejected: “…”". */
   formatAck?: (view: SteerAckView, steer: SteerRequest | undefined) => ReactNode;
+  /** The text in the field, for controlled use (with `onValueChange`). Default: uncontrolled. */
+  value?: string;
+  /** The initial text when uncontrolled. Default ''. */
+  defaultValue?: string;
+  /**
+   * Called with the new text on every change — typing, the field clearing on send, a failed steer
+   * coming back. Required to see typing when `value` is given. Default: none.
+   */
+  onValueChange?: (value: string) => void;
+  /** Props for the text field (a `ref` too). Its handlers run before ours and may `preventDefault()`. Default: none. */
+  inputProps?: Omit<ComponentPropsWithRef<'input'>, 'value' | 'defaultValue'>;
+  /** Props for the submit button (a `ref` too). Default: none. */
+  buttonProps?: Omit<ComponentPropsWithRef<'button'>, 'type' | 'children'>;
   /** Called with the publish result of each steer. Default: none. */
   onSteer?: (result: ControlResult, text: string) => void;
 }
@@ -49,22 +67,34 @@ function defaultAck(view: SteerAckView, s: SteerRequest | undefined): ReactNode 
  * Sends new instructions to the running agent mid-generation and shows its acknowledgement (a polite
  * live region, so "Applied" is announced once). The field stays enabled between turns; submitting
  * with nothing running says so instead of sending.
+ *
+ * @example
+ * <SteerInput placeholder="e.g. cite sources" onSteer={(result) => result.ok || console.warn(result.error.message)} />
  */
-export function SteerInput({
-  target,
-  label = 'Steer the response',
-  placeholder = 'e.g. shorter, in French',
-  submitLabel = 'Steer',
-  formatAck = defaultAck,
-  onSteer,
-  onSubmit,
-  ...rest
-}: SteerInputProps): ReactNode {
+export const SteerInput = forwardRef<HTMLFormElement, SteerInputProps>(function SteerInput(
+  {
+    target,
+    label = 'Steer the response',
+    placeholder = 'e.g. shorter, in French',
+    submitLabel = 'Steer',
+    formatAck = defaultAck,
+    value: valueProp,
+    defaultValue,
+    onValueChange,
+    inputProps,
+    buttonProps,
+    onSteer,
+    onSubmit,
+    ...rest
+  },
+  ref,
+) {
   const { steer, pending, lastAck, canSteer } = useSteer();
-  const [value, setValue] = useState('');
+  const { value, setValue } = useControllableState(valueProp, defaultValue, onValueChange);
   const [unavailable, setUnavailable] = useState(false);
   const [failed, setFailed] = useState<SteerRequest | undefined>(undefined);
-  const id = useId();
+  const ownId = useId();
+  const id = inputProps?.id ?? ownId;
 
   const latestPending = pending[pending.length - 1];
   let view: SteerAckView = 'none';
@@ -101,23 +131,24 @@ export function SteerInput({
   });
 
   return (
-    <form data-ds-steer-input="" data-state={canSteer ? 'active' : 'idle'} data-ack={view} {...rest} onSubmit={handleSubmit}>
+    <form ref={ref} data-ds-steer-input="" data-state={canSteer ? 'active' : 'idle'} data-ack={view} {...rest} onSubmit={handleSubmit}>
       <label htmlFor={id} data-part="label">
         {label}
       </label>
       <input
-        id={id}
         data-part="input"
         type="text"
         autoComplete="off"
         placeholder={placeholder}
+        {...inputProps}
+        id={id}
         value={value}
-        onChange={(e) => {
+        onChange={composeEventHandlers(inputProps?.onChange, (e: ChangeEvent<HTMLInputElement>) => {
           setValue(e.target.value);
           setUnavailable(false);
-        }}
+        })}
       />
-      <button type="submit" data-part="submit" aria-disabled={!canSteer || value.trim() === ''}>
+      <button {...buttonProps} type="submit" data-part="submit" aria-disabled={!canSteer || value.trim() === ''}>
         {submitLabel}
       </button>
       <p data-part="ack" data-ack={view} role="status" aria-live="polite" aria-atomic="true">
@@ -125,4 +156,5 @@ export function SteerInput({
       </p>
     </form>
   );
-}
+});
+SteerInput.displayName = 'SteerInput';

@@ -1,8 +1,14 @@
-import { useEffect, useRef, type ComponentPropsWithoutRef, type MouseEvent, type ReactNode } from 'react';
+/**
+ * `StopButton`: publishes an explicit cancel for the running turn, shows `idle → stopping → stopped`,
+ * and takes Esc while focus is in the chat.
+ */
+import { forwardRef, useEffect, useRef, type ComponentPropsWithoutRef, type MouseEvent, type ReactNode } from 'react';
 import type { ControlTarget } from '../core/protocol.js';
 import type { ControlResult } from '../core/session-controller.js';
+import { useLatestRef } from '../react/use-latest-ref.js';
 import { useStopButton, type StopState } from '../react/use-stop-button.js';
 import { composeEventHandlers } from './compose-event-handlers.js';
+import { useComposedRefs } from './compose-refs.js';
 
 /** The element whose descendants' key presses the shortcut listens to. */
 export const CHAT_SCOPE_SELECTOR = '[data-ds-chat]';
@@ -34,15 +40,12 @@ const LABELS: Record<StopState, string> = { idle: 'Stop', stopping: 'Stopping…
  * @example
  * <StopButton>{(state) => (state === 'stopping' ? 'Stopping…' : 'Stop')}</StopButton>
  */
-export function StopButton({ target, stoppedMs, shortcut = 'Escape', children, onStop, onClick, ...rest }: StopButtonProps): ReactNode {
-  const params: { target?: ControlTarget; stoppedMs?: number } = {};
-  if (target) params.target = target;
-  if (stoppedMs !== undefined) params.stoppedMs = stoppedMs;
-  const { state, canStop, stop } = useStopButton(params);
+export const StopButton = forwardRef<HTMLButtonElement, StopButtonProps>(function StopButton({ target, stoppedMs, shortcut = 'Escape', children, onStop, onClick, ...rest }, forwarded) {
+  const { state, canStop, stop } = useStopButton({ target, stoppedMs });
   const ref = useRef<HTMLButtonElement>(null);
+  const refs = useComposedRefs(ref, forwarded);
   // The keyboard listener lives as long as the scope element; it reads the latest action from here.
-  const latest = useRef({ canStop, run: () => void stop().then((r) => onStop?.(r)) });
-  latest.current = { canStop, run: () => void stop().then((r) => onStop?.(r)) };
+  const latest = useLatestRef({ canStop, run: () => void stop().then((r) => onStop?.(r)) });
 
   useEffect(() => {
     const button = ref.current;
@@ -56,7 +59,7 @@ export function StopButton({ target, stoppedMs, shortcut = 'Escape', children, o
     };
     scope.addEventListener('keydown', onKeyDown);
     return () => scope.removeEventListener('keydown', onKeyDown);
-  }, [shortcut]);
+  }, [shortcut, latest]);
 
   const handleClick = composeEventHandlers<MouseEvent<HTMLButtonElement>>(onClick, () => {
     if (canStop) latest.current.run();
@@ -64,7 +67,7 @@ export function StopButton({ target, stoppedMs, shortcut = 'Escape', children, o
 
   return (
     <button
-      ref={ref}
+      ref={refs}
       type="button"
       data-ds-stop-button=""
       data-state={state}
@@ -77,4 +80,5 @@ export function StopButton({ target, stoppedMs, shortcut = 'Escape', children, o
       {typeof children === 'function' ? children(state) : (children ?? LABELS[state])}
     </button>
   );
-}
+});
+StopButton.displayName = 'StopButton';

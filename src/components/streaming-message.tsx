@@ -1,4 +1,8 @@
-import type { ReactNode } from 'react';
+/**
+ * `StreamingMessage`: one agent response as it streams, followed by id or as the latest in the
+ * session.
+ */
+import { forwardRef } from 'react';
 import { useAgentStream } from '../react/use-agent-stream.js';
 import { ResponseView, type RenderContent, type ResponseLabels, type ResponseViewProps } from './response-view.js';
 
@@ -21,10 +25,11 @@ export interface StreamingMessageProps extends Omit<ResponseViewProps, 'response
  * @example
  * <StreamingMessage responseId="latest" renderContent={(text) => <Markdown>{text}</Markdown>} />
  */
-export function StreamingMessage({ responseId = 'latest', renderContent, labels, showAgent, ...rest }: StreamingMessageProps): ReactNode {
-  const s = useAgentStream(responseId);
+export const StreamingMessage = forwardRef<HTMLElement, StreamingMessageProps>(function StreamingMessage({ responseId = 'latest', renderContent, labels, showAgent, ...rest }, ref) {
+  const s = useAgentStream({ responseId });
   return (
     <ResponseView
+      ref={ref}
       response={{ text: s.text, status: s.status, agentId: s.agentId, responseId: s.responseId, resumed: s.resumed, error: s.error, catchingUp: s.catchingUp }}
       renderContent={renderContent}
       labels={labels}
@@ -32,4 +37,5 @@ export function StreamingMessage({ responseId = 'latest', renderContent, labels,
       {...rest}
     />
   );
-}
+});
+StreamingMessage.displayName = 'StreamingMessage';

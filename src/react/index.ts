@@ -1,10 +1,12 @@
+/**
+ * `durable-sessions/react`: the provider and the hooks, each typed `useX(params?): UseXResponse` with
+ * both types exported.
+ */
 export { DurableSessionProvider, type DurableSessionProviderProps } from './durable-session-provider.js';
-export { useDurableSession, selectChatStatus, type ChatStatus, type UseDurableSessionResponse } from './use-durable-session.js';
-export { useAgentStream, type UseAgentStreamResponse } from './use-agent-stream.js';
+export { useDurableSession, selectChatStatus, type ChatStatus, type UseDurableSessionParams, type UseDurableSessionResponse } from './use-durable-session.js';
+export { useAgentStream, type UseAgentStreamParams, type UseAgentStreamResponse } from './use-agent-stream.js';
 export { useStopButton, type StopState, type UseStopButtonParams, type UseStopButtonResponse } from './use-stop-button.js';
-export { useSteer, type UseSteerResponse } from './use-steer.js';
-export { usePresence, type PresenceAgent, type PresenceUser, type UsePresenceResponse } from './use-presence.js';
-export { useConnectionState, type UseConnectionStateResponse } from './use-connection-state.js';
-export { useMessage, useMessageIds } from './use-message.js';
-export { useSessionController } from './session-context.js';
-export { useSessionSelector } from './use-session-selector.js';
+export { useSteer, type UseSteerParams, type UseSteerResponse } from './use-steer.js';
+export { usePresence, type PresenceAgent, type PresenceUser, type UsePresenceParams, type UsePresenceResponse } from './use-presence.js';
+export { useConnectionState, type UseConnectionStateParams, type UseConnectionStateResponse } from './use-connection-state.js';
+export { useMessage, useMessageIds, type UseMessageIdsParams, type UseMessageIdsResponse, type UseMessageParams, type UseMessageResponse } from './use-message.js';

@@ -1,3 +1,7 @@
+/**
+ * One controller per (transport instance, session), shared by every provider given that transport,
+ * so two providers never detach each other's channel.
+ */
 import { createSessionController, type SessionController, type SessionControllerOptions } from '../core/session-controller.js';
 import type { SessionTransport } from '../core/transport.js';
 

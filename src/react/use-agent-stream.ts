@@ -1,7 +1,16 @@
+/**
+ * `useAgentStream`: follows one agent response as it streams, re-rendering at most once per frame
+ * and only for that response.
+ */
 import type { ResponseStatus } from '../core/protocol.js';
-import { entryOf, type ResponseEntry, type SessionState } from '../core/session-state.js';
+import { entryOf, selectResponse, type ResponseEntry, type SessionState } from '../core/session-state.js';
 import { useSessionController } from './session-context.js';
 import { useSessionSelector } from './use-session-selector.js';
+
+export interface UseAgentStreamParams {
+  /** A response id, or `'latest'` for the newest response in the session. Default `'latest'`. */
+  responseId?: string | 'latest';
+}
 
 export interface UseAgentStreamResponse {
   /** The text so far ('' before the first token or when there is no response). */
@@ -31,22 +40,13 @@ function latestResponse(s: SessionState): ResponseEntry | undefined {
  * Follows one response as it streams. Re-renders at most once per animation frame, and only for
  * this response: tokens of other responses do not touch it.
  *
- * @param responseId a response id, or `'latest'` for the newest response in the session.
  * @example
- * const { text, status } = useAgentStream('latest');
+ * const { text, status } = useAgentStream({ responseId: 'latest' });
  */
-export function useAgentStream(responseId: string | 'latest' = 'latest'): UseAgentStreamResponse {
+export function useAgentStream(params: UseAgentStreamParams = {}): UseAgentStreamResponse {
+  const { responseId = 'latest' } = params;
   const ctrl = useSessionController('useAgentStream');
-  const entry = useSessionSelector(
-    ctrl,
-    (s) => {
-      if (responseId === 'latest') return latestResponse(s);
-      const key = s.responses[responseId];
-      const e = key ? entryOf(s, key) : undefined;
-      return e && e.kind === 'response' ? e : undefined;
-    },
-    responseId,
-  );
+  const entry = useSessionSelector(ctrl, (s) => (responseId === 'latest' ? latestResponse(s) : selectResponse(s, responseId)), responseId);
   return {
     text: entry?.text ?? '',
     status: entry?.status ?? 'idle',

@@ -1,13 +1,34 @@
-import { useCallback } from 'react';
+/**
+ * `useDurableSession`: the whole session in one hook, shaped like `useChat` — messages, status, send,
+ * cancel, steer, the newest error — with stable `onError` / `onFinish` callbacks.
+ */
+import { useCallback, useEffect } from 'react';
 import type { DurableSessionError } from '../core/errors.js';
 import type { ControlTarget } from '../core/protocol.js';
 import type { ControlResult, SessionController } from '../core/session-controller.js';
-import { entryOf, selectThread, turnStatus, type ConnectionInfo, type PresenceEntryView, type SessionState, type ThreadEntry } from '../core/session-state.js';
+import { entryOf, selectThread, turnStatus, type ConnectionInfo, type PresenceEntryView, type ResponseEntry, type SessionState, type ThreadEntry } from '../core/session-state.js';
+import { onResponseFinish } from './on-response-finish.js';
 import { useSessionController } from './session-context.js';
+import { useLatestRef } from './use-latest-ref.js';
 import { shallowArrayEqual, useSessionSelector } from './use-session-selector.js';
 
 /** Like `useChat`'s status: `submitted` until the first response exists, `streaming` while one runs. */
 export type ChatStatus = 'ready' | 'submitted' | 'streaming' | 'error';
+
+export interface UseDurableSessionParams {
+  /**
+   * Called with every error the session reports: refused sends, failed publishes, malformed or
+   * untrusted events, transport failures. Safe to pass an inline arrow: the newest one is called and
+   * nothing resubscribes. Default: none.
+   */
+  onError?: (error: DurableSessionError) => void;
+  /**
+   * Called once when a response reaches a final status (`complete`, `cancelled` or `error`), with the
+   * finished entry — also for one that finished while the connection was away, when the backfill
+   * brings it. Not called for responses already finished when the session opened. Default: none.
+   */
+  onFinish?: (response: ResponseEntry) => void;
+}
 
 export interface UseDurableSessionResponse {
   sessionId: string;
@@ -20,8 +41,10 @@ export interface UseDurableSessionResponse {
   cancel: (target?: ControlTarget) => Promise<ControlResult>;
   /** Steers a running turn. Default target: the latest pending or streaming turn. */
   steer: (text: string, target?: ControlTarget) => Promise<ControlResult>;
-  /** The most recent error, if any. */
+  /** The newest error the session kept, until {@link clearError}. */
   error: DurableSessionError | undefined;
+  /** Forgets the kept errors, so `error` is undefined again (e.g. when the user dismisses it). */
+  clearError: () => void;
   connection: ConnectionInfo;
   presence: PresenceEntryView[];
   /** The underlying controller, for advanced use. */
@@ -42,25 +65,40 @@ export function selectChatStatus(s: SessionState): ChatStatus {
   return 'ready';
 }
 
-const selectMessages = (s: SessionState): ThreadEntry[] => selectThread(s);
-
 /**
  * The whole session in one hook, shaped like `useChat`: messages, status, send, cancel, steer.
  * Re-renders when any message changes (at most once per frame while streaming); for long threads,
  * render rows with {@link useMessageIds} + {@link useMessage} so only the streaming row re-renders.
  *
  * @example
- * const { messages, send, status, cancel } = useDurableSession();
+ * const { messages, send, status, cancel, error, clearError } = useDurableSession({
+ *   onError: (e) => console.warn(e.code, e.message),
+ *   onFinish: (response) => console.info(`${response.agentId} ended ${response.status}`),
+ * });
  */
-export function useDurableSession(): UseDurableSessionResponse {
+export function useDurableSession(params: UseDurableSessionParams = {}): UseDurableSessionResponse {
   const ctrl = useSessionController('useDurableSession');
-  const messages = useSessionSelector(ctrl, selectMessages, '', shallowArrayEqual);
+  const messages = useSessionSelector(ctrl, selectThread, '', shallowArrayEqual);
   const status = useSessionSelector(ctrl, selectChatStatus);
   const error = useSessionSelector(ctrl, (s) => s.errors[s.errors.length - 1]);
   const connection = useSessionSelector(ctrl, (s) => s.connection);
   const presence = useSessionSelector(ctrl, (s) => s.presence);
+
+  const onError = useLatestRef(params.onError);
+  const onFinish = useLatestRef(params.onFinish);
+  const wantsErrors = params.onError !== undefined;
+  const wantsFinish = params.onFinish !== undefined;
+  // The state this render showed: a response that finishes before the effect subscribes is still news.
+  const rendered = useLatestRef(ctrl.store.getState());
+  useEffect(() => (wantsErrors ? ctrl.onError((e) => onError.current?.(e)) : undefined), [ctrl, wantsErrors, onError]);
+  useEffect(
+    () => (wantsFinish ? onResponseFinish(ctrl.store, (r) => onFinish.current?.(r), rendered.current) : undefined),
+    [ctrl, wantsFinish, onFinish, rendered],
+  );
+
   const send = useCallback((text: string) => ctrl.send(text), [ctrl]);
   const cancel = useCallback((target?: ControlTarget) => ctrl.cancel(target), [ctrl]);
   const steer = useCallback((text: string, target?: ControlTarget) => ctrl.steer(text, target), [ctrl]);
-  return { sessionId: ctrl.sessionId, messages, status, send, cancel, steer, error, connection, presence, controller: ctrl };
+  const clearError = useCallback(() => ctrl.clearErrors(), [ctrl]);
+  return { sessionId: ctrl.sessionId, messages, status, send, cancel, steer, error, clearError, connection, presence, controller: ctrl };
 }

@@ -1,3 +1,7 @@
+/**
+ * `usePresence`: who is in the session — this user across tabs and devices, other people, and the
+ * agents with what each is doing.
+ */
 import { useMemo } from 'react';
 import type { AgentState } from '../core/protocol.js';
 import { selectAgentActivity, type PresenceEntryView } from '../core/session-state.js';
@@ -22,6 +26,9 @@ export interface PresenceAgent {
   state: AgentState;
 }
 
+/** No options yet; the object is there so options can be added without changing the signature. */
+export type UsePresenceParams = Record<string, never>;
+
 export interface UsePresenceResponse {
   /** Every member, as the channel reports them. */
   members: PresenceEntryView[];
@@ -39,7 +46,7 @@ export interface UsePresenceResponse {
  * const { self, others, agents } = usePresence();
  * `You on ${self.tabs.length} tabs · ${others.length} others · ${agents.length} agents`
  */
-export function usePresence(): UsePresenceResponse {
+export function usePresence(_params?: UsePresenceParams): UsePresenceResponse {
   const ctrl = useSessionController('usePresence');
   const members = useSessionSelector(ctrl, (s) => s.presence);
   const activity = useSessionSelector(ctrl, selectAgentActivity, '', shallowObjectEqual);

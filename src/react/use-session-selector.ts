@@ -1,3 +1,7 @@
+/**
+ * The one store binding of the React layer: `useSyncExternalStore` over a selector, keeping the
+ * previous reference when the slice did not change. Internal; hooks and components build on it.
+ */
 import { useCallback, useRef, useSyncExternalStore } from 'react';
 import type { SessionState } from '../core/session-state.js';
 import type { SessionController } from '../core/session-controller.js';

@@ -1,3 +1,7 @@
+/**
+ * `useStopButton`: state and action of a stop button, which publishes an explicit cancel and shows
+ * `idle → stopping → stopped` until the agent acknowledged it.
+ */
 import { useCallback, useEffect, useState } from 'react';
 import type { ControlTarget } from '../core/protocol.js';
 import type { ControlResult } from '../core/session-controller.js';

@@ -10,7 +10,7 @@ const SESSION = 'reload';
 
 function Tab() {
   const { send, messages } = useDurableSession();
-  const s = useAgentStream('latest');
+  const s = useAgentStream();
   return (
     <div>
       <button onClick={() => void send('write me something long')}>send</button>

@@ -53,13 +53,13 @@ describe('render counting (fake animation frames)', () => {
     let streamStatus = '';
 
     const Row = memo(function Row({ id }: { id: string }) {
-      const entry = useMessage(id);
+      const { message: entry } = useMessage({ key: id });
       rowRenders.set(id, (rowRenders.get(id) ?? 0) + 1);
       kinds.set(id, entry?.kind);
       return <li data-kind={entry?.kind}>{entry?.text}</li>;
     });
     function Thread() {
-      const ids = useMessageIds();
+      const { ids } = useMessageIds();
       return (
         <ul data-testid="thread">
           {ids.map((id) => (
@@ -69,7 +69,7 @@ describe('render counting (fake animation frames)', () => {
       );
     }
     function Streaming() {
-      const s = useAgentStream('latest');
+      const s = useAgentStream();
       streamRenders++;
       streamText = s.text;
       streamStatus = s.status;
@@ -77,7 +77,7 @@ describe('render counting (fake animation frames)', () => {
     }
     // Follows a finished response: tokens of another response must not reach it.
     function OtherStream({ id }: { id: string }) {
-      const s = useAgentStream(id);
+      const s = useAgentStream({ responseId: id });
       otherStreamRenders++;
       return <p data-testid="other">{s.text}</p>;
     }
@@ -174,7 +174,7 @@ describe('render counting (fake animation frames)', () => {
     let renders = 0;
     let text = '';
     function Streaming() {
-      const s = useAgentStream('latest');
+      const s = useAgentStream();
       const { send } = useDurableSession();
       renders++;
       text = s.text;

@@ -16,12 +16,12 @@ import { createMemoryTransport } from '../../src/transports/memory.js';
 
 function Everything() {
   const { messages, status } = useDurableSession();
-  const stream = useAgentStream('latest');
+  const stream = useAgentStream();
   const stop = useStopButton();
   const steer = useSteer();
   const presence = usePresence();
   const connection = useConnectionState();
-  const ids = useMessageIds();
+  const { ids } = useMessageIds();
   return (
     <p>
       {[messages.length, status, stream.status, stop.state, stop.canStop, steer.pending.length, presence.self.tabs.length, connection.status, ids.length].join(' ')}

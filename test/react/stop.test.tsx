@@ -2,7 +2,8 @@ import { act, render, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { createBroker, type Broker } from '../../src/broker/index.js';
 import { microtaskScheduler, type SessionController } from '../../src/core/index.js';
-import { DurableSessionProvider, useAgentStream, useDurableSession, useSessionController, useStopButton } from '../../src/react/index.js';
+import { DurableSessionProvider, useAgentStream, useDurableSession, useStopButton } from '../../src/react/index.js';
+import { useSessionController } from '../../src/react/session-context.js';
 import { createMemoryTransport, type MemoryTransport } from '../../src/transports/memory.js';
 import { eventNames, sawMarker, startHandAgent } from './support.js';
 
@@ -12,7 +13,7 @@ function Tab({ states, onController }: { states?: string[]; onController?: (c: S
   const ctrl = useSessionController('Tab');
   onController?.(ctrl);
   const { send } = useDurableSession();
-  const s = useAgentStream('latest');
+  const s = useAgentStream();
   const stop = useStopButton({ stoppedMs: 0 });
   if (states && states[states.length - 1] !== stop.state) states.push(stop.state);
   return (

@@ -1,0 +1,33 @@
+/**
+ * The text of an input that may be controlled (`value` + `onValueChange`) or uncontrolled
+ * (`defaultValue`), Radix style: one setter for both, which always reports the change.
+ */
+import { useCallback, useState } from 'react';
+import { useLatestRef } from '../react/use-latest-ref.js';
+
+export interface ControllableState {
+  /** The value to render: the prop when controlled, our own state otherwise. */
+  value: string;
+  /**
+   * Changes the value (or asks the owner to, when controlled). A function gets the newest value
+   * rendered, so an update that lands after an await still sees what the user typed meanwhile.
+   */
+  setValue: (next: string | ((current: string) => string)) => void;
+}
+
+export function useControllableState(prop: string | undefined, defaultValue: string | undefined, onChange: ((value: string) => void) | undefined): ControllableState {
+  const [own, setOwn] = useState(defaultValue ?? '');
+  const controlled = prop !== undefined;
+  const value = controlled ? prop : own;
+  const latest = useLatestRef({ value, controlled, onChange });
+  const setValue = useCallback((next: string | ((current: string) => string)) => {
+    const l = latest.current;
+    const v = typeof next === 'function' ? next(l.value) : next;
+    if (v === l.value) return;
+    // Recorded now, so a second update before the next render builds on this one.
+    l.value = v;
+    if (!l.controlled) setOwn(v);
+    l.onChange?.(v);
+  }, [latest]);
+  return { value, setValue };
+}
