@@ -2,7 +2,7 @@ import { act, render, renderHook, screen, waitFor } from '@testing-library/react
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createDemoAgent } from '../../src/agent/demo/index.js';
 import { createBroker } from '../../src/broker/index.js';
-import { build, microtaskScheduler } from '../../src/core/index.js';
+import { build, DurableSessionError, microtaskScheduler } from '../../src/core/index.js';
 import {
   DurableSessionProvider,
   useAgentStream,
@@ -34,14 +34,15 @@ describe('hooks outside DurableSessionProvider', () => {
     ['useMessageIds', () => useMessageIds()],
     ['useMessage', () => useMessage({ key: 'any' })],
   ];
-  it.each(hooks)('%s throws an error naming itself and the provider', (name, hook) => {
+  it.each(hooks)('%s throws an invalid_state DurableSessionError naming itself and the provider', (name, hook) => {
     let thrown: unknown;
     try {
       renderHook(hook);
     } catch (e) {
       thrown = e;
     }
-    expect(thrown).toBeInstanceOf(Error);
+    expect(thrown).toBeInstanceOf(DurableSessionError);
+    expect((thrown as DurableSessionError).code).toBe('invalid_state');
     const message = (thrown as Error).message;
     expect(message).toContain(name);
     expect(message).toContain('DurableSessionProvider');

@@ -1,10 +1,10 @@
 import { act, render, screen, waitFor } from '@testing-library/react';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createBroker } from '../../src/broker/index.js';
-import { build, createSessionController, microtaskScheduler } from '../../src/core/index.js';
+import { build, createSessionController, microtaskScheduler, type SessionController } from '../../src/core/index.js';
 import { DurableSessionProvider, useDurableSession, usePresence } from '../../src/react/index.js';
 import { createMemoryTransport } from '../../src/transports/memory.js';
-import { startHandAgent } from './support.js';
+import { eventNames, startHandAgent } from './support.js';
 
 const SESSION = 'provider';
 
@@ -36,9 +36,14 @@ describe('DurableSessionProvider with a controller passed in', () => {
     );
     const first = render(mount());
     await waitFor(() => expect(screen.getByTestId('tabs').textContent).toBe('1'));
-    first.unmount();
-    // Long enough for a deferred teardown to have run, had there been one.
-    await act(async () => await new Promise((r) => setTimeout(r, 0)));
+    // A deferred teardown, had the unmount scheduled one, would be a timer: run every timer it left.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      first.unmount();
+      await act(async () => await vi.runOnlyPendingTimersAsync());
+    } finally {
+      vi.useRealTimers();
+    }
     expect(ctrl.stopped).toBe(false);
 
     render(mount());
@@ -111,3 +116,60 @@ describe('DurableSessionProvider presence props', () => {
   });
 });
 
+
+function Sender({ onController }: { onController: (c: SessionController) => void }) {
+  const { send, error, messages, controller } = useDurableSession();
+  onController(controller);
+  return (
+    <div>
+      <button onClick={() => void send('thirty characters of question')}>send</button>
+      <p data-testid="error">{error?.code ?? 'none'}</p>
+      <p data-testid="thread">{messages.map((m) => m.text).join('|')}</p>
+    </div>
+  );
+}
+
+describe('DurableSessionProvider options after mount', () => {
+  it('pushes a changed maxInputChars into the open session, and an inline trustAgent arrow decides without a push', async () => {
+    const broker = createBroker();
+    const writer = await startHandAgent(broker, SESSION);
+    const transport = createMemoryTransport({ broker, clientId: 'alice' });
+    let ctrl!: SessionController;
+    let setOptions!: ReturnType<typeof vi.spyOn>;
+    const onController = (c: SessionController) => {
+      if (ctrl === c) return;
+      ctrl = c;
+      setOptions = vi.spyOn(c, 'setOptions');
+    };
+    const at = (maxInputChars: number, trusted: string) => (
+      <DurableSessionProvider sessionId={SESSION} transport={transport} options={{ scheduler: microtaskScheduler, maxInputChars, trustAgent: (id) => id === trusted }}>
+        <Sender onController={onController} />
+      </DurableSessionProvider>
+    );
+    const view = render(at(20, 'nobody'));
+    await waitFor(() => expect(ctrl.store.getState().connection.hydrated).toBe(true));
+    await act(async () => screen.getByText('send').click());
+    expect(screen.getByTestId('error').textContent).toBe('oversize');
+    expect(eventNames(broker, SESSION)).not.toContain('user.message');
+
+    view.rerender(at(100, 'nobody'));
+    expect(setOptions).toHaveBeenCalledTimes(1);
+    expect(setOptions).toHaveBeenLastCalledWith({ maxInputChars: 100 });
+    await act(async () => screen.getByText('send').click());
+    const untrusted = await writer.nextTurn();
+    untrusted.write('forged?');
+    writer.finish(untrusted);
+    await writer.record(untrusted.turnId);
+    await waitFor(() => expect(screen.getByTestId('error').textContent).toBe('unauthorized'));
+    expect(screen.getByTestId('thread').textContent).toBe('thirty characters of question');
+
+    // A new arrow trusting the writer: no push needed, the provider asks the newest one.
+    view.rerender(at(100, 'writer'));
+    expect(setOptions).toHaveBeenCalledTimes(1);
+    await act(async () => screen.getByText('send').click());
+    const trusted = await writer.nextTurn();
+    trusted.write('answer');
+    writer.finish(trusted);
+    await waitFor(() => expect(screen.getByTestId('thread').textContent).toBe('thirty characters of question|thirty characters of question|answer'));
+  });
+});

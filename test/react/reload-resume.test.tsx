@@ -1,9 +1,10 @@
 import { act, render, screen, waitFor } from '@testing-library/react';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createBroker } from '../../src/broker/index.js';
 import { microtaskScheduler } from '../../src/core/index.js';
 import { DurableSessionProvider, useAgentStream, useDurableSession } from '../../src/react/index.js';
 import { createMemoryTransport, type MemoryTransport } from '../../src/transports/memory.js';
+import { settle } from '../helpers/until.js';
 import { startHandAgent } from './support.js';
 
 const SESSION = 'reload';
@@ -89,7 +90,7 @@ describe('reload mid-stream', () => {
     for (let i = 0; i < 200; i++) {
       turn.write(`x${i} `);
       if (i % 7 === 0) await act(async () => await Promise.resolve());
-      if (i % 23 === 0) await act(async () => await new Promise((r) => setTimeout(r, 0)));
+      if (i % 23 === 0) await act(() => settle(1));
     }
     writer.finish(turn);
     const record = await writer.record(turn.turnId);
@@ -115,10 +116,16 @@ describe('reload mid-stream', () => {
     turn.write('before ');
     await waitFor(() => expect(text()).toBe('before '));
 
-    view.rerender(mount('b'));
+    // The old provider's teardown is deferred by a timer: run every timer the remount left before
+    // the agent writes again.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      view.rerender(mount('b'));
+      await act(async () => await vi.runOnlyPendingTimersAsync());
+    } finally {
+      vi.useRealTimers();
+    }
     await waitFor(() => expect(text()).toBe('before '));
-    // Let the old provider's deferred teardown run before the agent writes again.
-    await act(async () => await new Promise((r) => setTimeout(r, 0)));
     turn.write('after');
     writer.finish(turn);
     const record = await writer.record(turn.turnId);

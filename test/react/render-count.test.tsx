@@ -14,7 +14,7 @@ import {
   useStopButton,
 } from '../../src/react/index.js';
 import { createMemoryTransport } from '../../src/transports/memory.js';
-import { fakeFrames, seedThread, settle, startHandAgent } from './support.js';
+import { fakeFrames, seedThread, startHandAgent, tickUntil } from './support.js';
 
 const SESSION = 'render-count';
 const FINISHED_PAIRS = 100; // 100 user messages + 100 responses = 200 finished entries
@@ -101,7 +101,7 @@ describe('render counting (fake animation frames)', () => {
         <Send />
       </DurableSessionProvider>,
     );
-    await settle(() => screen.getByTestId('thread').children.length === 2 * FINISHED_PAIRS && broker.channel(SESSION).presence.size === 2, 'hydration and presence', frames);
+    await tickUntil(() => screen.getByTestId('thread').children.length === 2 * FINISHED_PAIRS && broker.channel(SESSION).presence.size === 2, 'hydration and presence', frames);
     expect(screen.getByTestId('other').textContent).toBe(`answer ${FINISHED_PAIRS - 1}`);
 
     const finishedKeys = [...rowRenders.keys()];
@@ -111,7 +111,7 @@ describe('render counting (fake animation frames)', () => {
 
     await act(async () => screen.getByText('send').click());
     const turn = await writer.nextTurn();
-    await settle(() => streamStatus === 'streaming', 'the new response row', frames);
+    await tickUntil(() => streamStatus === 'streaming', 'the new response row', frames);
     const streamingKey = [...rowRenders.keys()].find((k) => !before.has(k) && kinds.get(k) === 'response');
     expect(streamingKey).toBeDefined();
 
@@ -130,7 +130,7 @@ describe('render counting (fake animation frames)', () => {
         expected += token;
       }
       delivered += TOKENS_PER_FRAME;
-      await settle(() => deliveredAppends.n >= delivered, `delivery of token ${i + TOKENS_PER_FRAME}`);
+      await tickUntil(() => deliveredAppends.n >= delivered, `delivery of token ${i + TOKENS_PER_FRAME}`);
       frames.tick();
       // Every delivered token is on screen after the frame: coalescing loses nothing.
       expect(streamText).toBe(expected);
@@ -143,7 +143,7 @@ describe('render counting (fake animation frames)', () => {
 
     writer.finish(turn);
     const record = await writer.record(turn.turnId);
-    await settle(() => streamStatus === 'complete', 'the response to complete', frames);
+    await tickUntil(() => streamStatus === 'complete', 'the response to complete', frames);
 
     expect(record.text).toBe(expected);
     expect(streamText).toBe(record.text);
@@ -189,19 +189,19 @@ describe('render counting (fake animation frames)', () => {
         <Streaming />
       </DurableSessionProvider>,
     );
-    await settle(() => broker.channel(SESSION).presence.size === 2, 'presence', frames);
+    await tickUntil(() => broker.channel(SESSION).presence.size === 2, 'presence', frames);
     await act(async () => screen.getByText('send').click());
     const turn = await writer.nextTurn();
     turn.write('first ');
-    await settle(() => text === 'first ', 'the first token', frames);
+    await tickUntil(() => text === 'first ', 'the first token', frames);
 
     act(() => transport.disconnect());
     for (let i = 0; i < 500; i++) turn.write(`r${i} `);
     const log = broker.channel(SESSION);
-    await settle(() => log.history({ limit: 1 }).items[0]?.data === turn.text, 'the agent to publish 500 appends');
+    await tickUntil(() => log.history({ limit: 1 }).items[0]?.data === turn.text, 'the agent to publish 500 appends');
     const before = delivered.n;
     await act(async () => await transport.reconnect());
-    await settle(() => delivered.n === before + 500, 'the replay to be delivered');
+    await tickUntil(() => delivered.n === before + 500, 'the replay to be delivered');
     const rendersBefore = renders;
     const framesBefore = frames.count;
     expect(frames.pending).toBe(1);

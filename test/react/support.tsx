@@ -4,6 +4,7 @@ import { createAgent, type Agent, type Turn, type TurnRecord } from '../../src/a
 import type { Broker } from '../../src/broker/index.js';
 import { build, type FrameScheduler, type SessionController, type TransportChannel, type WireMessage } from '../../src/core/index.js';
 import { createMemoryTransport, type MemoryTransport } from '../../src/transports/memory.js';
+import { settle, until } from '../helpers/until.js';
 
 // Waits here are for events, never for elapsed time; the long limit only turns a hang into a failure.
 configure({ asyncUtilTimeout: 15_000 });
@@ -161,18 +162,20 @@ export function eventNames(broker: Broker, sessionId: string): string[] {
 }
 
 /**
- * Waits for `predicate`, letting the transport's microtasks and timers run between checks and ticking
- * a frame whenever one is queued. Bounded by iterations, not by time.
+ * Waits for `predicate` with {@link until}, ticking a frame whenever one is queued and letting the
+ * transport's queued deliveries run (inside `act`) between checks.
  */
-export async function settle(predicate: () => boolean, what: string, frames?: { pending: number; tick(): void }): Promise<void> {
-  for (let i = 0; i < 5000; i++) {
-    if (frames && frames.pending > 0) frames.tick();
-    if (predicate()) return;
-    await act(async () => {
-      await new Promise((r) => setTimeout(r, 0));
-    });
-  }
-  throw new Error(`gave up waiting for ${what}`);
+export async function tickUntil(predicate: () => boolean, what: string, frames?: { pending: number; tick(): void }): Promise<void> {
+  await until(
+    async () => {
+      if (frames && frames.pending > 0) frames.tick();
+      if (predicate()) return true;
+      await act(() => settle(1));
+      return false;
+    },
+    what,
+    { timeoutMs: 15_000 },
+  );
 }
 
 /** Seeds `pairs` finished turns (a user message and a complete response each) straight into the broker. */
