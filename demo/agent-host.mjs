@@ -5,7 +5,8 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import * as Ably from 'ably';
-import { createDemoAgent, serveSessions } from '../dist/agent/index.js';
+import { serveSessions } from '../dist/agent/index.js';
+import { createDemoAgent } from '../dist/agent/demo/index.js';
 import { createAblyTransport } from '../dist/transports/ably.js';
 
 const env = process.env;
@@ -17,8 +18,9 @@ if (!key) {
 const local = !env.ABLY_API_KEY;
 const port = Number(env.DS_SERVER_PORT ?? 8787);
 const logPath = env.DS_AGENT_LOG ?? '.data/agent-log.jsonl';
-const tokensPerSecond = Number(env.DS_TOKENS_PER_SECOND ?? 15);
-const tokens = Number(env.DS_TOKENS ?? 80);
+// Slow enough that a person can reload, go offline, stop or steer while an answer streams.
+const tokensPerSecond = Number(env.DS_TOKENS_PER_SECOND ?? 8);
+const tokens = Number(env.DS_TOKENS ?? 150);
 const thinkMs = Number(env.DS_THINK_MS ?? 300);
 mkdirSync(dirname(logPath), { recursive: true });
 
@@ -43,11 +45,31 @@ const connectionOptions = (clientId) => ({
 const transports = new Map(AGENTS.map((a) => [a.agentId, createAblyTransport({ client: new Ably.Realtime(connectionOptions(`agent-${a.agentId}`)) })]));
 const lobbyTransport = transports.get('assistant');
 
-const host = await serveSessions({
+/** Closing connections waits for the server's reply, which never comes once the server is gone. */
+const STOP_DEADLINE_MS = 2000;
+let stopping = false;
+let host = null;
+const stop = async () => {
+  if (stopping) return;
+  stopping = true;
+  setTimeout(() => process.exit(0), STOP_DEADLINE_MS).unref();
+  await host?.stop().catch(() => {});
+  await Promise.all([...transports.values()].map((t) => t.close().catch(() => {})));
+  process.exit(0);
+};
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);
+// Started by the launcher with an IPC channel: it closes when the launcher dies, however it dies.
+if (process.send) {
+  if (process.connected) process.on('disconnect', stop);
+  else void stop();
+}
+
+host = await serveSessions({
   transport: lobbyTransport,
   createAgents: (sessionId) =>
-    AGENTS.map((a) => {
-      const base = createDemoAgent({
+    AGENTS.map((a) =>
+      createDemoAgent({
         transport: transports.get(a.agentId),
         sessionId,
         agentId: a.agentId,
@@ -59,17 +81,8 @@ const host = await serveSessions({
         voice: a.agentId,
         onTurnEnd: (r) => log({ type: r.aborted ? 'abort' : 'turn-end', ...r }),
         onError: (e) => console.error(`agent-host: ${a.agentId} ${sessionId}: ${e.message}`),
-      });
-      return base;
-    }),
+      }),
+    ),
   onError: (e) => console.error(`agent-host: ${e.message}`),
 });
 console.log(`agent-host: serving sessions announced on "lobby" (${local ? `local server :${port}` : 'Ably cloud'}); log ${logPath}`);
-
-const stop = async () => {
-  await host.stop().catch(() => {});
-  await Promise.all([...transports.values()].map((t) => t.close().catch(() => {})));
-  process.exit(0);
-};
-process.once('SIGINT', stop);
-process.once('SIGTERM', stop);

@@ -1,6 +1,7 @@
 // `npm start`: the local Ably-protocol server, the demo agent process and the demo app, in one
 // command with one Ctrl-C. Set ABLY_API_KEY to run the same demo on Ably cloud instead of the
-// local server; nothing else changes.
+// local server; nothing else changes. However the launcher ends — a signal to it alone (a process
+// manager, an IDE's stop button), a failure, an exception — it takes its children with it.
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { createServer as createNetServer } from 'node:net';
@@ -9,6 +10,24 @@ import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import * as Ably from 'ably';
 import { createServer as createVite } from 'vite';
+
+const HELP = `Usage: npm start [-- --reuse-build]   (or node scripts/start.mjs [--reuse-build])
+
+Starts the local server, the demo agents and the demo app, and prints the URL to open.
+
+  --reuse-build   use dist/ as it is even if src/ is newer (it is still built when missing);
+                  also DS_REUSE_BUILD=1
+  --help          this text
+
+Environment:
+  ABLY_API_KEY          run on Ably cloud instead of the local server
+  DS_APP_PORT           demo app port (default 5173)
+  DS_SERVER_PORT        local server port (default 8787)
+  DS_DATA_DIR           where the server keeps channels and the agents their log (default .data)
+  DS_TOKENS_PER_SECOND  demo agents' words per second (default 8)
+  DS_TOKENS             words per answer unless the message says "in N words" (default 150)
+  DS_THINK_MS           pause before an answer's first word (default 300)
+`;
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const env = process.env;
@@ -19,8 +38,25 @@ const appPort = Number(env.DS_APP_PORT ?? 5173);
 const localKey = env.DS_KEY ?? 'demo.local:local-demo-secret';
 const key = cloudKey ?? localKey;
 const dataDir = env.DS_DATA_DIR ?? join(root, '.data');
+const args = process.argv.slice(2);
+if (args.includes('--help') || args.includes('-h')) {
+  process.stdout.write(HELP);
+  process.exit(0);
+}
+const unknown = args.filter((a) => a !== '--reuse-build');
+if (unknown.length > 0) {
+  process.stderr.write(`Unknown option ${unknown[0]}\n\n${HELP}`);
+  process.exit(2);
+}
+const reuseBuild = args.includes('--reuse-build') || env.DS_REUSE_BUILD === '1';
+/** Every process this launcher started and that has not exited yet. */
 const children = new Set();
+let agentsChild = null;
+let serverChild = null;
+let vite = null;
 let shuttingDown = false;
+/** How long a child may take to end on SIGTERM before it is killed outright. */
+const CHILD_GRACE_MS = 3000;
 
 function say(msg) {
   process.stdout.write(`${msg}\n`);
@@ -28,7 +64,7 @@ function say(msg) {
 
 function fail(msg) {
   process.stderr.write(`\n${msg}\n`);
-  shutdown(1);
+  void shutdown(1);
 }
 
 function newestMtime(dir) {
@@ -40,9 +76,16 @@ function newestMtime(dir) {
   return newest;
 }
 
+/** What the server and agent processes load from dist/. */
+const BUILT = ['dist/server/cli.js', 'dist/agent/index.js', 'dist/agent/demo/index.js', 'dist/transports/ably.js'];
+
 function ensureBuilt() {
-  const marker = join(root, 'dist/agent/index.js');
-  if (existsSync(marker) && statSync(marker).mtimeMs >= newestMtime(join(root, 'src'))) return Promise.resolve();
+  const built = BUILT.map((f) => join(root, f));
+  if (built.every(existsSync)) {
+    if (reuseBuild) return Promise.resolve();
+    const oldest = Math.min(...built.map((f) => statSync(f).mtimeMs));
+    if (oldest >= newestMtime(join(root, 'src'))) return Promise.resolve();
+  }
   say('building the library (dist/) for the server and agent processes…');
   return run(process.execPath, [join(root, 'scripts/build.mjs')], 'build').catch(() => {
     throw new Error('The library build failed (see above). Run `npm install` first, then `npm run build` to see the error alone.');
@@ -52,7 +95,12 @@ function ensureBuilt() {
 function run(cmd, args, name) {
   return new Promise((resolve, reject) => {
     const p = spawn(cmd, args, { cwd: root, stdio: 'inherit' });
-    p.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${name} exited with ${code}`))));
+    children.add(p);
+    p.on('exit', (code) => {
+      children.delete(p);
+      if (code === 0) resolve();
+      else reject(new Error(`${name} exited with ${code}`));
+    });
   });
 }
 
@@ -64,10 +112,13 @@ function portFree(port) {
   });
 }
 
-/** Starts a child process, prefixing its output, and resolves when `ready` matches a line. */
+/**
+ * Starts a child process, prefixing its output, and resolves when `ready` matches a line. The IPC
+ * channel closes when this process dies, however it dies, so a child that watches it can follow.
+ */
 function startChild(name, args, extraEnv, ready) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd: root, env: { ...env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, args, { cwd: root, env: { ...env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
     children.add(child);
     let done = false;
     const onLine = (stream) => (chunk) => {
@@ -90,7 +141,6 @@ function startChild(name, args, extraEnv, ready) {
   });
 }
 
-let serverChild = null;
 function startLocalServer() {
   return startChild('server', [join(root, 'dist/server/cli.js'), 'dev', '--port', String(serverPort), '--data-dir', join(dataDir, 'channels'), '--key', localKey], {}, /url:/).then(
     (c) => (serverChild = c),
@@ -102,10 +152,7 @@ async function restartLocalServer() {
   if (!serverChild) throw new Error('No local server is running (ABLY_API_KEY is set).');
   const old = serverChild;
   old.restarting = true;
-  await new Promise((resolve) => {
-    old.once('exit', resolve);
-    old.kill('SIGTERM');
-  });
+  await endChild(old);
   await startLocalServer();
 }
 
@@ -149,6 +196,7 @@ function apiPlugin() {
 
 async function main() {
   await ensureBuilt();
+  if (shuttingDown) return;
   if (local && !(await portFree(serverPort))) {
     return fail(`Port ${serverPort} is in use, so the local server cannot start. Stop whatever uses it, or run DS_SERVER_PORT=8788 npm start.`);
   }
@@ -156,13 +204,15 @@ async function main() {
     return fail(`Port ${appPort} is in use, so the demo app cannot start. Stop whatever uses it, or run DS_APP_PORT=5174 npm start.`);
   }
   if (local) await startLocalServer();
-  await startChild(
+  if (shuttingDown) return;
+  agentsChild = await startChild(
     'agents',
     [join(root, 'demo/agent-host.mjs')],
     { DS_KEY: localKey, DS_SERVER_PORT: String(serverPort), DS_AGENT_LOG: env.DS_AGENT_LOG ?? join(dataDir, 'agent-log.jsonl') },
     /serving sessions/,
   );
-  const vite = await createVite({
+  if (shuttingDown) return;
+  vite = await createVite({
     root: join(root, 'demo'),
     configFile: false,
     logLevel: 'warn',
@@ -172,7 +222,7 @@ async function main() {
     resolve: { alias: { 'durable-sessions-src': join(root, 'src') } },
   });
   await vite.listen();
-  children.add({ kill: () => void vite.close() });
+  if (shuttingDown) return;
   say('');
   say(`  durable-sessions demo is running (${local ? `local server on :${serverPort}` : 'Ably cloud'})`);
   say(`  open  http://localhost:${appPort}/   — copy the URL into another tab or browser to join the same session`);
@@ -180,13 +230,41 @@ async function main() {
   say('');
 }
 
-function shutdown(code = 0) {
-  if (shuttingDown) return;
-  shuttingDown = true;
-  for (const c of children) c.kill('SIGTERM');
-  setTimeout(() => process.exit(code), 500).unref();
+/** Ends one child: SIGTERM, then SIGKILL if it is still there after the grace period. */
+function endChild(child) {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const force = setTimeout(() => child.kill('SIGKILL'), CHILD_GRACE_MS);
+    child.once('exit', () => {
+      clearTimeout(force);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
 }
 
-process.once('SIGINT', () => shutdown(0));
-process.once('SIGTERM', () => shutdown(0));
+async function shutdown(code = 0) {
+  if (shuttingDown) return;
+  shuttingDown = true;
+  // The agents go first, while the server is still there to close their connections cleanly.
+  if (agentsChild) await endChild(agentsChild);
+  await Promise.all([vite?.close().catch(() => {}), ...[...children].map(endChild)]);
+  process.exit(code);
+}
+
+// Whatever ends this process, nothing it started outlives it.
+process.on('exit', () => {
+  for (const c of children) c.kill('SIGKILL');
+});
+// A second signal while shutting down (an impatient Ctrl-C) ends everything at once; one that
+// arrives with the first (npm forwarding the terminal's Ctrl-C) does not.
+let firstSignalAt = 0;
+const onSignal = () => {
+  if (shuttingDown && Date.now() - firstSignalAt > 1000) process.exit(1);
+  firstSignalAt ||= Date.now();
+  void shutdown(0);
+};
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, onSignal);
+process.on('uncaughtException', (e) => fail(`launcher: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`));
+process.on('unhandledRejection', (e) => fail(`launcher: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`));
 main().catch((e) => fail(e instanceof Error ? e.message : String(e)));
