@@ -37,7 +37,8 @@ export interface Turn {
   readonly ended: boolean;
 }
 
-export type TurnHandler = (turn: Turn) => void | Promise<void>;
+/** What a handler resolves with is ignored, so `(turn) => streamFrom(turn, source)` is a handler. */
+export type TurnHandler = (turn: Turn) => void | Promise<unknown>;
 
 /** Who the agent knows in its session, for a {@link ControlPolicy}. */
 export interface SessionParticipants {
