@@ -44,7 +44,7 @@ export interface UsePresenceResponse {
  *
  * @example
  * const { self, others, agents } = usePresence();
- * `You on ${self.tabs.length} tabs · ${others.length} others · ${agents.length} agents`
+ * const summary = `You on ${self.tabs.length} tabs · ${others.length} others · ${agents.length} agents`;
  */
 export function usePresence(_params?: UsePresenceParams): UsePresenceResponse {
   const ctrl = useSessionController('usePresence');

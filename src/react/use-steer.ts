@@ -42,8 +42,8 @@ function selectCanSteer(s: SessionState, target: ControlTarget | undefined): boo
  * Steer a running agent mid-generation and see its acknowledgement.
  *
  * @example
- * const { steer, lastAck } = useSteer();
- * void steer('shorter, and in French');
+ * const { steer, lastAck, canSteer } = useSteer();
+ * <button disabled={!canSteer} onClick={() => void steer('shorter, and in French')}>Shorter, in French</button>
  */
 export function useSteer(params: UseSteerParams = {}): UseSteerResponse {
   const ctrl = useSessionController('useSteer');
