@@ -8,7 +8,8 @@ import type { ChatTransport, UIMessage, UIMessageChunk } from 'ai';
 import { build, createSessionController, entryOf, type SessionController } from '../../src/core/index.js';
 import { DurableSessionProvider } from '../../src/react/index.js';
 import { DurableChat } from '../../src/components/index.js';
-import { createBroker, createMemoryTransport } from '../../src/transports/memory.js';
+import { createBroker } from '../../src/broker/index.js';
+import { createMemoryTransport } from '../../src/transports/memory.js';
 import { createAgent, allowAnyControl } from '../../src/agent/index.js';
 
 const WORDS = 'durable sessions keep every token safe while tabs reload and networks blink so the answer arrives once'.split(' ');

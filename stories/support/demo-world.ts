@@ -9,7 +9,8 @@ import { createSessionController, type SessionController } from '../../src/core/
 import { microtaskScheduler } from '../../src/core/frame-scheduler.js';
 import type { ResponseStatus } from '../../src/core/protocol.js';
 import { entryOf, turnStatus } from '../../src/core/session-state.js';
-import { createBroker, createMemoryTransport, type Broker, type MemoryTransport } from '../../src/transports/memory.js';
+import { createBroker, type Broker } from '../../src/broker/index.js';
+import { createMemoryTransport, type MemoryTransport } from '../../src/transports/memory.js';
 
 /** The simulated user; every tab of the world shares this client id, as tabs of one login do. */
 export const USER_ID = 'you';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { build } from '../../src/core/build-event.js';
-import { createBroker, createMemoryTransport } from '../../src/transports/memory.js';
+import { createBroker } from '../../src/broker/index.js';
+import { createMemoryTransport } from '../../src/transports/memory.js';
 
 describe('idempotent publishing', () => {
   it('gives every builder an id derived from its turn, response or control id', () => {

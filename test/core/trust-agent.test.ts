@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createDemoAgent } from '../../src/agent/demo/index.js';
 import { build, createSessionController, microtaskScheduler, type DurableSessionError } from '../../src/core/index.js';
-import { createBroker, createMemoryTransport } from '../../src/transports/memory.js';
+import { createBroker } from '../../src/broker/index.js';
+import { createMemoryTransport } from '../../src/transports/memory.js';
 import { responses } from '../helpers/session-fixture.js';
 import { settle, until } from '../helpers/until.js';
 
