@@ -1,11 +1,15 @@
+// First: it wraps the WebSocket class before the ably SDK loads and keeps a reference to it.
+import './offline-switch.js';
 import * as Ably from 'ably';
 import { StrictMode, useEffect, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import { DurableChat } from '../src/components/index.js';
 import '../src/components/styles.css';
 import { randomId } from '../src/core/ids.js';
+import { DurableSessionProvider } from '../src/react/index.js';
 import { createAblyTransport, type AblyTransport } from '../src/transports/ably.js';
 import './demo.css';
+import { TryIt } from './try-it.js';
 
 type DemoConfig = { mode: 'local'; host: string; port: number } | { mode: 'ably' };
 
@@ -89,11 +93,10 @@ function App() {
           Session <code data-testid="session-id">{state.sessionId}</code> · you are <code>{state.clientId}</code>
         </p>
       </header>
-      <p className="hint">
-        Copy this page's URL into another tab or browser to join. Reload mid-answer, go offline, press Stop (Esc) or steer while it
-        streams. Mention <code>@reviewer</code> to bring in a second agent.
-      </p>
-      <DurableChat sessionId={state.sessionId} transport={state.transport} device={deviceLabel()} name={state.clientId} label="Demo chat" />
+      <DurableSessionProvider sessionId={state.sessionId} transport={state.transport} device={deviceLabel()} name={state.clientId}>
+        <TryIt />
+        <DurableChat label="Demo chat" placeholder="Ask anything; mention @reviewer for a second agent" />
+      </DurableSessionProvider>
     </main>
   );
 }

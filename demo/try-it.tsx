@@ -1,0 +1,64 @@
+// The demo's "How to try it" strip: one button per durability promise, so a newcomer can see each
+// one happen without reading the README.
+import { useEffect, useState, type ReactNode } from 'react';
+import { useDurableSession, useSteer } from '../src/react/index.js';
+import { goOffline } from './offline-switch.js';
+
+/** Long enough, at the demo agents' pace, to try everything else while it streams. */
+export const SAMPLE_PROMPT = 'Tell me about durable sessions @reviewer';
+const OFFLINE_SECONDS = 5;
+
+export function TryIt(): ReactNode {
+  const { send } = useDurableSession();
+  const { steer, canSteer } = useSteer();
+  const [offlineLeft, setOfflineLeft] = useState(0);
+
+  useEffect(() => {
+    if (offlineLeft <= 0) return;
+    const t = setTimeout(() => setOfflineLeft((s) => s - 1), 1000);
+    return () => clearTimeout(t);
+  }, [offlineLeft]);
+
+  const offline = () => {
+    setOfflineLeft(OFFLINE_SECONDS);
+    void goOffline(OFFLINE_SECONDS * 1000).then(() => setOfflineLeft(0));
+  };
+
+  return (
+    <section className="try-it" aria-labelledby="try-it-title" data-try-it="">
+      <h2 id="try-it-title">How to try it</h2>
+      <ol>
+        <li>
+          <button type="button" onClick={() => void send(SAMPLE_PROMPT)}>
+            Ask “{SAMPLE_PROMPT}”
+          </button>
+          <span>Two agents answer, slowly enough to try the rest while they write.</span>
+        </li>
+        <li>
+          <button type="button" onClick={() => window.location.reload()}>
+            Reload
+          </button>
+          <span>The answers carry on where they were: nothing missing, nothing twice.</span>
+        </li>
+        <li>
+          <button type="button" onClick={() => window.open(window.location.href, '_blank')}>
+            Open a second tab
+          </button>
+          <span>The same session, live in both; presence counts your tabs.</span>
+        </li>
+        <li>
+          <button type="button" onClick={offline} disabled={offlineLeft > 0}>
+            {offlineLeft > 0 ? `Offline… ${offlineLeft} s` : `Simulate offline ${OFFLINE_SECONDS} s`}
+          </button>
+          <span>The banner says reconnecting; then the text catches up, word for word.</span>
+        </li>
+        <li>
+          <button type="button" onClick={() => void steer('in French')} disabled={!canSteer}>
+            Steer: in French
+          </button>
+          <span>The rest of the answer changes course. Stop (or Esc) ends it, in every tab.</span>
+        </li>
+      </ol>
+    </section>
+  );
+}
