@@ -58,7 +58,7 @@ export const Active: Story = {
   },
 };
 
-/** The agent applied the steer: the ack says so and the text switches to the steer's words. */
+/** The agent applied the steer: the ack says so and the text acknowledges it before following it. */
 export const Applied: Story = {
   play: async ({ canvasElement }) => {
     const canvas = within(canvasElement);
@@ -68,7 +68,7 @@ export const Applied: Story = {
     expect(form(canvasElement).dataset.ack).toBe('applied');
     expect(canvas.getByRole('textbox', { name: 'Steer the response' })).toHaveProperty('value', '');
     const response = canvasElement.querySelector<HTMLElement>('[data-ds-streaming-message]')!;
-    await waitFor(() => expect(contentOf(response)).toMatch(/\[steered: only oranges\]\s+(only|oranges)\s+(only|oranges)/), STREAM_TIMEOUT);
+    await waitFor(() => expect(contentOf(response)).toMatch(/ — and, as you asked, “only oranges”: From here on/), STREAM_TIMEOUT);
   },
 };
 
