@@ -1,23 +1,13 @@
 // The messages of one channel as aggregates, in serial order, found by serial or by publisher id;
 // what history, rewind and snapshots read. The oldest are forgotten beyond the retention limit.
-import type { MessageAction, WireMessage } from '../core/protocol.js';
+import type { WireMessage } from '../core/protocol.js';
 import { countAtOrBelow } from './count-at-or-below.js';
 
 /** A message as the broker hands it out: the wire model plus the publisher's id. */
 export type LogMessage = WireMessage & { id: string };
 
 /** A message as it stands now: its data so far, its last headers and the version that made them. */
-export interface Aggregate {
-  serial: string;
-  id: string;
-  version: string;
-  action: MessageAction;
-  name: string;
-  data: unknown;
-  headers: Record<string, string>;
-  clientId?: string;
-  connectionId?: string;
-  timestamp: number;
+export interface Aggregate extends LogMessage {
   /** Size counted against `maxAggregateBytes`. */
   bytes: number;
 }
