@@ -37,11 +37,11 @@ test('the Playground mid-stream is saved to docs/playground.png', async () => {
 
   await userEvent.fill(page.getByRole('textbox', { name: 'Message' }).first(), 'How do durable sessions survive a reload?');
   await userEvent.keyboard('{Enter}');
-  await expect.poll(() => words(lastResponse(chat('Tab 1'))), { timeout: 20_000 }).toBeGreaterThanOrEqual(6);
+  await expect.poll(() => words(lastResponse(chat('Tab 1'))), { timeout: 20_000 }).toBeGreaterThanOrEqual(24);
   await userEvent.fill(page.getByRole('textbox', { name: 'Steer the response' }).first(), 'mention presence');
   await userEvent.keyboard('{Enter}');
   await expect.poll(() => chat('Tab 1').textContent ?? '', { timeout: 20_000 }).toContain('Applied: “mention presence”');
-  await expect.poll(() => words(lastResponse(chat('Tab 2'))), { timeout: 20_000 }).toBeGreaterThanOrEqual(14);
+  await expect.poll(() => words(lastResponse(chat('Tab 2'))), { timeout: 20_000 }).toBeGreaterThanOrEqual(44);
 
   const path = await page.screenshot({ path: '../docs/playground.png' });
   expect(path.replaceAll('\\', '/')).toMatch(/docs\/playground\.png$/);
