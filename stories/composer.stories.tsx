@@ -1,5 +1,5 @@
 import type { Meta, StoryObj } from '@storybook/react-vite';
-import type { ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import { expect, userEvent, waitFor, within } from 'storybook/test';
 import { Composer, type ComposerProps } from '../src/components/composer.js';
 import { MessageList } from '../src/components/message-list.js';
@@ -18,6 +18,20 @@ function Frame({ world, ...props }: ComposerProps & { world: DemoWorld }): React
         <StopButton />
       </Composer>
     </SessionFrame>
+  );
+}
+
+/** An app that owns the draft: it starts one, counts what is typed and can rewrite it. */
+function ControlledFrame({ world }: { world: DemoWorld }): ReactNode {
+  const [draft, setDraft] = useState('A draft the app kept');
+  return (
+    <>
+      <Frame world={world} value={draft} onValueChange={setDraft} />
+      <p data-testid="draft-length">{draft.length} characters</p>
+      <button type="button" onClick={() => setDraft((d) => d.toUpperCase())}>
+        Shout
+      </button>
+    </>
   );
 }
 
@@ -71,5 +85,42 @@ export const ConsumerVeto: Story = {
     await userEvent.type(box, 'not this one{Enter}');
     expect(box.value).toBe('not this one');
     expect(within(canvasElement).getByText('No messages yet.')).toBeTruthy();
+  },
+};
+
+/** Controlled: the app holds the text (`value` + `onValueChange`), sees every change and can rewrite it. */
+export const Controlled: Story = {
+  render: (_args, { loaded }) => <ControlledFrame world={loaded.world as DemoWorld} />,
+  play: async ({ canvasElement, loaded }) => {
+    const canvas = within(canvasElement);
+    await (loaded.world as DemoWorld).agentReady('demo');
+    const box = canvas.getByRole<HTMLTextAreaElement>('textbox', { name: 'Message' });
+    expect(box.value).toBe('A draft the app kept');
+    await userEvent.clear(box);
+    await userEvent.type(box, 'hello there');
+    expect(canvas.getByTestId('draft-length').textContent).toBe('11 characters');
+    await userEvent.click(canvas.getByRole('button', { name: 'Shout' }));
+    expect(box.value).toBe('HELLO THERE');
+    await userEvent.type(box, '{Enter}');
+    expect(box.value).toBe('');
+    expect(canvas.getByTestId('draft-length').textContent).toBe('0 characters');
+    await canvas.findByText('HELLO THERE', {}, STREAM_TIMEOUT);
+  },
+};
+
+/** The text field's own `onKeyDown` runs first: `preventDefault()` on Enter leaves sending to the button. */
+export const EnterVetoed: Story = {
+  args: { textareaProps: { onKeyDown: (e) => e.key === 'Enter' && e.preventDefault() }, buttonProps: { title: 'Send your message' } },
+  play: async ({ canvasElement, loaded }) => {
+    const canvas = within(canvasElement);
+    await (loaded.world as DemoWorld).agentReady('demo');
+    const box = canvas.getByRole<HTMLTextAreaElement>('textbox', { name: 'Message' });
+    await userEvent.type(box, 'only by click{Enter}');
+    expect(box.value).toBe('only by click');
+    const send = canvas.getByRole('button', { name: 'Send' });
+    expect(send.title).toBe('Send your message');
+    await userEvent.click(send);
+    expect(box.value).toBe('');
+    await canvas.findByText('only by click', { selector: '[data-ds-user-message] *' }, STREAM_TIMEOUT);
   },
 };

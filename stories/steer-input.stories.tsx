@@ -1,5 +1,5 @@
 import type { Meta, StoryObj } from '@storybook/react-vite';
-import type { ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import { expect, userEvent, waitFor, within } from 'storybook/test';
 import { SteerInput, type SteerInputProps } from '../src/components/steer-input.js';
 import { StreamingMessage } from '../src/components/streaming-message.js';
@@ -13,6 +13,20 @@ function Frame({ world, ...props }: SteerInputProps & { world: DemoWorld }): Rea
       <StreamingMessage />
       <SteerInput {...props} />
     </SessionFrame>
+  );
+}
+
+/** An app that owns the steer text: it echoes what is typed and can suggest a steer of its own. */
+function ControlledFrame({ world }: { world: DemoWorld }): ReactNode {
+  const [text, setText] = useState('');
+  return (
+    <>
+      <Frame world={world} value={text} onValueChange={setText} />
+      <p data-testid="echo">App sees: {text || '(nothing)'}</p>
+      <button type="button" onClick={() => setText('only pears')}>
+        Suggest pears
+      </button>
+    </>
   );
 }
 
@@ -81,5 +95,39 @@ export const Sending: Story = {
     await userEvent.type(canvas.getByRole('textbox', { name: 'Steer the response' }), 'hold on{Enter}');
     await canvas.findByText('Sending steer “hold on”…', {}, STREAM_TIMEOUT);
     expect(form(canvasElement).dataset.ack).toBe('sending');
+  },
+};
+
+/** Controlled: the app holds the text (`value` + `onValueChange`), sees typing and can fill the field. */
+export const Controlled: Story = {
+  render: (_args, { loaded }) => <ControlledFrame world={loaded.world as DemoWorld} />,
+  play: async ({ canvasElement }) => {
+    const canvas = within(canvasElement);
+    await waitFor(() => expect(form(canvasElement).dataset.state).toBe('active'), STREAM_TIMEOUT);
+    const field = canvas.getByRole<HTMLInputElement>('textbox', { name: 'Steer the response' });
+    await userEvent.type(field, 'be brief');
+    expect(canvas.getByTestId('echo').textContent).toBe('App sees: be brief');
+    await userEvent.click(canvas.getByRole('button', { name: 'Suggest pears' }));
+    expect(field.value).toBe('only pears');
+    await userEvent.type(field, '{Enter}');
+    await canvas.findByText('Applied: “only pears”', {}, STREAM_TIMEOUT);
+    expect(field.value).toBe('');
+    expect(canvas.getByTestId('echo').textContent).toBe('App sees: (nothing)');
+  },
+};
+
+/** Props reach the inner field and button; the field's `onChange` runs first, and `preventDefault()` there drops the change (here: digits). */
+export const InnerProps: Story = {
+  args: {
+    inputProps: { maxLength: 12, onChange: (e) => /\d/.test(e.target.value) && e.preventDefault() },
+    buttonProps: { title: 'Send the steer now' },
+  },
+  play: async ({ canvasElement }) => {
+    const canvas = within(canvasElement);
+    const field = canvas.getByRole<HTMLInputElement>('textbox', { name: 'Steer the response' });
+    expect(field.maxLength).toBe(12);
+    await userEvent.type(field, 'ab1c2');
+    expect(field.value).toBe('abc');
+    expect(canvas.getByRole('button', { name: 'Steer' }).title).toBe('Send the steer now');
   },
 };
