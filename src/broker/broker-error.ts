@@ -19,5 +19,5 @@ export const BrokerErrors = {
     new BrokerError(40400, 404, `No message with serial ${serial} on this channel (it never existed or retention dropped it).`),
   badAppend: (why: string) => new BrokerError(40000, 400, `Cannot append: ${why}.`),
   aggregateTooLarge: (max: number) =>
-    new BrokerError(40009, 400, `Message would grow past the channel's limit of ${max} bytes; end this response and start another.`),
+    new BrokerError(40009, 400, `Message would grow past the channel's limit of ${max} bytes; finish this message and start another.`),
 } as const;

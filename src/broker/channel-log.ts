@@ -16,7 +16,7 @@ import { SubscriberView, type AttachOptions, type Delivery, type Subscription } 
 export interface RetentionOptions {
   /** Largest create/append/update accepted, in bytes of name + data + headers. [65536] */
   maxMessageBytes?: number;
-  /** Largest aggregated message (a whole response), in bytes. [8 MiB] */
+  /** Largest aggregated message (all its appends together), in bytes. [8 MiB] */
   maxAggregateBytes?: number;
   /** Messages kept for history; the oldest are dropped beyond this. [10000] */
   maxMessages?: number;
@@ -55,11 +55,11 @@ export interface AppendInput {
 export interface AppendPrecondition {
   /** Length of the message's data before this append. */
   offset: number;
-  /** Headers for the remaining delta when the broker trims an overlap that was already applied (given its new start). Default: the headers unchanged. */
+  /** The remaining delta's headers when the broker trims an overlap that was already applied (given its new start). Default: the headers unchanged. */
   rebase?: (offset: number) => Record<string, string>;
 }
 
-function sameHeaders(a: Record<string, string>, b: Record<string, string> | undefined): boolean {
+function sameFields(a: Record<string, string>, b: Record<string, string> | undefined): boolean {
   if (!b) return true;
   const ka = Object.keys(a);
   return ka.length === Object.keys(b).length && ka.every((k) => a[k] === b[k]);
@@ -154,7 +154,7 @@ export class ChannelLog {
       if (current.slice(at, at + overlap) !== data.slice(0, overlap)) {
         throw BrokerErrors.badAppend(`offset ${at} overlaps text that differs from this append`);
       }
-      if (overlap === data.length && (data.length > 0 || sameHeaders(agg.headers, headers))) return agg.version;
+      if (overlap === data.length && (data.length > 0 || sameFields(agg.headers, headers))) return agg.version;
       if (overlap > 0) {
         data = data.slice(overlap);
         headers = pre.rebase ? pre.rebase(current.length) : headers;

@@ -1,11 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BrokerError, ChannelLog, createBroker, SerialClock, type Delivery } from '../../src/broker/index.js';
 
-const resp = (status: string, offset?: number): Record<string, string> => {
-  const h: Record<string, string> = { 'ds-response': 'r1', 'ds-agent': 'a', 'ds-turn': 't1', 'ds-status': status };
-  if (offset !== undefined) h['ds-offset'] = String(offset);
-  return h;
-};
+const resp = (status: string): Record<string, string> => ({ 'ds-response': 'r1', 'ds-agent': 'a', 'ds-turn': 't1', 'ds-status': status });
 
 function collect(): { got: Delivery[]; listener: (d: Delivery) => void } {
   const got: Delivery[] = [];
@@ -43,7 +39,7 @@ describe('ChannelLog serials and aggregation', () => {
     const versions: string[] = [];
     const s = log.create({ name: 'agent.response', data: '', headers: resp('streaming') });
     versions.push(s);
-    for (let i = 0; i < 1500; i++) versions.push(log.append(s, { data: 'x', headers: resp('streaming', i) }));
+    for (let i = 0; i < 1500; i++) versions.push(log.append(s, { data: 'x', headers: resp('streaming') }));
     versions.push(log.create({ name: 'user.message', data: { text: 'hi' }, headers: { 'ds-turn': 't2' } }));
     versions.push(log.update(s, 'replaced', resp('complete')));
     expect(isStrictlyIncreasing(versions)).toBe(true);
@@ -55,8 +51,8 @@ describe('ChannelLog serials and aggregation', () => {
     const { got, listener } = collect();
     log.attach(listener);
     const s = log.create({ name: 'agent.response', data: '', headers: resp('streaming') });
-    log.append(s, { data: 'Hel', headers: resp('streaming', 0) });
-    log.append(s, { data: 'lo', headers: resp('complete', 3) });
+    log.append(s, { data: 'Hel', headers: resp('streaming') });
+    log.append(s, { data: 'lo', headers: resp('complete') });
     expect(got.map((d) => [d.message.action, d.message.data])).toEqual([
       ['message.create', ''],
       ['message.append', 'Hel'],
@@ -84,11 +80,11 @@ describe('ChannelLog serials and aggregation', () => {
   it("delivers an unseen message's first append as an update carrying the full data, then deltas", () => {
     const log = new ChannelLog('c');
     const s = log.create({ name: 'agent.response', data: '', headers: resp('streaming') });
-    log.append(s, { data: 'abc', headers: resp('streaming', 0) });
+    log.append(s, { data: 'abc', headers: resp('streaming') });
     const { got, listener } = collect();
     log.attach(listener);
-    const v1 = log.append(s, { data: 'def', headers: resp('streaming', 3) });
-    log.append(s, { data: 'g', headers: resp('complete', 6) });
+    const v1 = log.append(s, { data: 'def', headers: resp('streaming') });
+    log.append(s, { data: 'g', headers: resp('complete') });
     expect(got).toHaveLength(2);
     expect(got[0].message).toMatchObject({ serial: s, action: 'message.update', data: 'abcdef', version: v1 });
     expect(got[1].message).toMatchObject({ action: 'message.append', data: 'g' });
@@ -116,12 +112,12 @@ describe('ChannelLog attach: resume and rewind', () => {
     const first = collect();
     const sub = log.attach(first.listener);
     const s = log.create({ name: 'agent.response', data: '', headers: resp('streaming') });
-    log.append(s, { data: 'ab', headers: resp('streaming', 0) });
+    log.append(s, { data: 'ab', headers: resp('streaming') });
     const resumeFrom = first.got[first.got.length - 1].channelSerial;
     sub.unsubscribe();
-    log.append(s, { data: 'cd', headers: resp('streaming', 2) });
+    log.append(s, { data: 'cd', headers: resp('streaming') });
     const u = log.create({ name: 'user.message', data: { text: 'q' }, headers: { 'ds-turn': 't2' } });
-    log.append(s, { data: 'e', headers: resp('complete', 4) });
+    log.append(s, { data: 'e', headers: resp('complete') });
 
     const again = collect();
     const r = log.attach(again.listener, { fromSerial: resumeFrom });
@@ -135,7 +131,7 @@ describe('ChannelLog attach: resume and rewind', () => {
     expect(r.replay[1].message.serial).toBe(u);
     expect(isStrictlyIncreasing(r.replay.map((d) => d.channelSerial))).toBe(true);
     expect(r.attachSerial).toBe(log.channelSerial);
-    log.append(s, { data: 'f', headers: resp('complete', 5) });
+    log.append(s, { data: 'f', headers: resp('complete') });
     expect(again.got.map((d) => d.message.action)).toEqual(['message.append']);
   });
 
@@ -143,7 +139,7 @@ describe('ChannelLog attach: resume and rewind', () => {
     const log = new ChannelLog('c');
     const u = log.create({ name: 'user.message', data: { text: 'q' }, headers: { 'ds-turn': 't1' } });
     const s = log.create({ name: 'agent.response', data: '', headers: resp('streaming') });
-    log.append(s, { data: 'xy', headers: resp('streaming', 0) });
+    log.append(s, { data: 'xy', headers: resp('streaming') });
     const r = log.attach(() => {}, { fromSerial: u });
     expect(r.resumed).toBe(true);
     expect(r.replay.map((d) => [d.message.action, d.message.data])).toEqual([
@@ -165,13 +161,13 @@ describe('ChannelLog attach: resume and rewind', () => {
     const log = new ChannelLog('c');
     log.create({ name: 'user.message', data: { text: 'one' } });
     const s = log.create({ name: 'agent.response', data: '', headers: resp('streaming') });
-    ['a', 'b', 'c'].forEach((w, i) => log.append(s, { data: w, headers: resp('streaming', i) }));
+    ['a', 'b', 'c'].forEach((w, i) => log.append(s, { data: w, headers: resp('streaming') }));
     const live = collect();
     const r = log.attach(live.listener, { rewind: 1 });
     expect(r.resumed).toBe(false);
     expect(r.replay).toHaveLength(1);
     expect(r.replay[0].message).toMatchObject({ serial: s, data: 'abc', action: 'message.update' });
-    log.append(s, { data: 'd', headers: resp('complete', 3) });
+    log.append(s, { data: 'd', headers: resp('complete') });
     expect(live.got[0].message).toMatchObject({ action: 'message.append', data: 'd' });
   });
 });
@@ -193,7 +189,7 @@ describe('ChannelLog retention', () => {
     expect(log.channelSerial).toBe(before);
     expect(log.messageCount).toBe(0);
     const s = log.create({ name: 'agent.response', data: '', headers: resp('streaming') });
-    expect(() => log.append(s, { data: 'é'.repeat(60), headers: resp('streaming', 0) })).toThrow(expect.objectContaining({ code: 40009 }));
+    expect(() => log.append(s, { data: 'é'.repeat(60), headers: resp('streaming') })).toThrow(expect.objectContaining({ code: 40009 }));
     expect(log.messageCount).toBe(1);
     expect(got).toHaveLength(1);
     expect(log.get(s)?.data).toBe('');
