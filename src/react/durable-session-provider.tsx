@@ -68,7 +68,9 @@ export function DurableSessionProvider(props: DurableSessionProviderProps): Reac
   const latest = useLatestRef(options);
   // The controller keeps this one function; it asks whichever `trustAgent` was rendered last.
   const [trustAgent] = useState(() => (clientId: string | undefined) => latest.current?.trustAgent?.(clientId) ?? true);
-  const live: SessionControllerUpdate = { trustAgent: options?.trustAgent ? trustAgent : undefined, maxInputChars: options?.maxInputChars, maxHistory: options?.maxHistory };
+  const trust = options?.trustAgent ? trustAgent : undefined;
+  const maxInputChars = options?.maxInputChars;
+  const maxHistory = options?.maxHistory;
 
   const ctrl = useMemo(() => {
     if (controller) return controller;
@@ -76,7 +78,7 @@ export function DurableSessionProvider(props: DurableSessionProviderProps): Reac
     if (device !== undefined) presence.device = device;
     if (name !== undefined) presence.name = name;
     if (tabId !== undefined) presence.tabId = tabId;
-    const opts = { ...options, trustAgent: live.trustAgent, sessionId, presence };
+    const opts = { ...options, trustAgent: trust, sessionId, presence };
     if (transportKey) return sharedController(transportKey, opts);
     return createSessionController({ ...opts, transport: () => (factory.current as () => SessionTransport)() });
     // The controller is per session and connection; later option changes are pushed below.
@@ -102,12 +104,12 @@ export function DurableSessionProvider(props: DurableSessionProviderProps): Reac
   const pushed = useRef<{ ctrl: SessionController; live: SessionControllerUpdate } | null>(null);
   useEffect(() => {
     if (ctrl === controller) return;
+    const live = { trustAgent: trust, maxInputChars, maxHistory };
     const last = pushed.current;
     pushed.current = { ctrl, live };
     const update = last?.ctrl === ctrl ? changes(last.live, live) : undefined;
     if (update) ctrl.setOptions(update);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [ctrl, controller, live.trustAgent, live.maxInputChars, live.maxHistory]);
+  }, [ctrl, controller, trust, maxInputChars, maxHistory]);
 
   return <SessionContext.Provider value={ctrl}>{props.children}</SessionContext.Provider>;
 }
