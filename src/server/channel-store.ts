@@ -1,21 +1,26 @@
+// Persistence of the local server's channel logs: one JSON line per committed event, batched per
+// tick, fsync'd when an event settles something and on a short timer otherwise.
 import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LogEvent } from '../broker/index.js';
-import { isFinalStatus, Header, type ResponseStatus } from '../core/protocol.js';
+import { sessionWirePolicy, type WirePolicy } from '../core/wire-policy.js';
 
 export interface ChannelStoreOptions {
   /** Directory holding one `<channel>.jsonl` file per channel. Created if missing. */
   dataDir: string;
   /** Longest time a committed event may sit without fsync, in ms. Default 250. */
   fsyncIntervalMs?: number;
+  /** Which events settle something users come back for, and so are fsync'd at once. Default `sessionWirePolicy`. */
+  policy?: Pick<WirePolicy, 'isSettling'>;
 }
 
 const SUFFIX = '.jsonl';
 
 /**
  * Append-only persistence of channel logs: one JSON line per committed event. Writes are batched per
- * tick (so a burst of token appends costs one write), and fsync'd when a response reaches a final
- * status, on a short timer otherwise, and on close — a crash loses at most the last interval.
+ * tick (so a burst of token appends costs one write), and fsync'd when the policy says an event
+ * settles something (a response's final append), on a short timer otherwise, and on close — a crash
+ * loses at most the last interval.
  */
 export class ChannelStore {
   private readonly fds = new Map<string, number>();
@@ -24,8 +29,10 @@ export class ChannelStore {
   private flushScheduled = false;
   private readonly timer: ReturnType<typeof setInterval>;
   private closed = false;
+  private readonly policy: Pick<WirePolicy, 'isSettling'>;
 
   constructor(private readonly opts: ChannelStoreOptions) {
+    this.policy = opts.policy ?? sessionWirePolicy;
     mkdirSync(opts.dataDir, { recursive: true });
     this.timer = setInterval(() => this.sync(), opts.fsyncIntervalMs ?? 250);
     this.timer.unref();
@@ -57,8 +64,7 @@ export class ChannelStore {
     let lines = this.pending.get(channel);
     if (!lines) this.pending.set(channel, (lines = []));
     lines.push(JSON.stringify(event) + '\n');
-    const status = event.message.headers?.[Header.Status] as ResponseStatus | undefined;
-    if (event.message.action === 'message.append' && status !== undefined && status !== 'streaming' && isFinalStatus(status)) {
+    if (this.policy.isSettling(event.message)) {
       // A finished response is what users come back for: make it durable now.
       this.flush();
       this.sync();

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { WebSocketServer } from 'ws';
 import { Broker, type RetentionOptions } from '../broker/index.js';
+import { sessionWirePolicy, type WirePolicy } from '../core/wire-policy.js';
 import { generateKey, KeyStore, parseKey, type KeySpec } from './auth.js';
 import { ChannelStore } from './channel-store.js';
 import { Realtime } from './realtime.js';
@@ -33,11 +34,16 @@ export interface ServerOptions {
   /** Longest time a persisted event may wait for fsync, in ms. Default 250. */
   fsyncIntervalMs?: number;
   /**
+   * What the server may know of the events it carries: which appends say where they start, which
+   * events settle something (fsync'd at once with `dataDir`), and which names only agents may
+   * publish. Default `sessionWirePolicy`, the kit's own events.
+   */
+  policy?: WirePolicy;
+  /**
    * Message names only an agent may publish (create, update or append): a connection needs the
    * `privileged-headers` capability (or `*`) on the channel for them, so a browser token granting
    * `publish` can send user messages and controls but cannot forge an agent's response, status or
-   * steer acknowledgement. Default `['agent.response', 'agent.status', 'control.steer-ack']`; `[]`
-   * turns the rule off.
+   * steer acknowledgement. Default `policy.agentOnlyNames`; `[]` turns the rule off.
    */
   agentOnlyNames?: string[];
   /**
@@ -91,7 +97,8 @@ export async function createServer(options: ServerOptions = {}): Promise<LocalSe
   const keyStrings = options.keys && options.keys.length > 0 ? options.keys : [generateKey()];
   const parsed = keyStrings.map(parseKey);
   const keys = new KeyStore(parsed);
-  const store = options.dataDir ? new ChannelStore(options.fsyncIntervalMs === undefined ? { dataDir: options.dataDir } : { dataDir: options.dataDir, fsyncIntervalMs: options.fsyncIntervalMs }) : undefined;
+  const policy = options.policy ?? sessionWirePolicy;
+  const store = options.dataDir ? new ChannelStore({ dataDir: options.dataDir, fsyncIntervalMs: options.fsyncIntervalMs, policy }) : undefined;
   const brokerOpts: ConstructorParameters<typeof Broker>[0] = {};
   if (options.retention) brokerOpts.retention = options.retention;
   if (store) brokerOpts.onEvent = (channel, event) => store.append(channel, event);
@@ -113,7 +120,8 @@ export async function createServer(options: ServerOptions = {}): Promise<LocalSe
     maxIdleInterval: options.maxIdleInterval ?? 15_000,
     maxMessageSize,
     presenceGraceMs: options.presenceGraceMs ?? 15_000,
-    agentOnlyNames: new Set(options.agentOnlyNames ?? ['agent.response', 'agent.status', 'control.steer-ack']),
+    agentOnlyNames: new Set(options.agentOnlyNames ?? policy.agentOnlyNames),
+    policy,
     maxBufferedBytes: options.maxBufferedBytes ?? 8 * 1024 * 1024,
     serverId: `local-${randomBytes(3).toString('hex')}`,
   });

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { WebSocket } from 'ws';
-import { START_SERIAL, type Broker, type ChannelLog, type Delivery, type PresenceChange, type Subscription } from '../broker/index.js';
+import { START_SERIAL, type AppendInput, type Broker, type ChannelLog, type Delivery, type PresenceChange, type Subscription } from '../broker/index.js';
+import type { WirePolicy } from '../core/wire-policy.js';
 import { AuthError, can, capabilityBreach, operationsOn, type AuthContext, type KeyStore } from './auth.js';
 import {
   Action,
@@ -30,6 +31,8 @@ export interface RealtimeOptions {
   presenceGraceMs: number;
   /** Message names that need the `privileged-headers` capability (see ServerOptions.agentOnlyNames). */
   agentOnlyNames: ReadonlySet<string>;
+  /** Reads the preconditions appends carry. */
+  policy: Pick<WirePolicy, 'appendPrecondition'>;
   /** Bytes queued for a non-reading socket before it is cut. */
   maxBufferedBytes: number;
   serverId: string;
@@ -607,7 +610,11 @@ export class Realtime {
           serials.push(log.create(input, origin));
         } else if (p.action === 'message.append') {
           if (typeof p.data !== 'string') throw new AuthError(40003, 400, 'Append data must be a string.');
-          serials.push(log.append(p.m.serial as string, p.data, p.headers, origin));
+          const input: AppendInput = { data: p.data };
+          if (p.headers) input.headers = p.headers;
+          const precondition = this.opts.policy.appendPrecondition(p.headers);
+          if (precondition) input.precondition = precondition;
+          serials.push(log.append(p.m.serial as string, input, origin));
         } else {
           serials.push(log.update(p.m.serial as string, p.data, p.headers, origin));
         }

@@ -18,8 +18,8 @@ describe('ChannelStore', () => {
     const broker = new Broker({ onEvent: (ch, e) => store.append(ch, e) });
     const log = broker.channel('session:a/b');
     const s = log.create({ name: 'agent.response', data: '', headers: { 'ds-status': 'streaming' } });
-    log.append(s, 'hel', { 'ds-status': 'streaming' });
-    log.append(s, 'lo', { 'ds-status': 'complete' });
+    log.append(s, { data: 'hel', headers: { 'ds-status': 'streaming' } });
+    log.append(s, { data: 'lo', headers: { 'ds-status': 'complete' } });
     broker.channel('other').create({ name: 'user.message', data: { text: 'x' } });
     store.close();
     const file = readdirSync(dataDir).find((f) => f.startsWith('session'))!;
@@ -46,10 +46,10 @@ describe('compaction on start', () => {
     let text = '';
     for (let i = 0; i < 300; i++) {
       const w = `w${i} `;
-      log.append(r, w, { 'ds-status': 'streaming', 'ds-offset': String(text.length) });
+      log.append(r, { data: w, headers: { 'ds-status': 'streaming', 'ds-offset': String(text.length) } });
       text += w;
     }
-    log.append(r, '', { 'ds-status': 'complete', 'ds-offset': String(text.length) });
+    log.append(r, { data: '', headers: { 'ds-status': 'complete', 'ds-offset': String(text.length) } });
     const before = log.get(r)!;
     await first.close();
     const file = join(dataDir, readdirSync(dataDir).find((f) => f.startsWith('session'))!);
