@@ -82,8 +82,13 @@ test('hostile agent text, user text, steer text and presence names render inert 
   expect(chat.querySelector('[data-ds-steer-input]')!.textContent).toContain(payload('steer'));
   expect(chat.querySelector('[data-ds-presence-bar]')!.textContent).toContain(short('name'));
   expect(document.querySelector('[data-ds-agent-badge][data-agent-id^="<img"]')!.textContent).toContain(short('badge-name'));
-  // Give any injected handler a chance to run before checking that none did.
-  await new Promise((r) => setTimeout(r, 300));
+  // A real image with the payload's broken source: once its error event has fired, an injected
+  // `<img onerror>` would have fired too, so checking after it proves none did.
+  await new Promise<void>((resolve) => {
+    const probe = new Image();
+    probe.onerror = () => resolve();
+    probe.src = 'x';
+  });
   expect(injected(document.body)).toHaveLength(0);
   expect(pwned()).toEqual([]);
   await agent.stop();
