@@ -1,10 +1,12 @@
+// createServer: the local Ably-protocol server — realtime over WebSocket and REST over HTTP, on one
+// broker, with optional persistence to a data directory.
 import { createServer as createHttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { WebSocketServer } from 'ws';
 import { Broker, type RetentionOptions } from '../broker/index.js';
 import { sessionWirePolicy, type WirePolicy } from '../core/wire-policy.js';
-import { generateKey, KeyStore, parseKey, type KeySpec } from './auth.js';
+import { generateKey, KeyStore, parseKey, type KeySpec } from './key-store.js';
 import { ChannelStore } from './channel-store.js';
 import { Realtime } from './realtime.js';
 import { Rest } from './rest.js';

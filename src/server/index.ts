@@ -1,2 +1,5 @@
+// The local server's public surface: createServer, its options and handle, and what keys and
+// capabilities are made of. Node only.
 export { createServer, type LocalServer, type ServerOptions } from './create-server.js';
-export { generateKey, type Capability, type KeySpec, type TokenDetails, type TokenRequest } from './auth.js';
+export type { Capability } from './capability.js';
+export { generateKey, type KeySpec, type TokenDetails, type TokenRequest } from './key-store.js';

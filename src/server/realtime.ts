@@ -3,7 +3,10 @@ import type { IncomingMessage } from 'node:http';
 import { WebSocket } from 'ws';
 import { START_SERIAL, type AppendInput, type Broker, type ChannelLog, type Delivery, type PresenceChange, type Subscription } from '../broker/index.js';
 import type { WirePolicy } from '../core/wire-policy.js';
-import { AuthError, can, capabilityBreach, operationsOn, type AuthContext, type KeyStore } from './auth.js';
+import { BrokerError } from '../broker/index.js';
+import { can, capabilityBreach, operationsOn } from './capability.js';
+import { resolveCredentials } from './credentials.js';
+import type { AuthContext, KeyStore } from './key-store.js';
 import {
   Action,
   decodeData,
@@ -221,16 +224,12 @@ export class Realtime {
       ws.close();
     };
     if (q.get('format') === 'msgpack') {
-      fail(new AuthError(40000, 400, 'The local server speaks JSON only: create the client with useBinaryProtocol: false.'));
+      fail(new BrokerError(40000, 400, 'The local server speaks JSON only: create the client with useBinaryProtocol: false.'));
       return;
     }
     let auth: AuthContext;
     try {
-      const token = q.get('access_token');
-      const key = q.get('key');
-      if (token) auth = this.keys.fromToken(token);
-      else if (key) auth = this.keys.fromKey(key);
-      else throw new AuthError(40101, 401, 'No credentials: connect with key=… or access_token=….');
+      auth = resolveCredentials(this.keys, q);
     } catch (e) {
       fail(e);
       return;
@@ -238,9 +237,9 @@ export class Realtime {
     let clientId = auth.clientId !== undefined && auth.clientId !== '*' ? auth.clientId : undefined;
     const asked = q.get('clientId') ?? undefined;
     if (asked !== undefined) {
-      if (asked === '*') return fail(new AuthError(40012, 400, 'clientId "*" is not a valid client id; use a concrete id.'));
+      if (asked === '*') return fail(new BrokerError(40012, 400, 'clientId "*" is not a valid client id; use a concrete id.'));
       if (clientId !== undefined && asked !== clientId) {
-        return fail(new AuthError(40102, 401, `clientId "${asked}" conflicts with the token's clientId "${clientId}".`));
+        return fail(new BrokerError(40102, 401, `clientId "${asked}" conflicts with the token's clientId "${clientId}".`));
       }
       clientId = asked;
     }
@@ -429,7 +428,7 @@ export class Realtime {
   private channelName(msg: Record<string, unknown>): string {
     const name = msg.channel;
     if (typeof name !== 'string' || name.length === 0 || name.length > 1024) {
-      throw new AuthError(40010, 400, 'Invalid channel name: give a non-empty string of at most 1024 characters.');
+      throw new BrokerError(40010, 400, 'Invalid channel name: give a non-empty string of at most 1024 characters.');
     }
     return name;
   }
@@ -552,13 +551,13 @@ export class Realtime {
 
   private checkClientId(c: Connection, claimed: unknown): string | undefined {
     if (claimed === undefined || claimed === null) return c.clientId;
-    if (typeof claimed !== 'string' || claimed === '*') throw new AuthError(40012, 400, 'Message clientId must be a concrete string.');
+    if (typeof claimed !== 'string' || claimed === '*') throw new BrokerError(40012, 400, 'Message clientId must be a concrete string.');
     const bound = c.auth.clientId;
     if (bound !== undefined && bound !== '*' && bound !== claimed) {
-      throw new AuthError(40012, 400, `Message clientId "${claimed}" does not match this connection's clientId "${bound}".`);
+      throw new BrokerError(40012, 400, `Message clientId "${claimed}" does not match this connection's clientId "${bound}".`);
     }
     if (c.clientId !== undefined && c.clientId !== claimed && bound !== '*') {
-      throw new AuthError(40012, 400, `Message clientId "${claimed}" does not match this connection's clientId "${c.clientId}".`);
+      throw new BrokerError(40012, 400, `Message clientId "${claimed}" does not match this connection's clientId "${c.clientId}".`);
     }
     return claimed;
   }
@@ -569,10 +568,10 @@ export class Realtime {
     try {
       const name = this.channelName(msg);
       const messages = msg.messages;
-      if (!Array.isArray(messages) || messages.length === 0) throw new AuthError(40000, 400, 'A MESSAGE frame needs a non-empty messages array.');
+      if (!Array.isArray(messages) || messages.length === 0) throw new BrokerError(40000, 400, 'A MESSAGE frame needs a non-empty messages array.');
       const log = this.broker.channel(name);
       const prepared = messages.map((raw: unknown) => {
-        if (typeof raw !== 'object' || raw === null) throw new AuthError(40000, 400, 'Each message must be an object.');
+        if (typeof raw !== 'object' || raw === null) throw new BrokerError(40000, 400, 'Each message must be an object.');
         const m = raw as Record<string, unknown>;
         const action = messageAction(m.action);
         const clientId = this.checkClientId(c, m.clientId);
@@ -585,14 +584,14 @@ export class Realtime {
         if (action === 'message.create') {
           if (!can(c.auth.capability, name, 'publish')) throw capabilityBreach(name, 'publish');
         } else if (action === 'message.append' || action === 'message.update') {
-          if (typeof m.serial !== 'string' || m.serial === '') throw new AuthError(40003, 400, `${action} needs the serial of the message it changes.`);
+          if (typeof m.serial !== 'string' || m.serial === '') throw new BrokerError(40003, 400, `${action} needs the serial of the message it changes.`);
           const target = log.get(m.serial);
           const own = target !== undefined && target.clientId !== undefined && target.clientId === clientId;
           if (!can(c.auth.capability, name, 'message-update-any') && !(own && can(c.auth.capability, name, 'message-update-own'))) {
             throw capabilityBreach(name, own ? 'message-update-own' : 'message-update-any');
           }
         } else {
-          throw new AuthError(40000, 400, `Message action ${String(m.action)} is not supported by the local server; use create, update or append.`);
+          throw new BrokerError(40000, 400, `Message action ${String(m.action)} is not supported by the local server; use create, update or append.`);
         }
         return { m, action, clientId, data, headers };
       });
@@ -609,7 +608,7 @@ export class Realtime {
           if (typeof p.m.id === 'string' && p.m.id !== '') input.id = p.m.id;
           serials.push(log.create(input, origin));
         } else if (p.action === 'message.append') {
-          if (typeof p.data !== 'string') throw new AuthError(40003, 400, 'Append data must be a string.');
+          if (typeof p.data !== 'string') throw new BrokerError(40003, 400, 'Append data must be a string.');
           const input: AppendInput = { data: p.data };
           if (p.headers) input.headers = p.headers;
           const precondition = this.opts.policy.appendPrecondition(p.headers);
@@ -632,17 +631,17 @@ export class Realtime {
       const name = this.channelName(msg);
       if (!can(c.auth.capability, name, 'presence')) throw capabilityBreach(name, 'presence');
       const list = msg.presence;
-      if (!Array.isArray(list)) throw new AuthError(40000, 400, 'A PRESENCE frame needs a presence array.');
+      if (!Array.isArray(list)) throw new BrokerError(40000, 400, 'A PRESENCE frame needs a presence array.');
       const log = this.broker.channel(name);
       const meta = this.channelMeta(name);
       const prepared = list.map((raw: unknown) => {
         const p = (raw ?? {}) as Record<string, unknown>;
         const action = presenceAction(p.action);
         if (action !== 'enter' && action !== 'update' && action !== 'leave' && action !== 'present') {
-          throw new AuthError(40000, 400, `Presence action ${String(p.action)} is not one a client may send.`);
+          throw new BrokerError(40000, 400, `Presence action ${String(p.action)} is not one a client may send.`);
         }
         const clientId = this.checkClientId(c, p.clientId);
-        if (clientId === undefined) throw new AuthError(40012, 400, 'Presence needs a clientId: set clientId in the client options or the token.');
+        if (clientId === undefined) throw new BrokerError(40012, 400, 'Presence needs a clientId: set clientId in the client options or the token.');
         return { action, clientId, data: decodeData(p.data, p.encoding) };
       });
       prepared.forEach((p, i) => {
@@ -683,11 +682,11 @@ export class Realtime {
   private reauth(c: Connection, msg: Record<string, unknown>): void {
     const auth = msg.auth as { accessToken?: unknown } | undefined;
     try {
-      if (typeof auth?.accessToken !== 'string') throw new AuthError(40101, 401, 'AUTH needs auth.accessToken.');
+      if (typeof auth?.accessToken !== 'string') throw new BrokerError(40101, 401, 'AUTH needs auth.accessToken.');
       const next = this.keys.fromToken(auth.accessToken);
       const bound = next.clientId !== undefined && next.clientId !== '*' ? next.clientId : undefined;
       if (bound !== undefined && c.clientId !== undefined && bound !== c.clientId) {
-        throw new AuthError(40102, 401, `The new token's clientId "${bound}" differs from the connection's "${c.clientId}".`);
+        throw new BrokerError(40102, 401, `The new token's clientId "${bound}" differs from the connection's "${c.clientId}".`);
       }
       c.auth = next;
       this.scheduleTokenExpiry(c);

@@ -1,7 +1,10 @@
+// Ably's REST API over the broker, as much of it as the SDK uses: history, one message, presence,
+// server time and token requests.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Broker, HistoryOptions } from '../broker/index.js';
-import { AuthError, can, capabilityBreach, type AuthContext, type KeyStore, type TokenRequest } from './auth.js';
-import { ZERO_SERIAL } from './realtime.js';
+import { BrokerError, START_SERIAL, type Broker, type HistoryOptions } from '../broker/index.js';
+import { can, capabilityBreach } from './capability.js';
+import { resolveCredentials } from './credentials.js';
+import type { KeyStore, TokenRequest } from './key-store.js';
 import { errorInfo, toAblyMessage, toAblyPresence } from './wire.js';
 
 const MAX_BODY = 1024 * 1024;
@@ -29,7 +32,7 @@ function readBody(req: IncomingMessage): Promise<string> {
     req.on('data', (c: Buffer) => {
       size += c.length;
       if (size > MAX_BODY) {
-        reject(new AuthError(40009, 413, `Request body is larger than ${MAX_BODY} bytes.`));
+        reject(new BrokerError(40009, 413, `Request body is larger than ${MAX_BODY} bytes.`));
         req.destroy();
         return;
       }
@@ -43,7 +46,7 @@ function readBody(req: IncomingMessage): Promise<string> {
 /** Serials are time-prefixed, so a time bound becomes a serial bound. */
 function timeBound(ms: string, upper: boolean): string {
   const n = Math.max(0, Math.floor(Number(ms)));
-  if (!Number.isFinite(n)) throw new AuthError(40003, 400, 'start and end must be times in ms since the epoch.');
+  if (!Number.isFinite(n)) throw new BrokerError(40003, 400, 'start and end must be times in ms since the epoch.');
   return `${String(n).padStart(14, '0')}-${upper ? '999~' : '000'}`;
 }
 
@@ -88,17 +91,6 @@ export class Rest {
     res.end(JSON.stringify(reply.body));
   }
 
-  private authenticate(req: IncomingMessage, url: URL): AuthContext {
-    const h = req.headers.authorization;
-    if (h?.startsWith('Basic ')) return this.keys.fromKey(Buffer.from(h.slice(6), 'base64').toString('utf8'));
-    if (h?.startsWith('Bearer ')) return this.keys.fromToken(Buffer.from(h.slice(7), 'base64').toString('utf8'));
-    const key = url.searchParams.get('key');
-    if (key) return this.keys.fromKey(key);
-    const token = url.searchParams.get('access_token');
-    if (token) return this.keys.fromToken(token);
-    throw new AuthError(40101, 401, 'No credentials: send Authorization: Basic base64(key), Bearer base64(token), or key=….');
-  }
-
   private async route(req: IncomingMessage, url: URL): Promise<Reply> {
     const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
     if (req.method === 'GET' && parts.length === 1 && parts[0] === 'time') return { status: 200, body: [Date.now()] };
@@ -107,14 +99,14 @@ export class Rest {
       try {
         body = JSON.parse(await readBody(req));
       } catch (e) {
-        if (e instanceof AuthError) throw e;
-        throw new AuthError(40000, 400, 'Token request body must be JSON.');
+        if (e instanceof BrokerError) throw e;
+        throw new BrokerError(40000, 400, 'Token request body must be JSON.');
       }
       return { status: 200, body: this.keys.requestToken(parts[1], body as TokenRequest) };
     }
     if (req.method === 'GET' && parts[0] === 'channels' && parts.length >= 3) {
       const channel = parts[1];
-      const auth = this.authenticate(req, url);
+      const auth = resolveCredentials(this.keys, url.searchParams, req.headers.authorization);
       if (parts[2] === 'messages' && parts.length === 3) {
         if (!can(auth.capability, channel, 'history')) throw capabilityBreach(channel, 'history');
         return this.history(channel, url);
@@ -122,7 +114,7 @@ export class Rest {
       if (parts[2] === 'messages' && parts.length === 4) {
         if (!can(auth.capability, channel, 'history')) throw capabilityBreach(channel, 'history');
         const m = this.broker.has(channel) ? this.broker.channel(channel).get(parts[3]) : undefined;
-        if (!m) throw new AuthError(40400, 404, `No message with serial ${parts[3]} on channel ${channel}.`);
+        if (!m) throw new BrokerError(40400, 404, `No message with serial ${parts[3]} on channel ${channel}.`);
         return { status: 200, body: toAblyMessage(m) };
       }
       if (parts[2] === 'presence' && parts.length === 3) {
@@ -133,7 +125,7 @@ export class Rest {
         return { status: 200, body: members.map((m, i) => toAblyPresence(m, 'present', `rest-${i}:0:0`)) };
       }
     }
-    throw new AuthError(40400, 404, `No such endpoint: ${req.method} ${url.pathname}.`);
+    throw new BrokerError(40400, 404, `No such endpoint: ${req.method} ${url.pathname}.`);
   }
 
   private history(channel: string, url: URL): Reply {
@@ -143,7 +135,7 @@ export class Rest {
     const limit = q.get('limit');
     if (limit !== null) {
       const n = Number(limit);
-      if (!Number.isInteger(n) || n < 1 || n > 1000) throw new AuthError(40003, 400, 'limit must be an integer from 1 to 1000.');
+      if (!Number.isInteger(n) || n < 1 || n > 1000) throw new BrokerError(40003, 400, 'limit must be an integer from 1 to 1000.');
       opts.limit = n;
     }
     let until: string | undefined;
@@ -159,7 +151,7 @@ export class Rest {
     if (start !== null) opts.sinceSerial = timeBound(start, false);
     const cursor = q.get('cursor');
     if (cursor !== null) opts.cursor = cursor;
-    if (!this.broker.has(channel) || until === ZERO_SERIAL) return { status: 200, body: [] };
+    if (!this.broker.has(channel) || until === START_SERIAL) return { status: 200, body: [] };
     const page = this.broker.channel(channel).history(opts);
     const reply: Reply = { status: 200, body: page.items.map(toAblyMessage) };
     if (page.next !== null) {

@@ -1,6 +1,7 @@
+// Ably's JSON wire format as the local server speaks it: protocol actions and flags, errors, and
+// messages and presence members in and out.
 import type { WireMessage } from '../core/protocol.js';
-import type { PresenceEntry } from '../broker/index.js';
-import { AuthError } from './auth.js';
+import { BrokerError, type PresenceEntry } from '../broker/index.js';
 
 /** Protocol message actions (ably-js `protocolmessagecommon.ts`). */
 export const Action = {
@@ -46,7 +47,6 @@ export interface ErrorInfoWire {
 }
 
 export function errorInfo(e: unknown): ErrorInfoWire {
-  if (e instanceof AuthError) return { code: e.code, statusCode: e.statusCode, message: e.message };
   const x = e as { code?: unknown; statusCode?: unknown; message?: unknown };
   if (typeof x?.code === 'number' && typeof x.statusCode === 'number') {
     return { code: x.code, statusCode: x.statusCode, message: String(x.message) };
@@ -78,7 +78,7 @@ export function toAblyMessage(m: WireMessage & { id: string }): Record<string, u
 /** Decodes a payload's `encoding` chain; only JSON and UTF-8 text are meaningful to the kit. */
 export function decodeData(data: unknown, encoding: unknown): unknown {
   if (encoding === undefined || encoding === null || encoding === '') return data;
-  if (typeof encoding !== 'string') throw new AuthError(40013, 400, 'Message encoding must be a string.');
+  if (typeof encoding !== 'string') throw new BrokerError(40013, 400, 'Message encoding must be a string.');
   let d = data;
   const steps = encoding.split('/').reverse();
   for (const step of steps) {
@@ -87,11 +87,11 @@ export function decodeData(data: unknown, encoding: unknown): unknown {
       try {
         d = JSON.parse(d);
       } catch {
-        throw new AuthError(40013, 400, 'Message data is marked json but is not valid JSON.');
+        throw new BrokerError(40013, 400, 'Message data is marked json but is not valid JSON.');
       }
       continue;
     }
-    throw new AuthError(40013, 400, `Unsupported message encoding "${step}": the local server carries text and JSON only.`);
+    throw new BrokerError(40013, 400, `Unsupported message encoding "${step}": the local server carries text and JSON only.`);
   }
   return d;
 }
@@ -103,14 +103,14 @@ export function messageAction(n: unknown): (typeof MESSAGE_ACTIONS)[number] | un
 
 export function headersOf(extras: unknown): Record<string, string> | undefined {
   if (extras === undefined || extras === null) return undefined;
-  if (typeof extras !== 'object') throw new AuthError(40013, 400, 'Message extras must be an object.');
+  if (typeof extras !== 'object') throw new BrokerError(40013, 400, 'Message extras must be an object.');
   const h = (extras as { headers?: unknown }).headers;
   if (h === undefined) return undefined;
-  if (typeof h !== 'object' || h === null || Array.isArray(h)) throw new AuthError(40013, 400, 'extras.headers must be an object of strings.');
+  if (typeof h !== 'object' || h === null || Array.isArray(h)) throw new BrokerError(40013, 400, 'extras.headers must be an object of strings.');
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(h)) {
     if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') {
-      throw new AuthError(40013, 400, `extras.headers.${k} must be a string.`);
+      throw new BrokerError(40013, 400, `extras.headers.${k} must be a string.`);
     }
     out[k] = String(v);
   }

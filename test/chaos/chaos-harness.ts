@@ -6,8 +6,7 @@ import { createAgent, delay, type Agent, type Turn, type TurnRecord } from '../.
 import { createSessionController, microtaskScheduler, type SessionController } from '../../src/core/index.js';
 import { seededRandom } from '../../src/core/random.js';
 import { entryOf, type ResponseEntry, type SessionState, type UserEntry } from '../../src/core/session-state.js';
-import { createServer, type LocalServer } from '../../src/server/index.js';
-import { generateKey } from '../../src/server/auth.js';
+import { createServer, generateKey, type LocalServer } from '../../src/server/index.js';
 import { createAblyTransport } from '../../src/transports/ably.js';
 import { FaultProxy, zeroCounts, type FaultCounts } from './fault-proxy.js';
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { expect, it } from 'vitest';
-import { generateKey } from '../../src/server/auth.js';
+import { generateKey } from '../../src/server/index.js';
 import { chaosRun, type RunStats } from './chaos-harness.js';
 import { zeroCounts, type FaultCounts } from './fault-proxy.js';
 

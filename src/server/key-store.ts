@@ -1,7 +1,8 @@
+// API keys and the tokens issued from them: parsing keys, checking secrets and signatures, and
+// issuing self-contained tokens for signed token requests.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-
-/** Ably capability: channel pattern → operations (`publish`, `subscribe`, `presence`, `history`, `message-update-own`, `message-update-any`, or `*`). */
-export type Capability = Record<string, string[]>;
+import { BrokerError } from '../broker/index.js';
+import { FULL_CAPABILITY, intersect, normaliseCapability, type Capability } from './capability.js';
 
 /** An API key the server accepts, as `appId.keyId:secret`, with the capability it grants. */
 export interface KeySpec {
@@ -27,19 +28,6 @@ export interface AuthContext {
   expires?: number;
 }
 
-/** An error with the Ably code and HTTP status the SDK expects. */
-export class AuthError extends Error {
-  constructor(
-    readonly code: number,
-    readonly statusCode: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-export const FULL_CAPABILITY: Capability = { '*': ['*'] };
-
 /** Parses and validates a key string; throws with what to fix. */
 export function parseKey(spec: string | KeySpec): ServerKey {
   const s = typeof spec === 'string' ? { key: spec } : spec;
@@ -51,72 +39,6 @@ export function parseKey(spec: string | KeySpec): ServerKey {
 /** A fresh random key for a dev server. */
 export function generateKey(appId = 'local'): string {
   return `${appId}.${randomBytes(4).toString('hex')}:${randomBytes(18).toString('base64url')}`;
-}
-
-function normaliseCapability(c: Capability | string): Capability {
-  const parsed: unknown = typeof c === 'string' ? JSON.parse(c) : c;
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new AuthError(40000, 400, 'Capability must be a JSON object of channel pattern → operations.');
-  }
-  const out: Capability = {};
-  for (const [res, ops] of Object.entries(parsed as Record<string, unknown>)) {
-    if (!Array.isArray(ops) || !ops.every((o) => typeof o === 'string')) {
-      throw new AuthError(40000, 400, `Capability for ${JSON.stringify(res)} must be an array of operation names.`);
-    }
-    out[res] = [...(ops as string[])].sort();
-  }
-  return out;
-}
-
-/** Whether a capability resource pattern covers a channel name (`*`, `ns:*` prefixes, or exact). */
-function resourceMatches(pattern: string, channel: string): boolean {
-  if (pattern === '*') return true;
-  if (pattern.endsWith('*')) return channel.startsWith(pattern.slice(0, -1));
-  return pattern === channel;
-}
-
-/** The operations a capability grants on a channel. */
-export function operationsOn(cap: Capability, channel: string): Set<string> {
-  const ops = new Set<string>();
-  for (const [res, list] of Object.entries(cap)) {
-    if (resourceMatches(res, channel)) for (const o of list) ops.add(o);
-  }
-  return ops;
-}
-
-export function can(cap: Capability, channel: string, op: string): boolean {
-  const ops = operationsOn(cap, channel);
-  return ops.has('*') || ops.has(op);
-}
-
-export function capabilityBreach(channel: string, op: string): AuthError {
-  return new AuthError(
-    40160,
-    401,
-    `Action not permitted: this key or token lacks the "${op}" capability on channel "${channel}". Issue a token whose capability grants it.`,
-  );
-}
-
-/** The part of `requested` that `granted` allows; throws 40160 when nothing is left. */
-function intersect(requested: Capability, granted: Capability): Capability {
-  const out: Capability = {};
-  for (const [res, ops] of Object.entries(requested)) {
-    const allowed = new Set<string>();
-    for (const [gres, gops] of Object.entries(granted)) {
-      const covers = gres === '*' || gres === res || (gres.endsWith('*') && res.startsWith(gres.slice(0, -1)));
-      if (!covers) continue;
-      for (const op of ops) {
-        if (gops.includes('*')) allowed.add(op);
-        else if (op === '*') for (const g of gops) allowed.add(g);
-        else if (gops.includes(op)) allowed.add(op);
-      }
-    }
-    if (allowed.size > 0) out[res] = [...allowed].sort();
-  }
-  if (Object.keys(out).length === 0) {
-    throw new AuthError(40160, 401, "Requested token capability is not granted by the key; ask only for channels and operations the key's capability allows.");
-  }
-  return out;
 }
 
 /** The fields of a signed TokenRequest as ably-js posts them. */
@@ -176,30 +98,30 @@ export class KeyStore {
   /** Authenticates a full key string (`appId.keyId:secret`). */
   fromKey(key: string): AuthContext {
     const m = /^([^:]+):(.*)$/.exec(key);
-    if (!m) throw new AuthError(40101, 401, 'Invalid API key format: expected appId.keyId:secret.');
+    if (!m) throw new BrokerError(40101, 401, 'Invalid API key format: expected appId.keyId:secret.');
     const k = this.keys.get(m[1]);
-    if (!k) throw new AuthError(40400, 404, `No key named ${m[1]} on this server; use a key printed by \`durable-sessions dev\` or passed in \`keys\`.`);
-    if (!safeEqual(k.secret, m[2])) throw new AuthError(40101, 401, `Invalid credentials: wrong secret for key ${m[1]}.`);
+    if (!k) throw new BrokerError(40400, 404, `No key named ${m[1]} on this server; use a key printed by \`durable-sessions dev\` or passed in \`keys\`.`);
+    if (!safeEqual(k.secret, m[2])) throw new BrokerError(40101, 401, `Invalid credentials: wrong secret for key ${m[1]}.`);
     return { keyName: k.keyName, capability: k.capability };
   }
 
   /** Authenticates a token string. */
   fromToken(token: string): AuthContext {
     const dot = token.lastIndexOf('.');
-    if (dot <= 0) throw new AuthError(40144, 401, 'Invalid token: not a token issued by this server; request a new one.');
+    if (dot <= 0) throw new BrokerError(40144, 401, 'Invalid token: not a token issued by this server; request a new one.');
     const body = token.slice(0, dot);
     let payload: TokenPayload;
     try {
       payload = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as TokenPayload;
     } catch {
-      throw new AuthError(40144, 401, 'Invalid token: it cannot be decoded; request a new one.');
+      throw new BrokerError(40144, 401, 'Invalid token: it cannot be decoded; request a new one.');
     }
     const k = typeof payload?.k === 'string' ? this.keys.get(payload.k) : undefined;
-    if (!k) throw new AuthError(40144, 401, 'Invalid token: its key is unknown to this server; request a new one.');
+    if (!k) throw new BrokerError(40144, 401, 'Invalid token: its key is unknown to this server; request a new one.');
     const mac = createHmac('sha256', k.secret).update(body).digest('base64url');
-    if (!safeEqual(mac, token.slice(dot + 1))) throw new AuthError(40144, 401, 'Invalid token: signature mismatch; request a new one.');
+    if (!safeEqual(mac, token.slice(dot + 1))) throw new BrokerError(40144, 401, 'Invalid token: signature mismatch; request a new one.');
     if (typeof payload.x !== 'number' || payload.x <= this.now()) {
-      throw new AuthError(40142, 401, 'Token expired; request a new one (the SDK renews automatically when it has authUrl, authCallback or a key).');
+      throw new BrokerError(40142, 401, 'Token expired; request a new one (the SDK renews automatically when it has authUrl, authCallback or a key).');
     }
     const ctx: AuthContext = { keyName: k.keyName, capability: payload.c, expires: payload.x };
     if (payload.u !== undefined) ctx.clientId = payload.u;
@@ -209,30 +131,30 @@ export class KeyStore {
   /** Verifies a signed TokenRequest for `keyName` and issues a token. */
   requestToken(keyName: string, req: TokenRequest): TokenDetails {
     const k = this.keys.get(keyName);
-    if (!k) throw new AuthError(40400, 404, `No key named ${keyName} on this server.`);
+    if (!k) throw new BrokerError(40400, 404, `No key named ${keyName} on this server.`);
     if (!req || typeof req !== 'object' || req.keyName !== keyName) {
-      throw new AuthError(40000, 400, 'Token request keyName does not match the key in the URL.');
+      throw new BrokerError(40000, 400, 'Token request keyName does not match the key in the URL.');
     }
     if (typeof req.mac !== 'string' || typeof req.nonce !== 'string') {
-      throw new AuthError(40101, 401, 'Token request is not signed: it needs nonce and mac (create it with auth.createTokenRequest).');
+      throw new BrokerError(40101, 401, 'Token request is not signed: it needs nonce and mac (create it with auth.createTokenRequest).');
     }
     const ttl = req.ttl === undefined || req.ttl === '' ? '' : String(req.ttl);
     const capability = req.capability ?? '';
     const clientId = req.clientId ?? '';
     const signText = `${req.keyName}\n${ttl}\n${capability}\n${clientId}\n${req.timestamp}\n${req.nonce}\n`;
     const mac = createHmac('sha256', k.secret).update(signText).digest('base64');
-    if (!safeEqual(mac, req.mac)) throw new AuthError(40101, 401, 'Invalid token request: the mac does not match; sign it with the right key secret.');
+    if (!safeEqual(mac, req.mac)) throw new BrokerError(40101, 401, 'Invalid token request: the mac does not match; sign it with the right key secret.');
     const now = this.now();
     const ts = Number(req.timestamp);
     if (!Number.isFinite(ts) || Math.abs(now - ts) > MAX_CLOCK_SKEW) {
-      throw new AuthError(40104, 401, 'Token request timestamp is not current; sync the clock or set queryTime: true.');
+      throw new BrokerError(40104, 401, 'Token request timestamp is not current; sync the clock or set queryTime: true.');
     }
     this.pruneNonces(now);
     const nonceKey = `${keyName}:${req.nonce}`;
-    if (this.nonces.has(nonceKey)) throw new AuthError(40105, 401, 'Token request nonce was already used; create a fresh token request.');
+    if (this.nonces.has(nonceKey)) throw new BrokerError(40105, 401, 'Token request nonce was already used; create a fresh token request.');
     this.nonces.set(nonceKey, ts);
     const ttlMs = ttl === '' ? DEFAULT_TOKEN_TTL : Math.min(MAX_TOKEN_TTL, Math.max(1, Number(ttl)));
-    if (!Number.isFinite(ttlMs)) throw new AuthError(40003, 400, 'Token request ttl must be a number of milliseconds.');
+    if (!Number.isFinite(ttlMs)) throw new BrokerError(40003, 400, 'Token request ttl must be a number of milliseconds.');
     const cap = capability === '' ? k.capability : intersect(normaliseCapability(capability), k.capability);
     const payload: TokenPayload = { k: keyName, i: now, x: now + ttlMs, c: cap };
     if (clientId !== '') payload.u = clientId;
