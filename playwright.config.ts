@@ -42,7 +42,9 @@ export default defineConfig({
       DS_SERVER_PORT: String(serverPort),
       DS_DATA_DIR: process.env.DS_DATA_DIR,
       DS_TOKENS_PER_SECOND: process.env.DS_TOKENS_PER_SECOND ?? '12',
-      DS_TOKENS: process.env.DS_TOKENS ?? '60',
+      // Answers without "in N words" (the demo's own sample question) last long enough to go
+      // offline, reload or steer part-way through.
+      DS_TOKENS: process.env.DS_TOKENS ?? '150',
       // Long enough that "stop before the first token" is before it even on a loaded CI machine.
       DS_THINK_MS: process.env.DS_THINK_MS ?? '800',
     },

@@ -1,4 +1,5 @@
 import { expect, test } from '@playwright/test';
+import { demoAnswer } from '../src/agent/demo/index.js';
 import { agentRecord, newSessionId, openSession, responseId, responses, send, textOf, waitForStreaming } from './fixtures.js';
 
 test('two tabs on one session: a prompt in tab A streams in both, and presence shows 2 tabs', async ({ context }) => {
@@ -15,6 +16,8 @@ test('two tabs on one session: a prompt in tab A streams in both, and presence s
   await expect(responses(a).first()).toHaveAttribute('data-status', 'complete');
   await expect(responses(b).first()).toHaveAttribute('data-status', 'complete');
   const record = await agentRecord(await responseId(responses(a).first()));
+  // The agent process runs the demo agent: readable sentences, exactly the words asked for.
+  expect(record.text).toBe(demoAnswer('hello from tab A in 30 words', 30, { voice: 'assistant' }));
   expect(await textOf(responses(a).first())).toBe(record.text);
   expect(await textOf(responses(b).first())).toBe(record.text);
   await expect(b.locator('[data-ds-user-message] [data-part="content"]')).toHaveText('hello from tab A in 30 words');
