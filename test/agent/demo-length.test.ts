@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createDemoAgent, demoLength, demoTokens } from '../../src/agent/demo/index.js';
 import { createMemoryTransport } from '../../src/transports/memory.js';
-import { client, createBroker, responses, until } from '../helpers/session-fixture.js';
+import { client, createBroker, responses } from '../helpers/session-fixture.js';
+import { until } from '../helpers/until.js';
 
 describe('demo agent answer length', () => {
   it('reads "in N words" from the prompt, clamped to 1..2000', () => {
@@ -25,7 +26,7 @@ describe('demo agent answer length', () => {
     const { ctrl } = client(broker, 'alice', 's');
     await ctrl.acquire();
     await ctrl.send('answer in 7 words');
-    const s = await until(() => ctrl.store.getState(), (s) => responses(s)[0]?.status === 'complete', 'answer');
+    const s = await until(() => ctrl.store.getState(), 'answer', { ok: (s) => responses(s)[0]?.status === 'complete' });
     expect(responses(s)[0].text).toBe(demoTokens('answer in 7 words', 7).join(' '));
     expect(responses(s)[0].text.split(' ')).toHaveLength(7);
     expect(responses(s)[0].text).toMatch(/[.!?]$/);

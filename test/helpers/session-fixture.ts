@@ -1,17 +1,8 @@
+// Opens memory-transport clients of a session for tests, and reads their threads back: the common
+// fixture of the core, agent and react suites.
 import { createBroker, type Broker } from '../../src/broker/index.js';
 import { createSessionController, microtaskScheduler, selectThread, type SessionController, type SessionState } from '../../src/core/index.js';
 import { createMemoryTransport, type MemoryTransport, type MemoryTransportOptions } from '../../src/transports/memory.js';
-
-/** Waits until `predicate` holds for the controller's state (flushing queued frames), or fails. */
-export async function until<T>(read: () => T, predicate: (v: T) => boolean, what: string, timeoutMs = 10_000): Promise<T> {
-  const start = Date.now();
-  for (;;) {
-    const v = read();
-    if (predicate(v)) return v;
-    if (Date.now() - start > timeoutMs) throw new Error(`Timed out waiting for ${what}; last value: ${JSON.stringify(v)?.slice(0, 500)}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
 
 export function client(broker: Broker, clientId: string, sessionId: string, extra: Partial<MemoryTransportOptions> = {}): { transport: MemoryTransport; ctrl: SessionController } {
   const transport = createMemoryTransport({ broker, clientId, ...extra });
