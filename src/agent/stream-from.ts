@@ -8,7 +8,7 @@ import type { Turn } from './agent-types.js';
  * signal fires. Resolves with the text written.
  *
  * @example
- * handler: (turn) => streamFrom(turn, openai.responses.stream(...).textStream)
+ * handler: (turn) => streamFrom(turn, myLlm.stream(turn.input.text, { signal: turn.signal }))
  */
 export async function streamFrom(turn: Turn, source: AsyncIterable<string>): Promise<string> {
   let written = '';
