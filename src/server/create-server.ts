@@ -8,7 +8,9 @@ import { Broker, type RetentionOptions } from '../broker/index.js';
 import { sessionWirePolicy, type WirePolicy } from '../core/wire-policy.js';
 import { generateKey, KeyStore, parseKey, type KeySpec } from './key-store.js';
 import { ChannelStore } from './channel-store.js';
-import { Realtime } from './realtime.js';
+import { createServerFaults, type DropWhen, type ServerFaults } from './faults.js';
+import { MemberIds } from './member-ids.js';
+import { Realtime, type RealtimeOptions } from './realtime.js';
 import { Rest } from './rest.js';
 
 export interface ServerOptions {
@@ -53,6 +55,11 @@ export interface ServerOptions {
    * client can resume), so a slow or hostile reader cannot grow the server's memory. Default 8 MiB.
    */
   maxBufferedBytes?: number;
+  /**
+   * The fault object {@link LocalServer.dropConnection} drives; tests that inject faults of their
+   * own pass one. Default: a fresh `createServerFaults()`, which does nothing until asked.
+   */
+  faults?: ServerFaults;
 }
 
 /** A running local server. */
@@ -80,7 +87,7 @@ export interface LocalServer {
    * continuity. With `holdUntil`, the client's reconnection waits until that promise settles (a
    * longer outage). Returns false if the connection is unknown.
    */
-  dropConnection(connectionId: string, when?: 'now' | 'before-next-ack' | 'unresumable', opts?: { holdUntil?: Promise<unknown> }): boolean;
+  dropConnection(connectionId: string, when?: DropWhen, opts?: { holdUntil?: Promise<unknown> }): boolean;
   /** Stops listening, closes every connection and flushes the data directory. */
   close(): Promise<void>;
 }
@@ -117,7 +124,9 @@ export async function createServer(options: ServerOptions = {}): Promise<LocalSe
     }
   }
   const maxMessageSize = options.maxMessageSize ?? 65_536;
-  const realtime = new Realtime(broker, keys, {
+  const memberIds = new MemberIds();
+  const faults = options.faults ?? createServerFaults();
+  const realtimeOptions: RealtimeOptions = {
     connectionStateTtl: options.connectionStateTtl ?? 120_000,
     maxIdleInterval: options.maxIdleInterval ?? 15_000,
     maxMessageSize,
@@ -126,9 +135,10 @@ export async function createServer(options: ServerOptions = {}): Promise<LocalSe
     policy,
     maxBufferedBytes: options.maxBufferedBytes ?? 8 * 1024 * 1024,
     serverId: `local-${randomBytes(3).toString('hex')}`,
-  });
+  };
+  const realtime = new Realtime(broker, keys, memberIds, realtimeOptions, faults);
   for (const [name, through] of loaded) realtime.markLoaded(name, through);
-  const rest = new Rest(broker, keys);
+  const rest = new Rest(broker, keys, memberIds);
 
   const http = createHttpServer((req, res) => {
     rest.handle(req, res).catch(() => {
@@ -176,7 +186,7 @@ export async function createServer(options: ServerOptions = {}): Promise<LocalSe
       return o;
     },
     connectionIds: () => realtime.connectionIds(),
-    dropConnection: (id, when, opts) => realtime.dropSocket(id, when, opts?.holdUntil),
+    dropConnection: (id, when, opts) => faults.dropConnection(id, when, opts?.holdUntil),
     close() {
       closing ??= new Promise<void>((resolve) => {
         realtime.close();

@@ -2,4 +2,5 @@
 // capabilities are made of. Node only.
 export { createServer, type LocalServer, type ServerOptions } from './create-server.js';
 export type { Capability } from './capability.js';
+export { createServerFaults, type DropWhen, type ServerFaults } from './faults.js';
 export { generateKey, type KeySpec, type TokenDetails, type TokenRequest } from './key-store.js';

@@ -5,6 +5,7 @@ import { BrokerError, START_SERIAL, type Broker, type HistoryOptions } from '../
 import { can, capabilityBreach } from './capability.js';
 import { resolveCredentials } from './credentials.js';
 import type { KeyStore, TokenRequest } from './key-store.js';
+import type { MemberIds } from './member-ids.js';
 import { errorInfo, toAblyMessage, toAblyPresence } from './wire.js';
 
 const MAX_BODY = 1024 * 1024;
@@ -55,6 +56,7 @@ export class Rest {
   constructor(
     private readonly broker: Broker,
     private readonly keys: KeyStore,
+    private readonly memberIds: MemberIds,
   ) {}
 
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -122,7 +124,7 @@ export class Rest {
           throw capabilityBreach(channel, 'subscribe');
         }
         const members = this.broker.has(channel) ? this.broker.channel(channel).presence.list() : [];
-        return { status: 200, body: members.map((m, i) => toAblyPresence(m, 'present', `rest-${i}:0:0`)) };
+        return { status: 200, body: members.map((m) => toAblyPresence(m, 'present', this.memberIds.of(channel, m))) };
       }
     }
     throw new BrokerError(40400, 404, `No such endpoint: ${req.method} ${url.pathname}.`);

@@ -54,6 +54,26 @@ export function errorInfo(e: unknown): ErrorInfoWire {
   return { code: 50000, statusCode: 500, message: e instanceof Error ? e.message : String(e) };
 }
 
+/** A protocol message parsed from a frame's text, or undefined when it is not one. */
+export function parseProtocolMessage(raw: string): Record<string, unknown> | undefined {
+  try {
+    const parsed: unknown = JSON.parse(raw);
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return undefined;
+    return typeof (parsed as { action?: unknown }).action === 'number' ? (parsed as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The channel a protocol message names; throws 40010 when it names none a client may use. */
+export function channelNameOf(msg: Record<string, unknown>): string {
+  const name = msg.channel;
+  if (typeof name !== 'string' || name.length === 0 || name.length > 1024) {
+    throw new BrokerError(40010, 400, 'Invalid channel name: give a non-empty string of at most 1024 characters.');
+  }
+  return name;
+}
+
 /** A message as the SDK expects it on the wire (JSON protocol). */
 export function toAblyMessage(m: WireMessage & { id: string }): Record<string, unknown> {
   const out: Record<string, unknown> = {
