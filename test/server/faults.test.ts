@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type * as Ably from 'ably';
 import { seededRandom } from '../../src/core/random.js';
-import { connected, startServer, stateChange, TextFold, until, type TestServer } from './helpers.js';
+import { createServerFaults } from '../../src/server/index.js';
+import { until } from '../helpers/until.js';
+import { connected, startServer, stateChange, TextFold, type TestServer } from './helpers.js';
 
 const headers = (status: string, offset: number) => ({ headers: { 'ds-status': status, 'ds-offset': String(offset) } });
 
@@ -58,7 +60,7 @@ describe('socket kills during streamed responses', () => {
       expected.set(serial, text);
     }
 
-    await until(() => [...expected.keys()].every((s) => fold.status.get(s) === 'complete'), 'every response complete at the viewer', 30_000);
+    await until(() => [...expected.keys()].every((s) => fold.status.get(s) === 'complete'), 'every response complete at the viewer', { timeoutMs: 30_000 });
     expect(kills, `seed ${SEED}`).toBeGreaterThan(5);
     for (const [serial, text] of expected) expect(fold.text.get(serial), `seed ${SEED}, ${serial}`).toBe(text);
 
@@ -71,6 +73,20 @@ describe('socket kills during streamed responses', () => {
     }
     expect(history).toEqual(expected);
   }, 120_000);
+});
+
+describe('a fault object passed to createServer', () => {
+  it('is the one the handle drives: an unresumable drop gives the client a new connection', async () => {
+    const faults = createServerFaults();
+    t = await startServer({ faults });
+    const c = t.client();
+    await connected(c);
+    const before = c.connection.id!;
+    expect(faults.dropConnection('no-such-connection')).toBe(false);
+    expect(faults.dropConnection(before, 'unresumable')).toBe(true);
+    await until(() => c.connection.state === 'connected' && c.connection.id !== before, 'a new connection after the drop');
+    expect(t.server.dropConnection(c.connection.id!)).toBe(true);
+  });
 });
 
 describe('restart with a data directory', () => {

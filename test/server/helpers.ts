@@ -49,15 +49,6 @@ export function connected(c: Ably.Realtime): Promise<void> {
   });
 }
 
-/** Waits until `predicate` holds, checking after every event loop turn; fails after `ms`. */
-export async function until(predicate: () => boolean, what: string, ms = 15_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
 type Headers = Record<string, string>;
 
 export function headersOf(m: Ably.InboundMessage): Headers {

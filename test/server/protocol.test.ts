@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import type * as Ably from 'ably';
-import { connected, startServer, until, type TestServer } from './helpers.js';
+import { until } from '../helpers/until.js';
+import { connected, startServer, type TestServer } from './helpers.js';
 
 // Frame-level checks of what the SDK relies on but does not expose directly.
 
@@ -104,12 +105,7 @@ describe('protocol frames', () => {
     await raw.next(11, mark);
     mark = raw.send({ action: 14, channel: 'pg', msgSerial: 0, presence: [{ action: 2, data: 'hello' }] });
     await raw.next(1, mark);
-    let members: Ably.PresenceMessage[] = [];
-    for (;;) {
-      members = await ch.presence.get();
-      if (members.length === 1) break;
-      await new Promise((r) => setTimeout(r, 10));
-    }
+    const members = await until(() => ch.presence.get(), 'the ghost to be present', { ok: (m) => m.length === 1 });
     expect(members[0]).toMatchObject({ clientId: 'ghost', data: 'hello' });
     raw.ws.terminate();
     await until(() => leaves.length === 1, 'leave after the grace period');

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type * as Ably from 'ably';
-import { connected, headersOf, startServer, stateChange, TextFold, until, type TestServer } from './helpers.js';
+import { until } from '../helpers/until.js';
+import { connected, headersOf, startServer, stateChange, TextFold, type TestServer } from './helpers.js';
 
 let t: TestServer;
 afterEach(async () => {
@@ -129,28 +130,39 @@ describe('realtime over the ably SDK', () => {
     const chB = b.channels.get('p');
     await chA.presence.enter({ kind: 'user', tabId: 'a1' });
     await chB.presence.enter({ kind: 'agent', agentId: 'x' });
-    const waitMembers = async (ch: Ably.RealtimeChannel, n: number) => {
-      for (;;) {
-        const m = await ch.presence.get();
-        if (m.length === n) return m;
-        await new Promise((r) => setTimeout(r, 20));
-      }
-    };
-    const seenByA = await waitMembers(chA, 2);
+    const seenByA = await until(() => chA.presence.get(), 'both members seen by alice', { ok: (m) => m.length === 2 });
     expect(seenByA.map((m) => m.clientId).sort()).toEqual(['alice', 'bob']);
     expect(seenByA.find((m) => m.clientId === 'bob')!.data).toEqual({ kind: 'agent', agentId: 'x' });
     await chB.presence.update({ kind: 'agent', agentId: 'y' });
-    for (;;) {
-      const m = await chA.presence.get({ clientId: 'bob' });
-      if ((m[0]?.data as { agentId?: string } | undefined)?.agentId === 'y') break;
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    await until(() => chA.presence.get({ clientId: 'bob' }), "bob's updated data seen by alice", {
+      ok: (m) => (m[0]?.data as { agentId?: string } | undefined)?.agentId === 'y',
+    });
     const rest = await t.rest().channels.get('p').presence.get();
     expect(rest.items.map((m) => m.clientId).sort()).toEqual(['alice', 'bob']);
     const left = new Promise<Ably.PresenceMessage>((resolve) => chA.presence.subscribe('leave', resolve));
     b.close();
     expect((await left).clientId).toBe('bob');
     expect((await chA.presence.get()).map((m) => m.clientId)).toEqual(['alice']);
+  });
+
+  it('gives each presence member the same id over REST as in realtime PRESENCE and SYNC frames', async () => {
+    t = await startServer();
+    const a = t.client({ clientId: 'alice' });
+    const b = t.client({ clientId: 'bob' });
+    const chA = a.channels.get('pid');
+    await chA.presence.enter({ kind: 'user' });
+    await b.channels.get('pid').presence.enter({ kind: 'agent' });
+    await b.channels.get('pid').presence.update({ kind: 'agent', busy: true });
+    const idsOf = (members: { clientId: string; id: string }[]) => Object.fromEntries(members.map((m) => [m.clientId, m.id]));
+    // Alice learns of bob from PRESENCE frames; a late joiner learns of both from SYNC.
+    const live = await until(() => chA.presence.get(), 'alice to see bob updated', {
+      ok: (m) => m.length === 2 && (m.find((x) => x.clientId === 'bob')?.data as { busy?: boolean } | undefined)?.busy === true,
+    });
+    const late = await t.client().channels.get('pid').presence.get();
+    const rest = await t.rest().channels.get('pid').presence.get();
+    expect(idsOf(rest.items)).toEqual(idsOf(live));
+    expect(idsOf(late)).toEqual(idsOf(live));
+    expect(new Set(Object.values(idsOf(live))).size).toBe(2);
   });
 
   it('untilAttach history ends exactly at the attach point, in pages', async () => {

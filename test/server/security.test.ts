@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Ably from 'ably';
 import { WebSocket } from 'ws';
-import { connected, startServer, until, type TestServer } from './helpers.js';
+import { until } from '../helpers/until.js';
+import { connected, startServer, type TestServer } from './helpers.js';
 
 let t: TestServer;
 let authServer: Server | undefined;
