@@ -2,6 +2,7 @@
 // attached channels, the answers it was given, and the backlog and timers that bound it.
 import { WebSocket } from 'ws';
 import { BrokerError, type Subscription } from '../broker/index.js';
+import { encode, type Format } from './codec.js';
 import type { AuthContext } from './key-store.js';
 import { Action } from './wire.js';
 
@@ -12,6 +13,23 @@ export interface AttachedChannel {
 }
 
 const MAX_REMEMBERED_ANSWERS = 1000;
+
+/**
+ * The client id a message is published as, by a client authenticated as `auth` that identified as
+ * `clientId`; throws 40012 for a claim it may not make (a key or a `*` token may claim any id).
+ */
+export function publisherIdFor(auth: AuthContext, clientId: string | undefined, claimed: unknown): string | undefined {
+  if (claimed === undefined || claimed === null) return clientId;
+  if (typeof claimed !== 'string' || claimed === '*') throw new BrokerError(40012, 400, 'Message clientId must be a concrete string.');
+  const bound = auth.clientId;
+  if (bound !== undefined && bound !== '*' && bound !== claimed) {
+    throw new BrokerError(40012, 400, `Message clientId "${claimed}" does not match the credentials' clientId "${bound}".`);
+  }
+  if (clientId !== undefined && clientId !== claimed && bound !== '*') {
+    throw new BrokerError(40012, 400, `Message clientId "${claimed}" does not match this client's clientId "${clientId}".`);
+  }
+  return claimed;
+}
 /** A send queue this many times over the backlog limit is cut without waiting for the sweep. */
 const HARD_BACKLOG_FACTOR = 16;
 
@@ -23,6 +41,8 @@ export class Connection {
   private lastMsgSerial = -1;
   echo = true;
   heartbeats = false;
+  /** The format the client asked for in its connect URL; every frame to it is encoded in it. */
+  format: Format = 'json';
   lastSendAt = 0;
   /** When the socket's send queue first went over the backlog limit (undefined while under it). */
   private backlogSince: number | undefined;
@@ -43,7 +63,7 @@ export class Connection {
     const ws = this.ws;
     if (!ws || ws.readyState !== WebSocket.OPEN) return;
     this.lastSendAt = Date.now();
-    ws.send(JSON.stringify(frame));
+    ws.send(encode(frame, this.format));
     // A replay burst queues everything before the socket can drain, so one look proves nothing: note
     // when the backlog began and let the heartbeat sweep cut a reader that stays behind. Only a
     // backlog far past the limit is cut at once.
@@ -90,16 +110,7 @@ export class Connection {
 
   /** The client id a message or presence member is published as; throws 40012 for a claim this connection may not make. */
   publisherId(claimed: unknown): string | undefined {
-    if (claimed === undefined || claimed === null) return this.clientId;
-    if (typeof claimed !== 'string' || claimed === '*') throw new BrokerError(40012, 400, 'Message clientId must be a concrete string.');
-    const bound = this.auth.clientId;
-    if (bound !== undefined && bound !== '*' && bound !== claimed) {
-      throw new BrokerError(40012, 400, `Message clientId "${claimed}" does not match this connection's clientId "${bound}".`);
-    }
-    if (this.clientId !== undefined && this.clientId !== claimed && bound !== '*') {
-      throw new BrokerError(40012, 400, `Message clientId "${claimed}" does not match this connection's clientId "${this.clientId}".`);
-    }
-    return claimed;
+    return publisherIdFor(this.auth, this.clientId, claimed);
   }
 
   clearTimers(): void {

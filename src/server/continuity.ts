@@ -1,10 +1,8 @@
 // Whether an attach continues where the client left off — which resume serials this process can
 // vouch for after a restart — and what ATTACHED says about it (RESUMED, backlog, presence, modes).
 import { START_SERIAL, type AttachOptions, type ChannelLog, type Subscription } from '../broker/index.js';
+import { parseChannelParams, rewindCount } from './channel-params.js';
 import { Action, Flag } from './wire.js';
-
-/** Most messages a rewind replays. */
-const MAX_REWIND = 100;
 
 /** How the broker should attach for one ATTACH frame. */
 export interface AttachPlan {
@@ -12,7 +10,7 @@ export interface AttachPlan {
   /** A resume from before everything on a channel still empty: it holds without any replay. */
   trivial: boolean;
   /** The frame's channel params, which ATTACHED echoes. */
-  params: Record<string, unknown>;
+  params: Record<string, string>;
 }
 
 /** One channel's continuity over this process's life: what it loaded from disk, and what it has vouched for since. */
@@ -37,10 +35,11 @@ export class ChannelContinuity {
 
   /**
    * The broker attach for an ATTACH frame: resume from its channelSerial when this process can vouch
-   * for it and `fresh` does not forbid it; otherwise the rewind it asks for, if any.
+   * for it and `fresh` does not forbid it; otherwise the rewind it asks for, if any. Throws the
+   * BrokerError that refuses the frame's params.
    */
   plan(msg: Record<string, unknown>, fresh: boolean): AttachPlan {
-    const params = (msg.params ?? {}) as Record<string, unknown>;
+    const params = parseChannelParams(msg.params);
     const from = typeof msg.channelSerial === 'string' && msg.channelSerial !== '' ? msg.channelSerial : undefined;
     const options: AttachOptions = {};
     let trivial = false;
@@ -48,9 +47,8 @@ export class ChannelContinuity {
       if (from === START_SERIAL && this.log.channelSerial === '') trivial = true;
       else options.fromSerial = from;
     }
-    const rewind = Number(params.rewind);
-    if (Number.isFinite(rewind) && rewind > 0) options.rewind = Math.min(rewind, MAX_REWIND);
-    return { options, trivial, params };
+    if (params.rewind) options.rewind = rewindCount(this.log, params.rewind);
+    return { options, trivial, params: params.raw };
   }
 
   /**
@@ -80,7 +78,7 @@ export interface AttachOutcome {
 }
 
 /** ATTACHED for `channel`: the modes `ops` grant, whether continuity held, and what follows it. */
-export function attachedFrame(channel: string, channelSerial: string, ops: Set<string>, outcome: AttachOutcome, params: Record<string, unknown>): Record<string, unknown> {
+export function attachedFrame(channel: string, channelSerial: string, ops: Set<string>, outcome: AttachOutcome, params: Record<string, string>): Record<string, unknown> {
   const all = ops.has('*');
   const canSubscribe = all || ops.has('subscribe');
   let flags = 0;

@@ -138,7 +138,7 @@ export async function createServer(options: ServerOptions = {}): Promise<LocalSe
   };
   const realtime = new Realtime(broker, keys, memberIds, realtimeOptions, faults);
   for (const [name, through] of loaded) realtime.markLoaded(name, through);
-  const rest = new Rest(broker, keys, memberIds);
+  const rest = new Rest(broker, keys, memberIds, realtimeOptions);
 
   const http = createHttpServer((req, res) => {
     rest.handle(req, res).catch(() => {
@@ -177,7 +177,6 @@ export async function createServer(options: ServerOptions = {}): Promise<LocalSe
         endpoint: host === '0.0.0.0' || host === '::' ? 'localhost' : host,
         port,
         tls: false,
-        useBinaryProtocol: false,
       };
       if (opts.browser) {
         o.transports = ['web_socket'];

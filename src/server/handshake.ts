@@ -1,10 +1,12 @@
 // The realtime handshake: who a connect URL says the client is (credentials, clientId), whether it
 // may take over the connection it resumes, CONNECTED and its details, token expiry and renewal.
+import type { WebSocket } from 'ws';
 import { BrokerError } from '../broker/index.js';
+import { encode, formatParam, type Format } from './codec.js';
 import type { Connection } from './connection.js';
 import { resolveCredentials } from './credentials.js';
 import type { AuthContext, KeyStore } from './key-store.js';
-import { Action, type ErrorInfoWire } from './wire.js';
+import { Action, errorInfo, type ErrorInfoWire } from './wire.js';
 
 /** What CONNECTED promises the client. */
 export interface ConnectionLimits {
@@ -18,6 +20,7 @@ export interface ConnectionLimits {
 export interface Identity {
   auth: AuthContext;
   clientId: string | undefined;
+  format: Format;
 }
 
 /** What CONNECTED carries when `resume=` named a connection this server no longer has. */
@@ -34,9 +37,7 @@ function boundClientId(auth: AuthContext): string | undefined {
 
 /** Reads a connect URL's format, credentials and clientId; throws a BrokerError saying what to fix. */
 export function identify(keys: KeyStore, q: URLSearchParams): Identity {
-  if (q.get('format') === 'msgpack') {
-    throw new BrokerError(40000, 400, 'The local server speaks JSON only: create the client with useBinaryProtocol: false.');
-  }
+  const format = formatParam(q.get('format'));
   const auth = resolveCredentials(keys, q);
   let clientId = boundClientId(auth);
   const asked = q.get('clientId') ?? undefined;
@@ -47,7 +48,22 @@ export function identify(keys: KeyStore, q: URLSearchParams): Identity {
     }
     clientId = asked;
   }
-  return { auth, clientId };
+  return { auth, clientId, format };
+}
+
+/**
+ * Ends a socket whose connect URL was refused with an ERROR saying why, in the format the client
+ * reads (JSON when the format itself was the problem), so the SDK reports it instead of retrying.
+ */
+export function refuseHandshake(ws: WebSocket, q: URLSearchParams, e: unknown): void {
+  let format: Format = 'json';
+  try {
+    format = formatParam(q.get('format'));
+  } catch {
+    // The format is what was refused; JSON is all that can be said.
+  }
+  ws.send(encode({ action: Action.ERROR, error: errorInfo(e) }, format));
+  ws.close();
 }
 
 /** Whether a client that identified as `who` may resume `old`: same key, same client, not closed. */

@@ -3,6 +3,7 @@
 import { BrokerError, type Broker, type ChannelLog, type PresenceChange, type PresenceEntry } from '../broker/index.js';
 import { can, capabilityBreach } from './capability.js';
 import type { Connection } from './connection.js';
+import type { Format } from './codec.js';
 import type { MemberIds } from './member-ids.js';
 import { Action, decodeData, presenceAction, toAblyPresence } from './wire.js';
 
@@ -57,18 +58,27 @@ export class PresenceFrames {
       action: Action.SYNC,
       channel,
       channelSerial: `sync${++this.syncCounter}:`,
-      presence: members.map((m) => toAblyPresence(m, 'present', this.ids.of(channel, m))),
+      presence: members.map((m) => toAblyPresence(m, 'present', this.ids.of(channel, m), c.format)),
     });
   }
 
   private broadcast(channel: string, change: PresenceChange): void {
     const id = this.applying?.channel === channel ? this.applying.id : this.ids.mint();
     this.ids.set(channel, change.member, change.action === 'leave' ? undefined : id);
-    const frame = { action: Action.PRESENCE, channel, presence: [toAblyPresence(change.member, change.action, id)] };
+    // Binary member data differs by format, so each format's frame is built once, when first needed.
+    const frames = new Map<Format, object>();
+    const frameIn = (format: Format): object => {
+      let frame = frames.get(format);
+      if (!frame) {
+        frame = { action: Action.PRESENCE, channel, presence: [toAblyPresence(change.member, change.action, id, format)] };
+        frames.set(format, frame);
+      }
+      return frame;
+    };
     for (const c of this.attachedTo(channel)) {
       const ch = c.channels.get(channel);
       if (!ch) continue;
-      if (ch.ops.has('*') || ch.ops.has('subscribe') || ch.ops.has('presence')) c.send(frame);
+      if (ch.ops.has('*') || ch.ops.has('subscribe') || ch.ops.has('presence')) c.send(frameIn(c.format));
     }
   }
 }

@@ -1,9 +1,9 @@
-// MESSAGE frames: every message checked against the connection's capability and identity first,
-// then created, appended (with the policy's offset precondition) or updated in the channel log.
+// Publishing, over a MESSAGE frame or REST: every message checked against the publisher's capability
+// and identity first, then created, appended (with the policy's offset precondition) or updated.
 import { BrokerError, type AppendInput, type Broker, type ChannelLog, type CreateInput, type Origin } from '../broker/index.js';
 import type { WirePolicy } from '../core/wire-policy.js';
 import { can, capabilityBreach } from './capability.js';
-import type { Connection } from './connection.js';
+import type { AuthContext } from './key-store.js';
 import { decodeData, headersOf, messageAction } from './wire.js';
 
 /** What decides who may publish what, and how an append says where it starts. */
@@ -11,6 +11,14 @@ export interface PublishRules {
   /** Message names that need the `privileged-headers` capability. */
   agentOnlyNames: ReadonlySet<string>;
   policy: Pick<WirePolicy, 'appendPrecondition'>;
+}
+
+/** Who publishes: a realtime connection, or a REST request (which has no connection id). */
+export interface Publisher {
+  readonly id?: string;
+  readonly auth: AuthContext;
+  /** The client id a message is published as; throws 40012 for a claim the publisher may not make. */
+  publisherId(claimed: unknown): string | undefined;
 }
 
 interface Prepared {
@@ -22,7 +30,7 @@ interface Prepared {
 }
 
 /** Checks one message of a frame from `c` on `channel`; throws the BrokerError that refuses it. */
-function prepare(c: Connection, channel: string, log: ChannelLog, raw: unknown, rules: PublishRules): Prepared {
+function prepare(c: Publisher, channel: string, log: ChannelLog, raw: unknown, rules: PublishRules): Prepared {
   if (typeof raw !== 'object' || raw === null) throw new BrokerError(40000, 400, 'Each message must be an object.');
   const m = raw as Record<string, unknown>;
   const action = messageAction(m.action);
@@ -50,8 +58,9 @@ function prepare(c: Connection, channel: string, log: ChannelLog, raw: unknown, 
 }
 
 /** Commits one checked message; returns its serial (a create) or version serial (an append or update). */
-function apply(c: Connection, log: ChannelLog, p: Prepared, rules: PublishRules): string {
-  const origin: Origin = { connectionId: c.id };
+function apply(c: Publisher, log: ChannelLog, p: Prepared, rules: PublishRules): string {
+  const origin: Origin = {};
+  if (c.id !== undefined) origin.connectionId = c.id;
   if (p.clientId !== undefined) origin.clientId = p.clientId;
   if (p.action === 'message.create') {
     const input: CreateInput = { name: typeof p.m.name === 'string' ? p.m.name : '', data: p.data };
@@ -70,10 +79,10 @@ function apply(c: Connection, log: ChannelLog, p: Prepared, rules: PublishRules)
   return log.update(p.m.serial as string, p.data, p.headers, origin);
 }
 
-/** Applies a MESSAGE frame from `c` to `channel`, every message checked before any is committed; returns their serials. */
-export function publishMessages(c: Connection, channel: string, broker: Broker, msg: Record<string, unknown>, rules: PublishRules): string[] {
+/** Applies a MESSAGE frame (or REST batch) from `c` to `channel`, every message checked before any is committed; returns their serials. */
+export function publishMessages(c: Publisher, channel: string, broker: Broker, msg: Record<string, unknown>, rules: PublishRules): string[] {
   const messages = msg.messages;
-  if (!Array.isArray(messages) || messages.length === 0) throw new BrokerError(40000, 400, 'A MESSAGE frame needs a non-empty messages array.');
+  if (!Array.isArray(messages) || messages.length === 0) throw new BrokerError(40000, 400, 'A publish needs a non-empty array of messages.');
   const log = broker.channel(channel);
   const prepared = messages.map((raw: unknown) => prepare(c, channel, log, raw, rules));
   return prepared.map((p) => apply(c, log, p, rules));

@@ -1,4 +1,4 @@
-// The realtime half of the local server: WebSocket connections speaking Ably's JSON protocol, their
+// The realtime half of the local server: WebSocket connections speaking Ably's protocol, their
 // lifecycle (handshake, resume, expiry, heartbeats), and each frame routed to the concern it belongs to.
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
@@ -8,12 +8,13 @@ import { capabilityBreach, operationsOn } from './capability.js';
 import { Connection } from './connection.js';
 import { ChannelContinuity, attachedFrame } from './continuity.js';
 import type { ServerFaults } from './faults.js';
-import { canResume, connectedFrame, identify, renewedAuth, RESUME_REFUSED, scheduleTokenExpiry, type ConnectionLimits } from './handshake.js';
+import { decodeFrame } from './codec.js';
+import { canResume, connectedFrame, identify, refuseHandshake, renewedAuth, RESUME_REFUSED, scheduleTokenExpiry, type ConnectionLimits } from './handshake.js';
 import type { KeyStore } from './key-store.js';
 import type { MemberIds } from './member-ids.js';
 import { PresenceFrames } from './presence-frames.js';
 import { publishMessages, type PublishRules } from './publish.js';
-import { Action, channelNameOf, errorInfo, parseProtocolMessage, toAblyMessage, type ErrorInfoWire } from './wire.js';
+import { Action, channelNameOf, errorInfo, toAblyMessage, type ErrorInfoWire } from './wire.js';
 
 export interface RealtimeOptions extends ConnectionLimits, PublishRules {
   presenceGraceMs: number;
@@ -96,8 +97,7 @@ export class Realtime {
     try {
       who = identify(this.keys, q);
     } catch (e) {
-      ws.send(JSON.stringify({ action: Action.ERROR, error: errorInfo(e) }));
-      ws.close();
+      refuseHandshake(ws, q, e);
       return;
     }
     let c: Connection;
@@ -121,8 +121,9 @@ export class Realtime {
     }
     c.echo = q.get('echo') !== 'false';
     c.heartbeats = q.get('heartbeats') === 'true';
+    c.format = who.format;
     c.ws = ws;
-    ws.on('message', (raw) => this.onFrame(c, ws, raw.toString()));
+    ws.on('message', (raw, isBinary) => this.onFrame(c, ws, raw as Buffer, isBinary));
     ws.on('close', () => this.onSocketClosed(c, ws));
     ws.on('error', () => ws.terminate());
     scheduleTokenExpiry(c);
@@ -175,11 +176,12 @@ export class Realtime {
     for (const c of this.connections.values()) c.sweep(now, this.sweepMs, this.opts.maxIdleInterval);
   }
 
-  private onFrame(c: Connection, ws: WebSocket, raw: string): void {
-    const msg = parseProtocolMessage(raw);
+  private onFrame(c: Connection, ws: WebSocket, raw: Buffer, isBinary: boolean): void {
+    const msg = decodeFrame(raw, isBinary, c.format);
     if (!msg) {
       // A garbled frame means the client and server disagree about the protocol: end only this connection.
-      c.send({ action: Action.ERROR, error: { code: 40000, statusCode: 400, message: 'Malformed protocol message: expected a JSON object with a numeric action.' } });
+      const expected = c.format === 'msgpack' ? 'a binary msgpack map (the connect URL said format=msgpack)' : 'a JSON object (the connect URL said format=json)';
+      c.send({ action: Action.ERROR, error: { code: 40000, statusCode: 400, message: `Malformed protocol message: expected ${expected} with a numeric action.` } });
       this.forget(c);
       ws.close();
       return;
@@ -262,7 +264,7 @@ export class Realtime {
     const plan = state.continuity.plan(msg, this.faults?.attachFresh(c, name) ?? false);
     const listener = (d: Delivery): void => {
       if (!c.echo && d.message.connectionId === c.id) return;
-      c.send({ action: Action.MESSAGE, channel: name, channelSerial: d.channelSerial, messages: [toAblyMessage(d.message)] });
+      c.send({ action: Action.MESSAGE, channel: name, channelSerial: d.channelSerial, messages: [toAblyMessage(d.message, c.format)] });
     };
     const sub = log.attach(canSubscribe ? listener : () => undefined, plan.options);
     c.channels.set(name, { sub, ops });

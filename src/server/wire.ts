@@ -1,7 +1,8 @@
-// Ably's JSON wire format as the local server speaks it: protocol actions and flags, errors, and
-// messages and presence members in and out.
+// Ably's wire model as the local server speaks it, in either format: protocol actions and flags,
+// errors, and messages and presence members in and out.
 import type { WireMessage } from '../core/protocol.js';
 import { BrokerError, type PresenceEntry } from '../broker/index.js';
+import { wireData, type Format } from './codec.js';
 
 /** Protocol message actions (ably-js `protocolmessagecommon.ts`). */
 export const Action = {
@@ -54,28 +55,25 @@ export function errorInfo(e: unknown): ErrorInfoWire {
   return { code: 50000, statusCode: 500, message: e instanceof Error ? e.message : String(e) };
 }
 
-/** A protocol message parsed from a frame's text, or undefined when it is not one. */
-export function parseProtocolMessage(raw: string): Record<string, unknown> | undefined {
-  try {
-    const parsed: unknown = JSON.parse(raw);
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return undefined;
-    return typeof (parsed as { action?: unknown }).action === 'number' ? (parsed as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /** The channel a protocol message names; throws 40010 when it names none a client may use. */
 export function channelNameOf(msg: Record<string, unknown>): string {
   const name = msg.channel;
+  return checkChannelName(name);
+}
+
+/** A channel name a client may use; throws 40010 saying what to change. */
+export function checkChannelName(name: unknown): string {
   if (typeof name !== 'string' || name.length === 0 || name.length > 1024) {
     throw new BrokerError(40010, 400, 'Invalid channel name: give a non-empty string of at most 1024 characters.');
+  }
+  if (name.startsWith('[')) {
+    throw new BrokerError(40010, 400, `Channel name qualifiers ("${name.slice(0, 40)}") are not supported by the local server: pass channel params in the channel options instead (e.g. params: { rewind: '2m' }).`);
   }
   return name;
 }
 
-/** A message as the SDK expects it on the wire (JSON protocol). */
-export function toAblyMessage(m: WireMessage & { id: string }): Record<string, unknown> {
+/** A message as the SDK expects it on the wire in `format`. */
+export function toAblyMessage(m: WireMessage & { id: string }, format: Format = 'json'): Record<string, unknown> {
   const out: Record<string, unknown> = {
     id: m.action === 'message.create' ? m.id : `${m.id}:${m.version}`,
     name: m.name,
@@ -84,34 +82,33 @@ export function toAblyMessage(m: WireMessage & { id: string }): Record<string, u
     version: { serial: m.version, timestamp: m.timestamp },
     timestamp: m.timestamp,
     extras: { headers: { ...m.headers } },
+    ...wireData(m.data, format),
   };
-  if (typeof m.data === 'string') out.data = m.data;
-  else if (m.data !== undefined && m.data !== null) {
-    out.data = JSON.stringify(m.data);
-    out.encoding = 'json';
-  }
   if (m.clientId !== undefined) out.clientId = m.clientId;
   if (m.connectionId !== undefined) out.connectionId = m.connectionId;
   return out;
 }
 
-/** Decodes a payload's `encoding` chain; only JSON and UTF-8 text are meaningful to the kit. */
+/**
+ * Decodes a payload's `encoding` chain into text, bytes (a Buffer) or a JSON value, as Ably does;
+ * throws 40013 for an encoding the local server cannot undo (cipher, vcdiff).
+ */
 export function decodeData(data: unknown, encoding: unknown): unknown {
   if (encoding === undefined || encoding === null || encoding === '') return data;
   if (typeof encoding !== 'string') throw new BrokerError(40013, 400, 'Message encoding must be a string.');
   let d = data;
-  const steps = encoding.split('/').reverse();
-  for (const step of steps) {
-    if (step === 'utf-8') continue;
-    if (step === 'json' && typeof d === 'string') {
+  for (const step of encoding.split('/').reverse()) {
+    if (step === 'base64' && typeof d === 'string') d = Buffer.from(d, 'base64');
+    else if (step === 'utf-8') d = Buffer.isBuffer(d) ? d.toString('utf8') : d;
+    else if (step === 'json' && (typeof d === 'string' || Buffer.isBuffer(d))) {
       try {
-        d = JSON.parse(d);
+        d = JSON.parse(d.toString());
       } catch {
         throw new BrokerError(40013, 400, 'Message data is marked json but is not valid JSON.');
       }
-      continue;
+    } else {
+      throw new BrokerError(40013, 400, `Unsupported message encoding "${step}": the local server carries text, binary and JSON; publish without a cipher in the channel options.`);
     }
-    throw new BrokerError(40013, 400, `Unsupported message encoding "${step}": the local server carries text and JSON only.`);
   }
   return d;
 }
@@ -145,6 +142,7 @@ export function toAblyPresence(
   member: PresenceEntry,
   action: PresenceWireAction,
   id: string,
+  format: Format = 'json',
   timestamp = member.timestamp,
 ): Record<string, unknown> {
   const out: Record<string, unknown> = {
@@ -153,11 +151,7 @@ export function toAblyPresence(
     clientId: member.clientId,
     connectionId: member.connectionId,
     timestamp,
+    ...wireData(member.data, format),
   };
-  if (typeof member.data === 'string') out.data = member.data;
-  else if (member.data !== undefined && member.data !== null) {
-    out.data = JSON.stringify(member.data);
-    out.encoding = 'json';
-  }
   return out;
 }
