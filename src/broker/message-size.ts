@@ -15,10 +15,11 @@ export function utf8Length(s: string): number {
   return n;
 }
 
-/** Bytes of a message's name, data (JSON when not a string) and header keys and values. */
+/** Bytes of a message's name, data (its bytes when binary, JSON when not a string) and header keys and values. */
 export function messageSize(name: string, data: unknown, headers: Record<string, string> | undefined): number {
   let n = utf8Length(name);
   if (typeof data === 'string') n += utf8Length(data);
+  else if (data instanceof Uint8Array) n += data.byteLength;
   else if (data !== undefined && data !== null) n += utf8Length(JSON.stringify(data) ?? '');
   if (headers) for (const k in headers) n += utf8Length(k) + utf8Length(String(headers[k]));
   return n;

@@ -16,6 +16,20 @@ export interface ChannelStoreOptions {
 
 const SUFFIX = '.jsonl';
 
+/** One file line for an event; binary data is kept as base64, marked so it loads back as bytes. */
+function toLine(event: LogEvent): string {
+  const data = event.message.data;
+  if (!(data instanceof Uint8Array)) return JSON.stringify(event) + '\n';
+  const base64 = Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('base64');
+  return JSON.stringify({ ...event, message: { ...event.message, data: base64 }, binary: true }) + '\n';
+}
+
+function fromLine(line: string): LogEvent {
+  const parsed = JSON.parse(line) as LogEvent & { binary?: true };
+  if (!parsed.binary) return parsed;
+  return { channelSerial: parsed.channelSerial, message: { ...parsed.message, data: Buffer.from(parsed.message.data as string, 'base64') } };
+}
+
 /**
  * Append-only persistence of channel logs: one JSON line per committed event. Writes are batched per
  * tick (so a burst of token appends costs one write), and fsync'd when the policy says an event
@@ -48,7 +62,7 @@ export class ChannelStore {
       for (const line of readFileSync(join(this.opts.dataDir, file), 'utf8').split('\n')) {
         if (line === '') continue;
         try {
-          events.push(JSON.parse(line) as LogEvent);
+          events.push(fromLine(line));
         } catch {
           // Only the last line can be torn (a crash mid-write); anything after it is not ours.
           break;
@@ -63,7 +77,7 @@ export class ChannelStore {
     if (this.closed) return;
     let lines = this.pending.get(channel);
     if (!lines) this.pending.set(channel, (lines = []));
-    lines.push(JSON.stringify(event) + '\n');
+    lines.push(toLine(event));
     if (this.policy.isSettling(event.message)) {
       // A finished response is what users come back for: make it durable now.
       this.flush();
@@ -105,7 +119,7 @@ export class ChannelStore {
     const tmp = `${file}.compact`;
     const fd = openSync(tmp, 'w');
     try {
-      writeSync(fd, events.map((e) => JSON.stringify(e) + '\n').join(''));
+      writeSync(fd, events.map(toLine).join(''));
       fsyncSync(fd);
     } finally {
       closeSync(fd);

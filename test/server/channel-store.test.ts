@@ -34,6 +34,24 @@ describe('ChannelStore', () => {
   });
 });
 
+describe('binary data on disk', () => {
+  it('loads bytes back as bytes, and a JSON object that looks like a Buffer as that object', () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'ds-bin-'));
+    dirs.push(dataDir);
+    const store = new ChannelStore({ dataDir });
+    const broker = new Broker({ onEvent: (ch, e) => store.append(ch, e) });
+    const log = broker.channel('bin');
+    const bytes = log.create({ name: 'b', data: Buffer.from([0, 255, 7]) });
+    const lookalike = log.create({ name: 'j', data: { type: 'Buffer', data: [1] } });
+    store.close();
+    const again = new Broker();
+    again.channel('bin').load(new ChannelStore({ dataDir }).loadAll().get('bin')!);
+    const loaded = again.channel('bin').get(bytes)!.data;
+    expect(Buffer.isBuffer(loaded) && [...loaded]).toEqual([0, 255, 7]);
+    expect(again.channel('bin').get(lookalike)!.data).toEqual({ type: 'Buffer', data: [1] });
+  });
+});
+
 describe('compaction on start', () => {
   it('rewrites a channel file of per-token appends as one line per message, and loses nothing', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'ds-compact-'));

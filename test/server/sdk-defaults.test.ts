@@ -73,6 +73,14 @@ describe('the SDK defaults against the local server', () => {
     expect(history.items.map((m) => [...(m.data as Buffer)])).toEqual([bytes, bytes, bytes]);
   });
 
+  it('weighs binary data by its bytes against the message size limit', async () => {
+    t = await startServer();
+    const ch = defaultClient().channels.get('big');
+    // As JSON text these bytes would weigh several times the 64 KiB limit; as bytes they fit.
+    await expect(ch.publish('fits', Buffer.alloc(48 * 1024, 200))).resolves.toBeDefined();
+    await expect(ch.publish('too-big', Buffer.alloc(70 * 1024, 200))).rejects.toMatchObject({ code: 40009 });
+  });
+
   it('resumes the same connection after a dropped socket, missing nothing', async () => {
     t = await startServer();
     const reader = defaultClient();
