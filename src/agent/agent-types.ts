@@ -5,13 +5,40 @@
 import type { DurableSessionError } from '../core/errors.js';
 import type { ControlTarget, ResponseStatus } from '../core/protocol.js';
 import type { SessionTransport } from '../core/transport.js';
+import type { ApprovalDecision, Attachment, ResponsePart } from '../core/parts.js';
 import type { SteerQueue } from './steer-queue.js';
+import type { ToolCall } from './tool-call.js';
 
 /** One line of the conversation as an agent reads it. */
 export interface TranscriptLine {
   role: 'user' | 'agent';
   text: string;
   agentId?: string;
+}
+
+/** What `turn.toolCall` takes. */
+export interface ToolCallInput {
+  toolName: string;
+  /** Default: a fresh id unique in the turn. */
+  toolCallId?: string;
+  /** The call waits in `awaiting-approval` until a participant approves or denies it. */
+  needsApproval?: boolean;
+  /** The final input at once, when it is not streamed. */
+  input?: unknown;
+}
+
+export interface SourceInput {
+  url?: string;
+  documentId?: string;
+  title?: string;
+  id?: string;
+}
+
+export interface FileInput {
+  mediaType: string;
+  url: string;
+  name?: string;
+  id?: string;
 }
 
 /** One user message being answered by this agent. */
@@ -21,7 +48,7 @@ export interface Turn {
   readonly agentId: string;
   readonly sessionId: string;
   /** The user message that started the turn. */
-  readonly input: { text: string; clientId?: string; serial: string };
+  readonly input: { text: string; clientId?: string; serial: string; attachments?: Attachment[]; metadata?: Record<string, unknown> };
   /** Earlier messages of the session, oldest first (user messages and finished responses). */
   readonly transcript: readonly TranscriptLine[];
   /** Fired by an explicit cancel for this turn, response, agent or everything. Never by a disconnect. */
@@ -30,6 +57,21 @@ export interface Turn {
   readonly steers: SteerQueue;
   /** Streams text; batched into appends. Ignored once the turn ended. */
   write(text: string): void;
+  /** Streams reasoning (shown collapsed); it closes, with how long it took, when text or another part follows. */
+  reasoning(text: string): void;
+  /**
+   * Starts a tool call: stream its input with `inputDelta`, fix it with `input`, ask a person with
+   * `approval()` when `needsApproval`, then give `output` or `error`.
+   */
+  toolCall(call: ToolCallInput): ToolCall;
+  /** Waits for the decision on one of this turn's tool calls (what `toolCall(...).approval()` does). */
+  approval(toolCallId: string): Promise<ApprovalDecision>;
+  /** Cites a source. Returns the part id. */
+  source(source: SourceInput): string;
+  /** Returns a file by URL. Returns the part id. */
+  file(file: FileInput): string;
+  /** Writes app data as part `data-<name>`; writing the same `id` again replaces it in place. Returns the id. */
+  data(name: string, value: unknown, id?: string): string;
   /** Ends the response. Default status `complete` (or `cancelled` once the signal fired). */
   end(status?: Exclude<ResponseStatus, 'streaming'>, error?: string): Promise<void>;
   /** Everything written so far (what subscribers will hold once the turn ends). */
@@ -48,8 +90,8 @@ export interface SessionParticipants {
   readonly speakers: ReadonlySet<string>;
 }
 
-/** Decides whether to obey a cancel or steer; return false to ignore it. */
-export type ControlPolicy = (control: { kind: 'cancel' | 'steer'; clientId?: string; target: ControlTarget }, session: SessionParticipants) => boolean;
+/** Decides whether to obey a cancel, steer or approval decision; return false to ignore it. */
+export type ControlPolicy = (control: { kind: 'cancel' | 'steer' | 'approval'; clientId?: string; target: ControlTarget }, session: SessionParticipants) => boolean;
 
 export interface AgentOptions {
   transport: SessionTransport;
@@ -86,6 +128,8 @@ export interface TurnRecord {
   responseId: string;
   agentId: string;
   text: string;
+  /** Every part the agent wrote, as clients hold them once the turn ends. */
+  parts: ResponsePart[];
   status: Exclude<ResponseStatus, 'streaming'>;
   aborted: boolean;
   steersApplied: string[];

@@ -1,11 +1,11 @@
 /**
- * Routes an obeyed cancel or steer to the running turns it targets, and answers a steer that came
- * too late (its turn already ended) with a rejection instead of leaving it pending forever.
+ * Routes an obeyed cancel, steer or approval decision to the running turns it targets, and answers a
+ * steer that came too late (its turn already ended) with a rejection instead of leaving it pending forever.
  */
 import { targetsResponse } from '../core/control-target.js';
 import { DurableSessionError } from '../core/errors.js';
 import type { build } from '../core/build-event.js';
-import type { CancelEvent, SteerEvent } from '../core/protocol.js';
+import type { ApprovalEvent, CancelEvent, SteerEvent } from '../core/protocol.js';
 import type { RecentMap } from '../core/recent.js';
 import type { Steer } from './steer-queue.js';
 import type { TurnWriter } from './turn-writer.js';
@@ -68,5 +68,22 @@ export function routeSteer(ev: SteerEvent, ctx: ControlContext): void {
 export function rejectUntaken(turn: TurnWriter, ctx: Pick<ControlContext, 'agentId' | 'publishAck'>): void {
   for (const s of turn.steers.close()) {
     ctx.publishAck({ steerId: s.steerId, agentId: ctx.agentId, status: 'rejected', responseId: turn.responseId, reason: TOO_LATE });
+  }
+}
+
+/**
+ * Hands a decision to the turn whose response holds the tool call; the turn takes the first and
+ * acknowledges it in the response. A decision on a response this agent does not own is not ours.
+ */
+export function routeApproval(ev: ApprovalEvent, ctx: Pick<ControlContext, 'running' | 'endedTurns'>, onError: (e: DurableSessionError) => void): void {
+  const d = { toolCallId: ev.toolCallId, approved: ev.approved, ...(ev.clientId ? { clientId: ev.clientId } : {}), ...(ev.reason !== undefined ? { reason: ev.reason } : {}) };
+  for (const turn of ctx.running.values()) {
+    if (turn.responseId !== ev.responseId) continue;
+    const refused = turn.decide(d);
+    if (refused) onError(refused);
+    return;
+  }
+  if ([...ctx.endedTurns.values()].includes(ev.responseId)) {
+    onError(new DurableSessionError('invalid_state', `A decision for tool call ${ev.toolCallId} came after response ${ev.responseId} ended; it was ignored.`, { serial: ev.serial }));
   }
 }

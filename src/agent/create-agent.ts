@@ -12,7 +12,8 @@ import { RecentMap, RecentSet } from '../core/recent.js';
 import type { Unsubscribe } from '../core/transport.js';
 import type { Agent, AgentOptions, ControlPolicy, SessionParticipants, TranscriptLine, Turn } from './agent-types.js';
 import { participantsOnly } from './control-policy.js';
-import { rejectUntaken, routeCancel, routeSteer, type ControlContext } from './control-router.js';
+import { rejectUntaken, routeApproval, routeCancel, routeSteer, type ControlContext } from './control-router.js';
+import { partsOf } from './parts-of.js';
 import { scanHistory } from './history-scan.js';
 import { TurnWriter } from './turn-writer.js';
 
@@ -63,6 +64,8 @@ export function createAgent(opts: AgentOptions): Agent {
     },
   };
 
+  const ownsResponse = (responseId: string) => [...running.values()].some((t) => t.responseId === responseId) || [...endedTurns.values()].includes(responseId);
+
   const finish = (t: TurnWriter) => {
     if (!running.delete(t.turnId)) return;
     endedTurns.set(t.turnId, t.responseId);
@@ -74,6 +77,7 @@ export function createAgent(opts: AgentOptions): Agent {
       responseId: t.responseId,
       agentId,
       text: t.text,
+      parts: partsOf(t.body),
       status: t.finalStatus,
       aborted: t.signal.aborted,
       steersApplied: [...t.steersApplied],
@@ -85,7 +89,10 @@ export function createAgent(opts: AgentOptions): Agent {
     if (ev.clientId !== undefined) speakers.add(ev.clientId);
     if (seenTurns.has(ev.turnId) || stopped) return;
     seenTurns.add(ev.turnId);
-    const input: Turn['input'] = ev.clientId === undefined ? { text: ev.text, serial: ev.serial } : { text: ev.text, clientId: ev.clientId, serial: ev.serial };
+    const input: Turn['input'] = { text: ev.text, serial: ev.serial };
+    if (ev.clientId !== undefined) input.clientId = ev.clientId;
+    if (ev.attachments) input.attachments = ev.attachments;
+    if (ev.metadata) input.metadata = ev.metadata;
     const prior = transcript.slice();
     transcript.push({ role: 'user', text: ev.text });
     if (opts.respondTo && !opts.respondTo({ text: ev.text, turnId: ev.turnId, ...(ev.clientId ? { clientId: ev.clientId } : {}) })) return;
@@ -126,7 +133,7 @@ export function createAgent(opts: AgentOptions): Agent {
     })();
   };
 
-  const authorized = (kind: 'cancel' | 'steer', ev: { target: Parameters<ControlPolicy>[0]['target']; clientId?: string }) =>
+  const authorized = (kind: 'cancel' | 'steer' | 'approval', ev: { target: Parameters<ControlPolicy>[0]['target']; clientId?: string }) =>
     policy({ kind, target: ev.target, ...(ev.clientId ? { clientId: ev.clientId } : {}) }, participants);
 
   const onMessage = (m: WireMessage) => {
@@ -146,6 +153,13 @@ export function createAgent(opts: AgentOptions): Agent {
         break;
       case 'control.steer':
         if (seenControls.add(`s:${ev.steerId}`) && authorized('steer', ev)) routeSteer(ev, control);
+        break;
+      case 'control.approval':
+        if (!seenControls.add(`a:${ev.decisionId}`)) break;
+        if (authorized('approval', { target: { kind: 'response', responseId: ev.responseId }, ...(ev.clientId ? { clientId: ev.clientId } : {}) })) routeApproval(ev, control, onError);
+        else if (ownsResponse(ev.responseId)) {
+          onError(new DurableSessionError('unauthorized', `Ignored a decision on tool call ${ev.toolCallId} from ${ev.clientId ?? 'an anonymous client'}: not a participant of the session (authorizeControl).`, { serial: ev.serial }));
+        }
         break;
       case 'agent.response':
         // Another agent's (or our earlier self's) answer: remember the turn as answered when it is ours.

@@ -2,7 +2,8 @@
 // explicit cancels and steers, and serve many sessions from one process.
 export { createAgent } from './create-agent.js';
 export { allowAnyControl, participantsOnly } from './control-policy.js';
-export type { Agent, AgentOptions, ControlPolicy, SessionParticipants, TranscriptLine, Turn, TurnHandler, TurnRecord } from './agent-types.js';
+export type { Agent, AgentOptions, ControlPolicy, FileInput, SessionParticipants, SourceInput, ToolCallInput, TranscriptLine, Turn, TurnHandler, TurnRecord } from './agent-types.js';
+export type { ToolCall } from './tool-call.js';
 export { SteerQueue, type Steer } from './steer-queue.js';
 export { streamFrom } from './stream-from.js';
 export { serveSessions, SESSION_OPEN, type ServeSessionsOptions, type SessionHost } from './serve-sessions.js';

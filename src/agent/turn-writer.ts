@@ -1,13 +1,17 @@
 /**
  * Writes one response into the session: the empty create, then batched appends that each say the
- * offset they start at, in order, ending with the final status. What a handler's `turn` is.
+ * offset they start at, in order, ending with the final status. What a handler's `turn` is. Every
+ * part (text, reasoning, tool calls, sources, files, data) goes into the same batches.
  */
 import { build } from '../core/build-event.js';
-import { toSessionError, type DurableSessionError } from '../core/errors.js';
-import type { ResponseStatus } from '../core/protocol.js';
+import { DurableSessionError, toSessionError } from '../core/errors.js';
+import type { ApprovalDecision } from '../core/parts.js';
+import { Limits, type ResponseStatus } from '../core/protocol.js';
+import { bodyText, encodeOp, type BodyOp } from '../core/response-body.js';
 import type { TransportChannel } from '../core/transport.js';
-import type { Turn } from './agent-types.js';
+import type { FileInput, SourceInput, ToolCallInput, Turn } from './agent-types.js';
 import { SteerQueue, type Steer } from './steer-queue.js';
+import { ToolCallHandle, type ToolCall } from './tool-call.js';
 
 type FinalStatus = Exclude<ResponseStatus, 'streaming'>;
 
@@ -39,6 +43,8 @@ export class TurnWriter implements Turn {
   readonly controller: AbortController;
   readonly steersApplied: string[] = [];
   text = '';
+  /** The whole body published (text and part records): what clients aggregate. */
+  body = '';
   ended = false;
   finalStatus: FinalStatus = 'complete';
   private readonly ch: TransportChannel;
@@ -49,6 +55,12 @@ export class TurnWriter implements Turn {
   private timer: ReturnType<typeof setTimeout> | null = null;
   private chain: Promise<void> = Promise.resolve();
   private sent = 0;
+  private partCount = 0;
+  private reasoningOpen: { id: string; since: number } | null = null;
+  private readonly tools = new Map<string, ToolCallHandle>();
+  /** Decisions taken per tool call, and who waits for one. */
+  private readonly decisions = new Map<string, ApprovalDecision>();
+  private readonly waiting = new Map<string, (d: ApprovalDecision) => void>();
 
   constructor(o: TurnWriterOptions) {
     this.ch = o.channel;
@@ -80,14 +92,137 @@ export class TurnWriter implements Turn {
 
   write(text: string): void {
     if (this.ended || typeof text !== 'string' || text.length === 0) return;
-    this.buffer += text;
-    this.text += text;
+    this.closeReasoning();
+    const t = bodyText(text);
+    this.text += t;
+    this.push(t);
+  }
+
+  /** Streams reasoning; it closes (with how long it took) when text or another part follows. */
+  reasoning(text: string): void {
+    if (this.ended || typeof text !== 'string' || text.length === 0) return;
+    if (!this.reasoningOpen) this.reasoningOpen = { id: this.nextId('reasoning'), since: Date.now() };
+    this.emit({ op: 'reasoning', id: this.reasoningOpen.id, d: text });
+  }
+
+  toolCall(p: ToolCallInput): ToolCall {
+    if (this.ended) throw new DurableSessionError('invalid_state', `Turn ${this.turnId} already ended; no tool call can start.`);
+    const id = p.toolCallId ?? this.nextId('call');
+    if (this.tools.has(id)) throw new DurableSessionError('invalid_argument', `Tool call id ${JSON.stringify(id)} is already used in this turn.`);
+    this.closeReasoning();
+    const call = new ToolCallHandle(this, id, p.toolName, p.needsApproval === true);
+    this.tools.set(id, call);
+    if (p.input !== undefined) call.input(p.input);
+    return call;
+  }
+
+  source(p: SourceInput): string {
+    const id = p.id ?? this.nextId('source');
+    const { id: _id, ...fields } = p;
+    this.emit({ op: 'source', id, ...fields });
+    return id;
+  }
+
+  file(p: FileInput): string {
+    const id = p.id ?? this.nextId('file');
+    const { id: _id, ...fields } = p;
+    this.emit({ op: 'file', id, ...fields });
+    return id;
+  }
+
+  data(name: string, value: unknown, id?: string): string {
+    const pid = id ?? this.nextId(`data-${name}`);
+    this.emit({ op: 'data', id: pid, name, data: value === undefined ? null : value });
+    return pid;
+  }
+
+  approval(toolCallId: string): Promise<ApprovalDecision> {
+    const call = this.tools.get(toolCallId);
+    if (!call) return Promise.reject(new DurableSessionError('unknown_target', `Turn ${this.turnId} has no tool call ${JSON.stringify(toolCallId)}.`));
+    return call.approval();
+  }
+
+  /**
+   * A decision from the session for one of this turn's tool calls. The first one wins; it is
+   * acknowledged in the response so every tab settles on it. Returns why it was not taken, if not.
+   */
+  decide(d: { toolCallId: string; approved: boolean; clientId?: string; reason?: string }): DurableSessionError | undefined {
+    const call = this.tools.get(d.toolCallId);
+    if (!call) return new DurableSessionError('unknown_target', `A decision names tool call ${JSON.stringify(d.toolCallId)}, which response ${this.responseId} does not have; it was ignored.`);
+    if (!call.needsApproval) return new DurableSessionError('invalid_state', `Tool call ${d.toolCallId} does not need approval; the decision was ignored.`);
+    const taken = this.decisions.get(d.toolCallId);
+    if (taken || this.ended) {
+      const why = taken ? `already ${taken.approved ? 'approved' : 'denied'}${taken.by ? ` by ${taken.by}` : ''}` : 'its turn ended';
+      return new DurableSessionError('invalid_state', `A decision for tool call ${d.toolCallId} came too late: ${why}; it was ignored.`);
+    }
+    const decision: ApprovalDecision = { approved: d.approved };
+    if (d.clientId !== undefined) decision.by = d.clientId;
+    if (d.reason !== undefined) decision.reason = d.reason;
+    this.decisions.set(d.toolCallId, decision);
+    const waiter = this.waiting.get(d.toolCallId);
+    if (waiter) this.settle(d.toolCallId, decision, waiter);
+    return undefined;
+  }
+
+  awaitDecision(toolCallId: string): Promise<ApprovalDecision> {
+    return new Promise<ApprovalDecision>((resolve, reject) => {
+      if (this.signal.aborted) return reject(this.signal.reason as unknown);
+      const onAbort = () => {
+        this.waiting.delete(toolCallId);
+        reject(this.signal.reason as unknown);
+      };
+      this.signal.addEventListener('abort', onAbort, { once: true });
+      const done = (d: ApprovalDecision) => {
+        this.signal.removeEventListener('abort', onAbort);
+        resolve(d);
+      };
+      const early = this.decisions.get(toolCallId);
+      if (early) this.settle(toolCallId, early, done);
+      else this.waiting.set(toolCallId, done);
+    });
+  }
+
+  private settle(toolCallId: string, d: ApprovalDecision, resolve: (d: ApprovalDecision) => void): void {
+    this.waiting.delete(toolCallId);
+    const op: BodyOp = { op: 'tool-state', id: toolCallId, state: d.approved ? 'running' : 'denied' };
+    if (d.by !== undefined) op.by = d.by;
+    if (d.reason !== undefined) op.reason = d.reason;
+    this.emit(op);
+    resolve(d);
+  }
+
+  /** Writes one part record into the batch. Throws `oversize` for a record clients would refuse. */
+  emit(op: BodyOp): void {
+    if (this.ended) return;
+    const rec = encodeOp(op);
+    if (rec.length - 2 > Limits.maxPartChars) {
+      throw new DurableSessionError('oversize', `The ${op.op} record for part ${op.id} is ${rec.length - 2} characters; the limit is ${Limits.maxPartChars}. Send large content as a file by URL.`);
+    }
+    if (op.op !== 'reasoning' && op.op !== 'reasoning-end') this.closeReasoning();
+    this.push(rec);
+  }
+
+  private closeReasoning(): void {
+    const r = this.reasoningOpen;
+    if (!r) return;
+    this.reasoningOpen = null;
+    this.push(encodeOp({ op: 'reasoning-end', id: r.id, ms: Date.now() - r.since }));
+  }
+
+  private nextId(kind: string): string {
+    return `${kind}-${++this.partCount}`;
+  }
+
+  private push(raw: string): void {
+    this.buffer += raw;
+    this.body += raw;
     if (this.buffer.length >= this.batch.maxChars) void this.flush();
     else if (!this.timer) this.timer = setTimeout(() => void this.flush(), this.batch.intervalMs);
   }
 
   end(status?: FinalStatus, error?: string): Promise<void> {
     if (this.ended) return this.chain;
+    this.closeReasoning();
     this.ended = true;
     this.finalStatus = status ?? (this.signal.aborted ? 'cancelled' : 'complete');
     return this.flush(this.finalStatus, error);

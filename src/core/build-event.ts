@@ -2,12 +2,19 @@
  * Builders for the kit's outgoing events, so publishers cannot drift from what `parseEvent` accepts
  * and every message carries the idempotency id derived from its turn, response or control id.
  */
+import type { Attachment } from './parts.js';
 import { EventName, Header, type AgentState, type ControlTarget, type OutgoingMessage, type ResponseStatus, type SteerAckStatus } from './protocol.js';
 
 /** Builders for outgoing events, so publishers cannot drift from what {@link parseEvent} accepts. */
 export const build = {
-  userMessage(turnId: string, text: string): OutgoingMessage {
-    return { name: EventName.UserMessage, data: { text }, headers: { [Header.Turn]: turnId }, id: `ds.${turnId}` };
+  userMessage(turnId: string, text: string, extra: { attachments?: Attachment[]; metadata?: Record<string, unknown> } = {}): OutgoingMessage {
+    const data: { text: string; attachments?: Attachment[]; metadata?: Record<string, unknown> } = { text };
+    if (extra.attachments?.length) data.attachments = extra.attachments;
+    if (extra.metadata !== undefined) data.metadata = extra.metadata;
+    return { name: EventName.UserMessage, data, headers: { [Header.Turn]: turnId }, id: `ds.${turnId}` };
+  },
+  approval(p: { decisionId: string; responseId: string; toolCallId: string; approved: boolean; reason?: string }): OutgoingMessage {
+    return { name: EventName.Approval, data: { ...p }, id: `ds.${p.decisionId}` };
   },
   responseHeaders(p: { responseId: string; agentId: string; turnId: string; status: ResponseStatus; offset?: number; error?: string }): Record<string, string> {
     const h: Record<string, string> = {

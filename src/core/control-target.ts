@@ -4,7 +4,9 @@
  */
 import { DurableSessionError } from './errors.js';
 import type { ControlTarget } from './protocol.js';
-import { entryOf, turnStatus, type CancelRequest, type ResponseEntry, type SessionState } from './session-state.js';
+import { entryOf, selectToolCall, turnStatus, type CancelRequest, type ResponseEntry, type SessionState } from './session-state.js';
+import { parseAttachments, parseMetadata } from './parse-event.js';
+import { TooLarge } from './validate.js';
 
 /** The identity of one response, as a target sees it. */
 export interface TargetedResponse {
@@ -148,4 +150,32 @@ export function checkInputText(text: string, max: number, call: string, what: st
   if (typeof text !== 'string' || text.trim().length === 0) return new DurableSessionError('invalid_argument', `${call} needs non-empty text.`);
   if (text.length > max) return new DurableSessionError('oversize', `The ${what} is ${text.length} characters; the limit is ${max}. Shorten it or raise maxInputChars.`);
   return undefined;
+}
+
+/** Why these attachments and metadata cannot be sent, or undefined when they can. */
+export function checkSendExtras(extra: { attachments?: unknown; metadata?: unknown }): DurableSessionError | undefined {
+  try {
+    if (extra.attachments !== undefined) parseAttachments(extra.attachments);
+    if (extra.metadata !== undefined) parseMetadata(extra.metadata);
+  } catch (e) {
+    return new DurableSessionError(e instanceof TooLarge ? 'oversize' : 'invalid_argument', `send(): ${(e as Error).message}.`);
+  }
+  return undefined;
+}
+
+/**
+ * The response holding a tool call that waits for a decision, or the error that says why nothing is
+ * sent: no such call, or it is not waiting (already decided, or its response ended).
+ */
+export function checkDecision(s: SessionState, toolCallId: string, reason: string | undefined): ResponseEntry | DurableSessionError {
+  if (reason !== undefined && reason.length > 1000) return new DurableSessionError('oversize', `The reason is ${reason.length} characters; the limit is 1000.`);
+  const found = selectToolCall(s, toolCallId);
+  if (!found) return new DurableSessionError('unknown_target', `No tool call ${JSON.stringify(toolCallId)} in session ${s.sessionId}; nothing was sent.`);
+  const { part, response } = found;
+  if (part.state !== 'awaiting-approval') {
+    const why = part.approval ? `it was already ${part.approval.approved ? 'approved' : 'denied'}${part.approval.by ? ` by ${part.approval.by}` : ''}` : `it is ${part.state}, not awaiting approval`;
+    return new DurableSessionError('invalid_state', `Tool call ${JSON.stringify(toolCallId)} cannot be decided: ${why}.`);
+  }
+  if (response.status !== 'streaming') return new DurableSessionError('invalid_state', `Tool call ${JSON.stringify(toolCallId)} cannot be decided: its response ended ${response.status}.`);
+  return response;
 }

@@ -2,6 +2,8 @@
 // controller and the transport interface — no React, no Node.
 export * from './protocol.js';
 export { parseEvent, parsePresenceData, parseTarget, type ParseResult } from './parse-event.js';
+export * from './parts.js';
+export { encodeOp, parseBody, RECORD_SEPARATOR, type BodyOp, type BodySegment } from './response-body.js';
 export { build } from './build-event.js';
 export { DurableSessionError, toSessionError, type ErrorCode } from './errors.js';
 export type {
@@ -21,7 +23,10 @@ export {
   selectAgentActivity,
   selectResponse,
   selectThread,
+  selectToolCall,
+  selectPendingApprovals,
   turnStatus,
+  type ApprovalRequest,
   type CancelRequest,
   type ConnectionInfo,
   type PresenceEntryView,
@@ -34,7 +39,7 @@ export {
 } from './session-state.js';
 export { reduceSession, type SessionAction } from './reduce-session.js';
 export { createSessionController, SessionController } from './session-controller.js';
-export type { ControlResult, SessionControllerOptions, SessionControllerUpdate } from './session-controller-options.js';
+export type { ControlResult, SendOptions, SessionControllerOptions, SessionControllerUpdate } from './session-controller-options.js';
 export { cancelCovers, reachedTurns, responsesInScope, targetedTurn, targetsResponse, type TargetedResponse } from './control-target.js';
 export { readHistory, type ReadHistoryOptions } from './read-history.js';
 export { sessionWirePolicy, type OffsetPrecondition, type WirePolicy } from './wire-policy.js';

@@ -3,12 +3,17 @@
  * version of the kit does not accept into a typed `malformed_event` or `unknown_event` error.
  */
 import { DurableSessionError } from './errors.js';
+import type { Attachment } from './parts.js';
+import { parseBody, segmentsText } from './response-body.js';
+import { fail, id, Invalid, isRecord, notInherited, oneOf, optId, optText, text, TooLarge } from './validate.js';
 import {
   EventName,
   Header,
   Limits,
   RESPONSE_STATUSES,
   type AgentResponseEvent,
+  type ApprovalEvent,
+  type UserMessageEvent,
   type AgentState,
   type AgentStatusEvent,
   type CancelEvent,
@@ -24,56 +29,31 @@ import {
 
 export type ParseResult = { ok: true; event: SessionEvent } | { ok: false; error: DurableSessionError };
 
-const ID_RE = /^[A-Za-z0-9._:@~-]+$/;
 const ACTIONS: readonly MessageAction[] = ['message.create', 'message.update', 'message.append', 'message.delete'];
 const STEER_ACKS: readonly SteerAckStatus[] = ['received', 'applied', 'rejected'];
 const AGENT_STATES: readonly AgentState[] = ['idle', 'thinking', 'streaming', 'offline'];
 
-class Invalid extends Error {}
-
-function fail(msg: string): never {
-  throw new Invalid(msg);
+/** Validates the files attached to a user message. */
+export function parseAttachments(v: unknown): Attachment[] {
+  if (!Array.isArray(v)) fail('attachments must be an array');
+  if (v.length > Limits.maxAttachments) throw new TooLarge(`a message has ${v.length} attachments; the limit is ${Limits.maxAttachments}`);
+  return v.map((a, i) => {
+    if (!isRecord(a) || a.type !== 'file') fail(`attachments[${i}] must be { type: 'file', mediaType, url, name? }`);
+    const url = text(a.url, `attachments[${i}].url`, 4096);
+    if (!/^(https?:|data:|blob:|\/)/i.test(url)) fail(`attachments[${i}].url must be an http(s), data or blob URL, or a path`);
+    const out: Attachment = { type: 'file', mediaType: text(a.mediaType, `attachments[${i}].mediaType`, 200), url };
+    const name = optText(a.name, `attachments[${i}].name`, 500);
+    if (name !== undefined) out.name = name;
+    return out;
+  });
 }
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-/**
- * Ids and serials key plain objects in the store; a name an object inherits (`constructor`,
- * `toString`, `__proto__`) would look up the prototype instead of an entry.
- */
-function notInherited(v: string, field: string): string {
-  if (v === '__proto__' || Object.prototype.hasOwnProperty.call(Object.prototype, v)) fail(`${field} may not be ${JSON.stringify(v)}`);
+/** Validates the app data sent with a user message. */
+export function parseMetadata(v: unknown): Record<string, unknown> {
+  if (!isRecord(v)) fail('metadata must be an object');
+  const size = JSON.stringify(v).length;
+  if (size > Limits.maxMetadataChars) throw new TooLarge(`metadata is ${size} characters serialised; the limit is ${Limits.maxMetadataChars}`);
   return v;
-}
-
-function id(v: unknown, field: string): string {
-  if (typeof v !== 'string' || v.length === 0) fail(`${field} must be a non-empty string`);
-  if (v.length > Limits.maxIdChars) fail(`${field} is longer than ${Limits.maxIdChars} characters`);
-  if (!ID_RE.test(v)) fail(`${field} has characters outside [A-Za-z0-9._:@~-]`);
-  return notInherited(v, field);
-}
-
-function optId(v: unknown, field: string): string | undefined {
-  return v === undefined ? undefined : id(v, field);
-}
-
-function text(v: unknown, field: string, max: number): string {
-  if (typeof v !== 'string') fail(`${field} must be a string`);
-  if (v.length > max) fail(`${field} is ${v.length} characters; the limit is ${max}`);
-  return v;
-}
-
-function optText(v: unknown, field: string): string | undefined {
-  return v === undefined ? undefined : text(v, field, 1000);
-}
-
-function oneOf<T extends string>(v: unknown, allowed: readonly T[], field: string): T {
-  if (typeof v !== 'string' || !(allowed as readonly string[]).includes(v)) {
-    fail(`${field} must be one of ${allowed.join(', ')}`);
-  }
-  return v as T;
 }
 
 /** Validates a control target from untrusted data. */
@@ -124,7 +104,10 @@ function parseInner(m: WireMessage): SessionEvent {
   switch (m.name) {
     case EventName.UserMessage: {
       if (!isRecord(d)) fail('user.message data must be { text }');
-      return { ...b, type: 'user.message', turnId: id(h[Header.Turn], Header.Turn), text: text(d.text, 'text', Limits.maxInputChars) };
+      const ev: UserMessageEvent = { ...b, type: 'user.message', turnId: id(h[Header.Turn], Header.Turn), text: text(d.text, 'text', Limits.maxInputChars) };
+      if (d.attachments !== undefined) ev.attachments = parseAttachments(d.attachments);
+      if (d.metadata !== undefined) ev.metadata = parseMetadata(d.metadata);
+      return ev;
     }
     case EventName.AgentResponse: {
       const status = oneOf(h[Header.Status], RESPONSE_STATUSES, Header.Status);
@@ -136,6 +119,7 @@ function parseInner(m: WireMessage): SessionEvent {
         offset = n;
       }
       const body = d === undefined || d === null ? '' : text(d, 'data', Limits.maxResponseChars);
+      const segments = parseBody(body);
       const ev: AgentResponseEvent = {
         ...b,
         type: 'agent.response',
@@ -144,7 +128,9 @@ function parseInner(m: WireMessage): SessionEvent {
         turnId: id(h[Header.Turn], Header.Turn),
         status,
         offset,
-        text: body,
+        text: segmentsText(segments),
+        segments,
+        size: body.length,
       };
       const err = optText(h[Header.Error], Header.Error);
       if (err !== undefined) ev.error = err;
@@ -194,6 +180,21 @@ function parseInner(m: WireMessage): SessionEvent {
       if (turnId !== undefined) ev.turnId = turnId;
       return ev;
     }
+    case EventName.Approval: {
+      if (!isRecord(d)) fail('control.approval data must be { decisionId, responseId, toolCallId, approved }');
+      if (typeof d.approved !== 'boolean') fail('approved must be true or false');
+      const ev: ApprovalEvent = {
+        ...b,
+        type: 'control.approval',
+        decisionId: id(d.decisionId, 'decisionId'),
+        responseId: id(d.responseId, 'responseId'),
+        toolCallId: id(d.toolCallId, 'toolCallId'),
+        approved: d.approved,
+      };
+      const reason = optText(d.reason, 'reason');
+      if (reason !== undefined) ev.reason = reason;
+      return ev;
+    }
     default:
       throw new DurableSessionError('unknown_event', `Unknown event name ${JSON.stringify(String(m.name)).slice(0, 80)}; expected one of ${Object.values(EventName).join(', ')}.`, { serial: m.serial });
   }
@@ -213,7 +214,7 @@ export function parseEvent(m: WireMessage): ParseResult {
     const detail = e instanceof Invalid ? e.message : String(e);
     return {
       ok: false,
-      error: new DurableSessionError('malformed_event', `Malformed ${name.slice(0, 40)} event: ${detail}.`, serial ? { serial } : {}),
+      error: new DurableSessionError(e instanceof TooLarge ? 'oversize' : 'malformed_event', `Malformed ${name.slice(0, 40)} event: ${detail}.`, serial ? { serial } : {}),
     };
   }
 }

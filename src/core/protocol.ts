@@ -7,11 +7,12 @@
  *
  * | name                | published by | data                                   | headers                       |
  * |---------------------|--------------|----------------------------------------|-------------------------------|
- * | `user.message`      | a client     | `{ text }`                             | `ds-turn`                     |
- * | `agent.response`    | an agent     | the response text (grown by appends)   | `ds-response`, `ds-agent`, `ds-turn`, `ds-status`, `ds-offset`, `ds-error`? |
+ * | `user.message`      | a client     | `{ text, attachments?, metadata? }`    | `ds-turn`                     |
+ * | `agent.response`    | an agent     | the response body (grown by appends)   | `ds-response`, `ds-agent`, `ds-turn`, `ds-status`, `ds-offset`, `ds-error`? |
  * | `control.cancel`    | a client     | `{ controlId, target, reason? }`       |                               |
  * | `control.steer`     | a client     | `{ steerId, text, target }`            |                               |
  * | `control.steer-ack` | an agent     | `{ steerId, agentId, status, responseId?, reason? }` |                 |
+ * | `control.approval`  | a client     | `{ decisionId, responseId, toolCallId, approved, reason? }` |            |
  * | `agent.status`      | an agent     | `{ agentId, state, turnId? }`          |                               |
  *
  * **Message-per-response.** An agent response is ONE message: created with empty text and
@@ -19,6 +20,30 @@
  * final (`complete`, `cancelled` or `error`). Each append repeats every header. `ds-offset` is the
  * length of the text before the append, so a receiver can tell a duplicate (offset below its length)
  * from a gap (offset above its length) without trusting delivery order.
+ *
+ * **Parts.** A response is an ordered list of parts (`src/core/parts.ts`): `text`, `reasoning`,
+ * `tool-call`, `source`, `file` and `data-<name>`. They travel in the same one message: text as raw
+ * characters, every other part change as a JSON record between two U+001E characters
+ * (`src/core/response-body.ts`), so one append per batch window carries every part that changed, a
+ * text-only response is plain text, and history's aggregated copy restores every part exactly —
+ * including a tool call halfway through streaming its input. Records:
+ *
+ * | record                                   | effect                                                     |
+ * |------------------------------------------|------------------------------------------------------------|
+ * | `{op:'reasoning', id, d}`                | opens or grows reasoning `id`                              |
+ * | `{op:'reasoning-end', id, ms?}`          | closes it (`ms`: how long the agent thought)               |
+ * | `{op:'tool', id, name, approval?}`       | opens tool call `id`: `input-streaming`                    |
+ * | `{op:'tool-delta', id, d}`               | grows its input's JSON text                                |
+ * | `{op:'tool-input', id, input}`           | the final input: `input-available`                         |
+ * | `{op:'tool-state', id, state, by?, reason?}` | `awaiting-approval`, then `running` (approved) or `denied`, with who decided |
+ * | `{op:'tool-output', id, output}` / `{op:'tool-error', id, error}` | `output-available` / `output-error` |
+ * | `{op:'source', id, url?, documentId?, title?}`, `{op:'file', id, mediaType, url, name?}` | a citation, a file |
+ * | `{op:'data', id, name, data}`            | part `data-<name>`; the same id again replaces it in place |
+ *
+ * **Approval** is live control: a tool call the agent declared as needing approval waits in
+ * `awaiting-approval` (in every tab, across reloads) until a participant publishes
+ * `control.approval`. The agent takes the first decision it obeys and acknowledges it in the
+ * response (`tool-state running` or `denied`, with `by`), so every tab settles on one outcome.
  *
  * **Cancel** is an explicit event; nothing is inferred from a closed socket. Its target may be a
  * response, a turn (the user message, so a stop before the first token still lands), an agent, or
@@ -28,6 +53,9 @@
  * (`received` when queued, `applied` when the handler took it, `rejected` with a reason otherwise).
  */
 
+import type { Attachment } from './parts.js';
+import type { BodySegment } from './response-body.js';
+
 /** Event names, as they appear in a channel message's `name`. */
 export const EventName = {
   UserMessage: 'user.message',
@@ -36,6 +64,7 @@ export const EventName = {
   Steer: 'control.steer',
   SteerAck: 'control.steer-ack',
   AgentStatus: 'agent.status',
+  Approval: 'control.approval',
 } as const;
 export type EventName = (typeof EventName)[keyof typeof EventName];
 
@@ -109,6 +138,10 @@ export interface UserMessageEvent extends EventBase {
   type: 'user.message';
   turnId: string;
   text: string;
+  /** Files the user attached, by URL. */
+  attachments?: Attachment[];
+  /** App data sent with the message (JSON, at most {@link Limits.maxMetadataChars} serialised). */
+  metadata?: Record<string, unknown>;
 }
 
 export interface AgentResponseEvent extends EventBase {
@@ -117,11 +150,24 @@ export interface AgentResponseEvent extends EventBase {
   agentId: string;
   turnId: string;
   status: ResponseStatus;
-  /** Text length before `text` — for appends; 0 for creates and updates (which carry the full text). */
+  /** Body length before this body — for appends; 0 for creates and updates (which carry the whole body). */
   offset: number;
-  /** For `message.append`: the delta. Otherwise: the full text so far. */
+  /** The visible text in this body (for an append, the text delta). */
   text: string;
+  /** The body as text and part records, with their offsets in it. */
+  segments: BodySegment[];
+  /** Length of the body (the raw message data) this event carries. */
+  size: number;
   error?: string;
+}
+
+export interface ApprovalEvent extends EventBase {
+  type: 'control.approval';
+  decisionId: string;
+  responseId: string;
+  toolCallId: string;
+  approved: boolean;
+  reason?: string;
 }
 
 export interface CancelEvent extends EventBase {
@@ -160,7 +206,8 @@ export type SessionEvent =
   | CancelEvent
   | SteerEvent
   | SteerAckEvent
-  | AgentStatusEvent;
+  | AgentStatusEvent
+  | ApprovalEvent;
 
 /** Limits that keep one event from exhausting a client. */
 export const Limits = {
@@ -170,6 +217,12 @@ export const Limits = {
   maxIdChars: 128,
   /** Longest response text a client holds. */
   maxResponseChars: 4_000_000,
+  /** Longest part record (a tool's input or output, a data part), serialised. */
+  maxPartChars: 32_000,
+  /** Most attachments on one user message. */
+  maxAttachments: 10,
+  /** Longest user message metadata, serialised. */
+  maxMetadataChars: 4_000,
 } as const;
 
 /** Presence data every member carries. */

@@ -11,15 +11,17 @@ import { reachedTurns } from './control-target.js';
 import type { DurableSessionError } from './errors.js';
 import type { ControlTarget, SessionEvent } from './protocol.js';
 import { addLocalUserMessage, applyResponse, applyUserMessage } from './reduce-thread.js';
-import type { PresenceEntryView, SessionState } from './session-state.js';
+import type { Attachment } from './parts.js';
+import { pushError, type ApprovalRequest, type PresenceEntryView, type SessionState } from './session-state.js';
 import type { ConnectionChange } from './transport.js';
 
 export type SessionAction =
   | { type: 'event'; event: SessionEvent }
-  | { type: 'local/send'; turnId: string; text: string; clientId: string; at: number }
+  | { type: 'local/send'; turnId: string; text: string; clientId: string; at: number; attachments?: Attachment[]; metadata?: Record<string, unknown> }
   | { type: 'local/send-failed'; turnId: string; error: DurableSessionError }
   | { type: 'local/cancel'; controlId: string; target: ControlTarget; at: number }
   | { type: 'local/steer'; steerId: string; text: string; target: ControlTarget; at: number }
+  | { type: 'local/approval'; decisionId: string; responseId: string; toolCallId: string; approved: boolean; reason?: string; clientId: string; at: number }
   | { type: 'local/control-sent'; id: string }
   | { type: 'local/control-failed'; id: string; error: DurableSessionError }
   | { type: 'connection'; change: ConnectionChange; at: number }
@@ -29,14 +31,12 @@ export type SessionAction =
   | { type: 'error'; error: DurableSessionError }
   | { type: 'errors/clear' };
 
-const MAX_ERRORS = 20;
-
 export function reduceSession(state: SessionState, action: SessionAction): SessionState {
   switch (action.type) {
     case 'event':
       return applyEvent(state, action.event);
     case 'local/send':
-      return addLocalUserMessage(state, action.turnId, action.text, action.clientId, action.at);
+      return addLocalUserMessage(state, action);
     case 'local/send-failed': {
       const key = `local:${action.turnId}`;
       const e = state.entries[key];
@@ -58,6 +58,11 @@ export function reduceSession(state: SessionState, action: SessionAction): Sessi
         ...state,
         steers: { ...state.steers, [action.steerId]: { steerId: action.steerId, text: action.text, target: action.target, status: 'sending', at: action.at } },
       };
+    case 'local/approval': {
+      if (state.approvals[action.decisionId]) return state;
+      const { type: _type, ...fields } = action;
+      return { ...state, approvals: { ...state.approvals, [action.decisionId]: { ...fields, status: 'sending' } } };
+    }
     case 'local/control-sent':
     case 'local/control-failed': {
       const status = action.type === 'local/control-sent' ? 'sent' : 'failed';
@@ -66,6 +71,8 @@ export function reduceSession(state: SessionState, action: SessionAction): Sessi
       if (c && c.status === 'sending') next = { ...next, cancels: { ...next.cancels, [action.id]: { ...c, status } } };
       const s = state.steers[action.id];
       if (s && s.status === 'sending') next = { ...next, steers: { ...next.steers, [action.id]: { ...s, status } } };
+      const a = state.approvals[action.id];
+      if (a && a.status === 'sending') next = { ...next, approvals: { ...next.approvals, [action.id]: { ...a, status } } };
       return action.type === 'local/control-failed' ? pushError(next, action.error) : next;
     }
     case 'connection': {
@@ -95,10 +102,6 @@ export function reduceSession(state: SessionState, action: SessionAction): Sessi
   }
 }
 
-function pushError(state: SessionState, error: DurableSessionError): SessionState {
-  const errors = state.errors.length >= MAX_ERRORS ? [...state.errors.slice(1 - MAX_ERRORS), error] : [...state.errors, error];
-  return { ...state, errors };
-}
 
 function applyEvent(state: SessionState, ev: SessionEvent): SessionState {
   switch (ev.type) {
@@ -131,6 +134,15 @@ function applyEvent(state: SessionState, ev: SessionEvent): SessionState {
       if (ev.reason !== undefined) next.reason = ev.reason;
       else delete next.reason;
       return { ...state, steers: { ...state.steers, [ev.steerId]: next } };
+    }
+    case 'control.approval': {
+      const a = state.approvals[ev.decisionId];
+      if (a) return a.status === 'sent' ? state : { ...state, approvals: { ...state.approvals, [ev.decisionId]: { ...a, status: 'sent' } } };
+      const { decisionId, responseId, toolCallId, approved } = ev;
+      const next: ApprovalRequest = { decisionId, responseId, toolCallId, approved, status: 'sent', at: ev.timestamp };
+      if (ev.reason !== undefined) next.reason = ev.reason;
+      if (ev.clientId !== undefined) next.clientId = ev.clientId;
+      return { ...state, approvals: { ...state.approvals, [decisionId]: next } };
     }
     case 'agent.status': {
       const prev = state.agents[ev.agentId];

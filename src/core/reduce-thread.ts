@@ -3,7 +3,10 @@
  * order, with a token costing O(1) — the streaming response lives in its own small `live` slot.
  */
 import { isFinalStatus, type AgentResponseEvent, type UserMessageEvent } from './protocol.js';
-import { entryOf, type ResponseEntry, type SessionState, type UserEntry } from './session-state.js';
+import { applySegments, type PartsResult } from './apply-parts.js';
+import type { DurableSessionError } from './errors.js';
+import type { Attachment } from './parts.js';
+import { entryOf, pushError, type ResponseEntry, type SessionState, type UserEntry } from './session-state.js';
 
 const isLive = (r: ResponseEntry) => r.status === 'streaming' || r.gap === true;
 
@@ -42,15 +45,20 @@ function insertOrdered(order: string[], key: string): string[] {
   return out;
 }
 
-export function addLocalUserMessage(state: SessionState, turnId: string, text: string, clientId: string, at: number): SessionState {
-  const key = `local:${turnId}`;
-  if (state.entries[key] || state.turns[turnId]?.userKey) return state;
-  const entry: UserEntry = { kind: 'user', key, turnId, text, clientId, timestamp: at, pending: true };
+export function addLocalUserMessage(
+  state: SessionState,
+  a: { turnId: string; text: string; clientId: string; at: number; attachments?: Attachment[]; metadata?: Record<string, unknown> },
+): SessionState {
+  const key = `local:${a.turnId}`;
+  if (state.entries[key] || state.turns[a.turnId]?.userKey) return state;
+  const entry: UserEntry = { kind: 'user', key, turnId: a.turnId, text: a.text, clientId: a.clientId, timestamp: a.at, pending: true };
+  if (a.attachments?.length) entry.attachments = a.attachments;
+  if (a.metadata !== undefined) entry.metadata = a.metadata;
   return {
     ...state,
     order: [...state.order, key],
     entries: { ...state.entries, [key]: entry },
-    turns: { ...state.turns, [turnId]: { userKey: key, responseKeys: state.turns[turnId]?.responseKeys ?? [] } },
+    turns: { ...state.turns, [a.turnId]: { userKey: key, responseKeys: state.turns[a.turnId]?.responseKeys ?? [] } },
   };
 }
 
@@ -62,6 +70,8 @@ export function applyUserMessage(state: SessionState, ev: UserMessageEvent): Ses
   if (prior !== undefined && !prior.startsWith('local:')) return state;
   const entry: UserEntry = { kind: 'user', key: ev.serial, turnId: ev.turnId, text: ev.text, timestamp: ev.timestamp, pending: false };
   if (ev.clientId !== undefined) entry.clientId = ev.clientId;
+  if (ev.attachments?.length) entry.attachments = ev.attachments;
+  if (ev.metadata !== undefined) entry.metadata = ev.metadata;
   const localKey = `local:${ev.turnId}`;
   const entries = { ...state.entries, [ev.serial]: entry };
   let order = state.order;
@@ -86,47 +96,66 @@ export function applyResponse(state: SessionState, ev: AgentResponseEvent): Sess
     if (found) return state;
     if (ev.action === 'message.append' && ev.offset !== 0) {
       // We never saw this response and the append does not start it: hold a placeholder and backfill.
-      const placeholder = newResponse(ev, '', 'streaming');
+      const placeholder = newResponse(ev, 'streaming');
       placeholder.version = '';
       placeholder.gap = true;
       return { ...addResponse(state, placeholder), needsBackfill: true };
     }
-    const r = newResponse(ev, ev.text, ev.status);
+    const r = newResponse(ev, ev.status);
+    const applied = applySegments([], '', ev.segments, 0, ev.serial);
+    if (!applied) return state;
+    r.parts = applied.parts;
+    r.text = applied.text;
+    r.size = ev.size;
     if (ev.action === 'message.update' && ev.status === 'streaming') r.resumed = true;
-    return addResponse(state, r);
+    return withErrors(addResponse(state, r), applied.errors);
   }
   if (ev.version <= existing.version) return state;
   if (isFinalStatus(existing.status) && ev.status === 'streaming' && ev.action === 'message.append') return state;
 
-  let text: string;
+  let applied: PartsResult | undefined;
+  let size: number;
   if (ev.action === 'message.append') {
-    const len = existing.text.length;
+    const len = existing.size;
     if (existing.gap || ev.offset > len) {
       // A hole: applying this would corrupt the text. Wait for the backfill's aggregated copy.
       if (existing.gap && state.needsBackfill) return state;
       return { ...putResponse(state, { ...existing, gap: true }), needsBackfill: true };
     }
-    const fresh = ev.text.slice(len - ev.offset);
-    if (fresh.length === 0 && ev.status === existing.status) return state;
-    text = fresh.length === 0 ? existing.text : existing.text + fresh;
+    const skip = len - ev.offset;
+    if (skip >= ev.size && ev.status === existing.status) return state;
+    applied = skip >= ev.size ? { parts: existing.parts, text: existing.text, errors: [] } : applySegments(existing.parts, existing.text, ev.segments, skip, ev.serial);
+    // A copy that overlaps what we hold in the middle of a record cannot be applied in part.
+    if (!applied) return { ...putResponse(state, { ...existing, gap: true }), needsBackfill: true };
+    size = Math.max(len, ev.offset + ev.size);
   } else {
-    text = ev.text;
+    applied = applySegments([], '', ev.segments, 0, ev.serial);
+    if (!applied) return state;
+    size = ev.size;
   }
-  const next: ResponseEntry = { ...existing, text, status: ev.status, version: ev.version };
+  const next: ResponseEntry = { ...existing, text: applied.text, parts: applied.parts, size, status: ev.status, version: ev.version };
   delete next.gap;
   if (ev.action === 'message.update' && existing.status === 'streaming') next.resumed = true;
   if (ev.error !== undefined) next.error = ev.error;
-  return putResponse(state, next);
+  return withErrors(putResponse(state, next), applied.errors);
 }
 
-function newResponse(ev: AgentResponseEvent, text: string, status: ResponseEntry['status']): ResponseEntry {
+function withErrors(state: SessionState, errors: readonly DurableSessionError[]): SessionState {
+  let s = state;
+  for (const e of errors) s = pushError(s, e);
+  return s;
+}
+
+function newResponse(ev: AgentResponseEvent, status: ResponseEntry['status']): ResponseEntry {
   const r: ResponseEntry = {
     kind: 'response',
     key: ev.serial,
     responseId: ev.responseId,
     agentId: ev.agentId,
     turnId: ev.turnId,
-    text,
+    text: '',
+    parts: [],
+    size: 0,
     status,
     version: ev.version,
     timestamp: ev.timestamp,

@@ -1,6 +1,7 @@
 /**
  * The options of a session controller, and the result every control call resolves with.
  */
+import type { Attachment } from './parts.js';
 import type { DurableSessionError } from './errors.js';
 import type { FrameScheduler } from './frame-scheduler.js';
 import type { PresenceData } from './protocol.js';
@@ -43,3 +44,11 @@ export type SessionControllerUpdate = Partial<Pick<SessionControllerOptions, 'tr
 
 export type ControlResult = { ok: true; id: string } | { ok: false; error: DurableSessionError };
 
+
+/** What `send` may carry besides the text. */
+export interface SendOptions {
+  /** Files by URL (at most `Limits.maxAttachments`); the kit stores no blobs. */
+  attachments?: Attachment[];
+  /** App data for the agent (JSON, at most `Limits.maxMetadataChars` serialised). */
+  metadata?: Record<string, unknown>;
+}

@@ -4,7 +4,7 @@
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { ActionQueue } from './action-queue.js';
-import { checkInputText, resolveControlTarget } from './control-target.js';
+import { checkDecision, checkInputText, checkSendExtras, resolveControlTarget } from './control-target.js';
 import { DurableSessionError, toSessionError } from './errors.js';
 import { animationFrameScheduler, type FrameScheduler } from './frame-scheduler.js';
 import { HistorySync } from './history-sync.js';
@@ -14,9 +14,9 @@ import { Listeners } from './listeners.js';
 import { build } from './build-event.js';
 import { parseEvent, parsePresenceData } from './parse-event.js';
 import { EventName, Limits, type ControlTarget, type OutgoingMessage, type WireMessage } from './protocol.js';
-import type { ControlResult, SessionControllerOptions, SessionControllerUpdate } from './session-controller-options.js';
+import type { ControlResult, SendOptions, SessionControllerOptions, SessionControllerUpdate } from './session-controller-options.js';
 
-export type { ControlResult, SessionControllerOptions, SessionControllerUpdate };
+export type { ControlResult, SendOptions, SessionControllerOptions, SessionControllerUpdate };
 import type { SessionAction } from './reduce-session.js';
 import { initialSessionState, type SessionState } from './session-state.js';
 import type { PresenceMember, SessionTransport, TransportChannel, Unsubscribe } from './transport.js';
@@ -209,14 +209,17 @@ export class SessionController {
     }
   }
 
-  /** Sends a user message. Resolves once the channel accepted it, or with the error (never rejects). */
-  async send(text: string): Promise<ControlResult> {
-    const bad = checkInputText(text, this.options.maxInputChars, 'send()', 'message');
+  /**
+   * Sends a user message, with files attached by URL and app metadata if given. Resolves once the
+   * channel accepted it, or with the error (never rejects).
+   */
+  async send(text: string, extra: SendOptions = {}): Promise<ControlResult> {
+    const bad = checkInputText(text, this.options.maxInputChars, 'send()', 'message') ?? checkSendExtras(extra);
     if (bad) return this.refuse(bad);
     const turnId = randomId('turn-');
-    this.queue.dispatchNow({ type: 'local/send', turnId, text, clientId: this.clientId, at: this.options.now() });
+    this.queue.dispatchNow({ type: 'local/send', turnId, text, clientId: this.clientId, at: this.options.now(), ...extra });
     try {
-      await this.channel.publish(build.userMessage(turnId, text));
+      await this.channel.publish(build.userMessage(turnId, text, extra));
       return { ok: true, id: turnId };
     } catch (e) {
       const error = toSessionError(e, 'Sending the message failed');
@@ -224,6 +227,26 @@ export class SessionController {
       this.errorListeners.emitSafely(error);
       return { ok: false, error };
     }
+  }
+
+  /** Approves a tool call that waits for a person; the agent's acknowledgement settles it in every tab. */
+  approve(toolCallId: string, opts: { reason?: string } = {}): Promise<ControlResult> {
+    return this.decide(toolCallId, true, opts.reason);
+  }
+
+  /** Denies a tool call that waits for a person; the agent gets the denial (and reason) as the tool's result. */
+  deny(toolCallId: string, opts: { reason?: string } = {}): Promise<ControlResult> {
+    return this.decide(toolCallId, false, opts.reason);
+  }
+
+  private async decide(toolCallId: string, approved: boolean, reason: string | undefined): Promise<ControlResult> {
+    this.queue.flush();
+    const found = checkDecision(this.store.getState(), toolCallId, reason);
+    if (found instanceof DurableSessionError) return this.refuse(found);
+    const decisionId = randomId('approval-');
+    const p = { decisionId, responseId: found.responseId, toolCallId, approved, ...(reason !== undefined ? { reason } : {}) };
+    this.queue.dispatchNow({ type: 'local/approval', ...p, clientId: this.clientId, at: this.options.now() });
+    return this.publishControl(decisionId, build.approval(p), approved ? 'Approval' : 'Denial');
   }
 
   /**

@@ -2,6 +2,7 @@
  * The shape of one session's client-side state, and the pure selectors every layer reads it with.
  */
 import type { DurableSessionError } from './errors.js';
+import type { Attachment, ResponsePart, ToolCallPart } from './parts.js';
 import type { AgentState, ControlTarget, PresenceData, ResponseStatus, SteerAckStatus } from './protocol.js';
 import type { ConnectionStatus } from './transport.js';
 
@@ -18,6 +19,10 @@ export interface UserEntry {
   pending: boolean;
   /** Set when publishing failed; the text is kept so the user can retry. */
   failed?: DurableSessionError;
+  /** Files attached to the message, by URL. */
+  attachments?: Attachment[];
+  /** App data sent with the message. */
+  metadata?: Record<string, unknown>;
 }
 
 /** An agent's response: one message grown by appends. */
@@ -27,7 +32,12 @@ export interface ResponseEntry {
   responseId: string;
   agentId: string;
   turnId: string;
+  /** The visible answer: the response's text parts, joined. */
   text: string;
+  /** Every part in order: text, reasoning, tool calls, sources, files, data. */
+  parts: ResponsePart[];
+  /** Length of the message body applied so far: where the next append must start. */
+  size: number;
   status: ResponseStatus;
   /** Version serial of the last applied create/update/append. */
   version: string;
@@ -71,6 +81,19 @@ export interface SteerRequest {
   at: number;
 }
 
+/** A person's approve or deny of a tool call, from this tab or another. The outcome is the tool call's state. */
+export interface ApprovalRequest {
+  decisionId: string;
+  responseId: string;
+  toolCallId: string;
+  approved: boolean;
+  reason?: string;
+  clientId?: string;
+  /** `sending` until the channel accepted it, then `sent`; `failed` if the publish was rejected. */
+  status: 'sending' | 'sent' | 'failed';
+  at: number;
+}
+
 export interface ConnectionInfo {
   status: ConnectionStatus;
   /** When the connection last came back with continuity (nothing missed). */
@@ -111,6 +134,8 @@ export interface SessionState {
   turns: Record<string, { userKey?: string; responseKeys: string[] }>;
   cancels: Record<string, CancelRequest>;
   steers: Record<string, SteerRequest>;
+  /** Approval decisions published in the session, by decision id. */
+  approvals: Record<string, ApprovalRequest>;
   agents: Record<string, { state: AgentState; turnId?: string }>;
   connection: ConnectionInfo;
   presence: PresenceEntryView[];
@@ -130,6 +155,7 @@ export function initialSessionState(sessionId: string): SessionState {
     turns: {},
     cancels: {},
     steers: {},
+    approvals: {},
     agents: {},
     connection: { status: 'connecting', backfills: 0, hydrated: false, backfilling: false },
     presence: [],
@@ -192,3 +218,33 @@ export function selectAgentActivity(s: SessionState): Record<string, AgentState>
   }
   return out;
 }
+
+/** A tool call and the response holding it, found by its id (newest responses first). */
+export function selectToolCall(s: SessionState, toolCallId: string): { response: ResponseEntry; part: ToolCallPart } | undefined {
+  for (let i = s.order.length - 1; i >= 0; i--) {
+    const e = entryOf(s, s.order[i]);
+    if (e?.kind !== 'response') continue;
+    for (const p of e.parts) if (p.type === 'tool-call' && p.toolCallId === toolCallId) return { response: e, part: p };
+  }
+  return undefined;
+}
+
+/** Tool calls waiting for a person's decision, oldest first, in responses that are still running. */
+export function selectPendingApprovals(s: SessionState): { response: ResponseEntry; part: ToolCallPart }[] {
+  const out: { response: ResponseEntry; part: ToolCallPart }[] = [];
+  // Only running responses can wait for a decision, and they are all in the small `live` record.
+  for (const k of Object.keys(s.live).sort()) {
+    const e = s.live[k];
+    if (e.status !== 'streaming') continue;
+    for (const p of e.parts) if (p.type === 'tool-call' && p.state === 'awaiting-approval') out.push({ response: e, part: p });
+  }
+  return out;
+}
+
+/** Keeps the newest errors (at most 20). */
+export function pushError(state: SessionState, error: DurableSessionError): SessionState {
+  const errors = state.errors.length >= MAX_ERRORS ? [...state.errors.slice(1 - MAX_ERRORS), error] : [...state.errors, error];
+  return { ...state, errors };
+}
+
+const MAX_ERRORS = 20;

@@ -40,7 +40,8 @@ async function session() {
 }
 
 describe('bad input from a hostile publisher', () => {
-  const hostile: [string, { name: string; data: unknown; headers?: Record<string, string> }, 'malformed_event' | 'unknown_event'][] = [
+  const rh = build.responseHeaders({ responseId: 'r-x', agentId: 'evil', turnId: 't-x', status: 'streaming' });
+  const hostile: [string, { name: string; data: unknown; headers?: Record<string, string> }, 'malformed_event' | 'unknown_event' | 'oversize'][] = [
     ['an unknown event name', { name: 'agent.telepathy', data: { text: 'boo' } }, 'unknown_event'],
     ['a user message with no text', { name: 'user.message', data: 'just a string', headers: { 'ds-turn': 't-x' } }, 'malformed_event'],
     ['a user message over the size limit', { name: 'user.message', data: { text: 'x'.repeat(Limits.maxInputChars + 1) }, headers: { 'ds-turn': 't-x' } }, 'malformed_event'],
@@ -50,6 +51,15 @@ describe('bad input from a hostile publisher', () => {
     ['a cancel with no target', { name: 'control.cancel', data: { controlId: 'c-x' } }, 'malformed_event'],
     ['a steer with a numeric target', { name: 'control.steer', data: { steerId: 's-x', text: 'go', target: 7 } }, 'malformed_event'],
     ['an agent status with no data', { name: 'agent.status', data: null }, 'malformed_event'],
+    ['a response whose part record never closes', { name: 'agent.response', data: 'hi \u001e{"op":"source","id":"s1","url":"https://x.example"}', headers: rh }, 'malformed_event'],
+    ['a response whose part record is not JSON', { name: 'agent.response', data: '\u001e{op: source}\u001e', headers: rh }, 'malformed_event'],
+    ['a response with an unknown part kind', { name: 'agent.response', data: '\u001e{"op":"hologram","id":"h1"}\u001e', headers: rh }, 'malformed_event'],
+    ['a response with a data part over the size limit', { name: 'agent.response', data: `\u001e${JSON.stringify({ op: 'data', id: 'd1', name: 'blob', data: 'x'.repeat(Limits.maxPartChars) })}\u001e`, headers: rh }, 'oversize'],
+    ['a tool call with a name full of markup', { name: 'agent.response', data: '\u001e{"op":"tool","id":"c1","name":"<b>x</b>"}\u001e', headers: rh }, 'malformed_event'],
+    ['a file part with a script URL', { name: 'agent.response', data: '\u001e{"op":"file","id":"f1","mediaType":"text/html","url":"javascript:alert(1)"}\u001e', headers: rh }, 'malformed_event'],
+    ['an approval whose decision is not a boolean', { name: 'control.approval', data: { decisionId: 'a-x', responseId: 'r-x', toolCallId: 'c-x', approved: 'yes' } }, 'malformed_event'],
+    ['a user message with a script attachment', { name: 'user.message', data: { text: 'hi', attachments: [{ type: 'file', mediaType: 'text/html', url: 'javascript:alert(1)' }] }, headers: { 'ds-turn': 't-x' } }, 'malformed_event'],
+    ['a user message with too many attachments', { name: 'user.message', data: { text: 'hi', attachments: Array(Limits.maxAttachments + 1).fill({ type: 'file', mediaType: 'image/png', url: 'https://x.example/a.png' }) }, headers: { 'ds-turn': 't-x' } }, 'oversize'],
   ];
 
   it.each(hostile)('reports %s as a typed error and leaves the store untouched', async (_, message, code) => {

@@ -1,0 +1,58 @@
+/**
+ * The small validators every parser of untrusted channel data shares: each returns the checked value
+ * or throws {@link Invalid}, which the parsers turn into one typed `malformed_event` error.
+ */
+import { Limits } from './protocol.js';
+
+/** A validation failure; parsers catch it and report a typed error instead. */
+export class Invalid extends Error {}
+
+/** A validation failure that is about size, reported as `oversize` rather than `malformed_event`. */
+export class TooLarge extends Invalid {}
+
+export function fail(msg: string): never {
+  throw new Invalid(msg);
+}
+
+export function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+const ID_RE = /^[A-Za-z0-9._:@~-]+$/;
+
+/**
+ * Ids and serials key plain objects in the store; a name an object inherits (`constructor`,
+ * `toString`, `__proto__`) would look up the prototype instead of an entry.
+ */
+export function notInherited(v: string, field: string): string {
+  if (v === '__proto__' || Object.prototype.hasOwnProperty.call(Object.prototype, v)) fail(`${field} may not be ${JSON.stringify(v)}`);
+  return v;
+}
+
+export function id(v: unknown, field: string): string {
+  if (typeof v !== 'string' || v.length === 0) fail(`${field} must be a non-empty string`);
+  if (v.length > Limits.maxIdChars) fail(`${field} is longer than ${Limits.maxIdChars} characters`);
+  if (!ID_RE.test(v)) fail(`${field} has characters outside [A-Za-z0-9._:@~-]`);
+  return notInherited(v, field);
+}
+
+export function optId(v: unknown, field: string): string | undefined {
+  return v === undefined ? undefined : id(v, field);
+}
+
+export function text(v: unknown, field: string, max: number): string {
+  if (typeof v !== 'string') fail(`${field} must be a string`);
+  if (v.length > max) fail(`${field} is ${v.length} characters; the limit is ${max}`);
+  return v;
+}
+
+export function optText(v: unknown, field: string, max = 1000): string | undefined {
+  return v === undefined ? undefined : text(v, field, max);
+}
+
+export function oneOf<T extends string>(v: unknown, allowed: readonly T[], field: string): T {
+  if (typeof v !== 'string' || !(allowed as readonly string[]).includes(v)) {
+    fail(`${field} must be one of ${allowed.join(', ')}`);
+  }
+  return v as T;
+}
