@@ -39,7 +39,7 @@ const AGENTS = [
 const connectionOptions = (clientId) => ({
   key,
   clientId,
-  ...(local ? { endpoint: env.DS_SERVER_HOST ?? 'localhost', port, tls: false, useBinaryProtocol: false } : {}),
+  ...(local ? { endpoint: env.DS_SERVER_HOST ?? 'localhost', port, tls: false } : {}),
 });
 
 const transports = new Map(AGENTS.map((a) => [a.agentId, createAblyTransport({ client: new Ably.Realtime(connectionOptions(`agent-${a.agentId}`)) })]));

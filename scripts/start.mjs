@@ -159,7 +159,7 @@ async function restartLocalServer() {
 const BROWSER_CAPABILITY = JSON.stringify({ 'session:*': ['subscribe', 'publish', 'presence', 'history'], lobby: ['publish'] });
 
 function apiPlugin() {
-  const rest = new Ably.Rest({ key, ...(local ? { endpoint: 'localhost', port: serverPort, tls: false, useBinaryProtocol: false } : {}) });
+  const rest = new Ably.Rest({ key, ...(local ? { endpoint: 'localhost', port: serverPort, tls: false } : {}) });
   return {
     name: 'durable-sessions-demo-api',
     configureServer(server) {

@@ -5,8 +5,9 @@ import { createServer } from './create-server.js';
 const USAGE = `Usage: durable-sessions dev [--port 8787] [--data-dir DIR] [--host [ADDR]] [--key appId.keyId:secret]
 
 Starts the local Ably-protocol server. Point the ably SDK at it with
-  { key, endpoint: 'localhost', port, tls: false, useBinaryProtocol: false }
-(browsers also: transports: ['web_socket'], disableConnectivityCheck: true).
+  { key, endpoint: 'localhost', port, tls: false }   (or authUrl instead of key)
+and nothing else: it speaks the SDK's defaults in Node and in browsers — realtime over
+WebSocket in msgpack or JSON, REST for history, presence, publishing and tokens.
 
   --port       TCP port (default 8787; 0 picks a free one)
   --data-dir   keep channel logs in DIR so they survive a restart (default: memory only)

@@ -14,8 +14,7 @@ export type AblyTransportOptions =
   | { client: Ably.Realtime }
   /**
    * Options for a client this transport creates. For the local server:
-   * `{ key, endpoint: 'localhost', port, tls: false, useBinaryProtocol: false }`; in browsers add
-   * `transports: ['web_socket'], disableConnectivityCheck: true`, and prefer `authUrl` to a key.
+   * `{ key, endpoint: 'localhost', port, tls: false }`; in browsers prefer `authUrl` to a key.
    */
   | { options: Ably.ClientOptions };
 

@@ -168,6 +168,8 @@ export async function chaosRun(seed: number, external?: ExternalServer): Promise
   const proxy = new FaultProxy(port);
   await proxy.start();
   const sessionId = external?.sessionId ?? `session:chaos-${seed}`;
+  // JSON on purpose: the fault proxy reads each frame's action and channel to choose which frames it
+  // may reorder. The msgpack path is held to the conformance suite instead.
   const baseOptions: Ably.ClientOptions = { key, endpoint: '127.0.0.1', tls: false, useBinaryProtocol: false };
   const sdkTimings = {
     disconnectedRetryTimeout: 50,

@@ -101,7 +101,7 @@ async function launch() {
  */
 async function askMidTurn(serverPort: number): Promise<void> {
   const transport = createAblyTransport({
-    options: { key: 'demo.local:local-demo-secret', clientId: 'launcher-test', endpoint: 'localhost', port: serverPort, tls: false, useBinaryProtocol: false },
+    options: { key: 'demo.local:local-demo-secret', clientId: 'launcher-test', endpoint: 'localhost', port: serverPort, tls: false },
   });
   clients.push(transport.client);
   await transport.channel('lobby').publish({ name: SESSION_OPEN, data: { sessionId: 'session:launcher' } });
