@@ -3,8 +3,9 @@
 import { WebSocket } from 'ws';
 import { BrokerError, type Subscription } from '../broker/index.js';
 import { encode, type Format } from './codec.js';
+import type { ServerFaults } from './faults.js';
 import type { AuthContext } from './key-store.js';
-import { Action } from './wire.js';
+import { Action, errorInfo } from './wire.js';
 
 /** A channel a connection has attached, with the operations its capability grants there. */
 export interface AttachedChannel {
@@ -60,10 +61,15 @@ export class Connection {
   ) {}
 
   send(frame: object): void {
+    this.sendEncoded(encode(frame, this.format));
+  }
+
+  /** Sends a frame already encoded in this connection's format. */
+  sendEncoded(data: string | Buffer): void {
     const ws = this.ws;
     if (!ws || ws.readyState !== WebSocket.OPEN) return;
     this.lastSendAt = Date.now();
-    ws.send(encode(frame, this.format));
+    ws.send(data);
     // A replay burst queues everything before the socket can drain, so one look proves nothing: note
     // when the backlog began and let the heartbeat sweep cut a reader that stays behind. Only a
     // backlog far past the limit is cut at once.
@@ -90,6 +96,29 @@ export class Connection {
       this.lastSendAt = now;
       ws.ping();
     }
+  }
+
+  /**
+   * Applies a publish or presence frame at most once and answers it with ACK (carrying `apply`'s
+   * result) or NACK; a frame the SDK resends after a resume gets the first answer again.
+   */
+  acknowledge(msg: Record<string, unknown>, apply: () => object[] | void, faults?: ServerFaults): void {
+    const msgSerial = Number(msg.msgSerial);
+    const prior = Number.isInteger(msgSerial) ? this.answered(msgSerial) : undefined;
+    if (prior) {
+      this.send(prior);
+      return;
+    }
+    let frame: object;
+    try {
+      const res = apply();
+      frame = res ? { action: Action.ACK, msgSerial, count: 1, res } : { action: Action.ACK, msgSerial, count: 1 };
+    } catch (e) {
+      frame = { action: Action.NACK, msgSerial, count: 1, error: errorInfo(e) };
+    }
+    this.remember(msgSerial, frame);
+    if (faults?.cutBeforeAck(this)) this.ws?.terminate();
+    else this.send(frame);
   }
 
   /** Records the answer to publish `msgSerial`, so a retry of it is answered the same way. */

@@ -7,6 +7,7 @@ import type { Broker, ChannelLog, Delivery } from '../broker/index.js';
 import { capabilityBreach, operationsOn } from './capability.js';
 import { Connection } from './connection.js';
 import { ChannelContinuity, attachedFrame } from './continuity.js';
+import { DeliveryFrames } from './delivery-frames.js';
 import type { ServerFaults } from './faults.js';
 import { decodeFrame } from './codec.js';
 import { canResume, connectedFrame, identify, refuseHandshake, renewedAuth, RESUME_REFUSED, scheduleTokenExpiry, type ConnectionLimits } from './handshake.js';
@@ -14,7 +15,7 @@ import type { KeyStore } from './key-store.js';
 import type { MemberIds } from './member-ids.js';
 import { PresenceFrames } from './presence-frames.js';
 import { publishMessages, type PublishRules } from './publish.js';
-import { Action, channelNameOf, errorInfo, toAblyMessage, type ErrorInfoWire } from './wire.js';
+import { Action, channelNameOf, errorInfo, type ErrorInfoWire } from './wire.js';
 
 export interface RealtimeOptions extends ConnectionLimits, PublishRules {
   presenceGraceMs: number;
@@ -37,6 +38,7 @@ export class Realtime {
   private readonly byKey = new Map<string, Connection>();
   private readonly channels = new Map<string, ChannelState>();
   private readonly presence: PresenceFrames;
+  private readonly deliveries = new DeliveryFrames();
   private readonly heartbeatTimer: ReturnType<typeof setInterval>;
   private readonly sweepMs: number;
 
@@ -207,10 +209,10 @@ export class Realtime {
           this.detach(c, msg);
           return;
         case Action.MESSAGE:
-          this.acknowledged(c, msg, () => [{ serials: publishMessages(c, channelNameOf(msg), this.broker, msg, this.opts) }]);
+          c.acknowledge(msg, () => [{ serials: publishMessages(c, channelNameOf(msg), this.broker, msg, this.opts) }], this.faults);
           return;
         case Action.PRESENCE:
-          this.acknowledged(c, msg, () => this.presence.apply(c, channelNameOf(msg), msg));
+          c.acknowledge(msg, () => this.presence.apply(c, channelNameOf(msg), msg), this.faults);
           return;
         case Action.AUTH:
           this.reauth(c, msg);
@@ -223,29 +225,6 @@ export class Realtime {
       if (channel !== undefined) c.send({ action: Action.ERROR, channel, error: errorInfo(e) });
       else c.send({ action: Action.ERROR, error: errorInfo(e) });
     }
-  }
-
-  /**
-   * Applies a publish or presence frame at most once and answers it with ACK (carrying `apply`'s
-   * result) or NACK; a frame the SDK resends after a resume gets the first answer again.
-   */
-  private acknowledged(c: Connection, msg: Record<string, unknown>, apply: () => object[] | void): void {
-    const msgSerial = Number(msg.msgSerial);
-    const prior = Number.isInteger(msgSerial) ? c.answered(msgSerial) : undefined;
-    if (prior) {
-      c.send(prior);
-      return;
-    }
-    let frame: object;
-    try {
-      const res = apply();
-      frame = res ? { action: Action.ACK, msgSerial, count: 1, res } : { action: Action.ACK, msgSerial, count: 1 };
-    } catch (e) {
-      frame = { action: Action.NACK, msgSerial, count: 1, error: errorInfo(e) };
-    }
-    c.remember(msgSerial, frame);
-    if (this.faults?.cutBeforeAck(c)) c.ws?.terminate();
-    else c.send(frame);
   }
 
   private watch(name: string, log: ChannelLog): void {
@@ -264,7 +243,7 @@ export class Realtime {
     const plan = state.continuity.plan(msg, this.faults?.attachFresh(c, name) ?? false);
     const listener = (d: Delivery): void => {
       if (!c.echo && d.message.connectionId === c.id) return;
-      c.send({ action: Action.MESSAGE, channel: name, channelSerial: d.channelSerial, messages: [toAblyMessage(d.message, c.format)] });
+      c.sendEncoded(this.deliveries.frame(name, d, c.format));
     };
     const sub = log.attach(canSubscribe ? listener : () => undefined, plan.options);
     c.channels.set(name, { sub, ops });
