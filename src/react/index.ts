@@ -10,3 +10,5 @@ export { useSteer, type UseSteerParams, type UseSteerResponse } from './use-stee
 export { usePresence, type PresenceAgent, type PresenceUser, type UsePresenceParams, type UsePresenceResponse } from './use-presence.js';
 export { useConnectionState, type UseConnectionStateParams, type UseConnectionStateResponse } from './use-connection-state.js';
 export { useMessage, useMessageIds, type UseMessageIdsParams, type UseMessageIdsResponse, type UseMessageParams, type UseMessageResponse } from './use-message.js';
+export { useToolCall, type ToolCallOwner, type UseToolCallParams, type UseToolCallResponse } from './use-tool-call.js';
+export { useApproval, type PendingApproval, type UseApprovalParams, type UseApprovalResponse } from './use-approval.js';

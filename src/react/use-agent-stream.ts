@@ -2,6 +2,7 @@
  * `useAgentStream`: follows one agent response as it streams, re-rendering at most once per frame
  * and only for that response.
  */
+import type { ResponsePart } from '../core/parts.js';
 import type { ResponseStatus } from '../core/protocol.js';
 import { entryOf, selectResponse, type ResponseEntry, type SessionState } from '../core/session-state.js';
 import { useSessionController } from './session-context.js';
@@ -15,6 +16,11 @@ export interface UseAgentStreamParams {
 export interface UseAgentStreamResponse {
   /** The text so far ('' before the first token or when there is no response). */
   text: string;
+  /**
+   * Every part so far, in order — text, reasoning, tool calls, sources, files, `data-*` — shaped like
+   * the AI SDK's `UIMessage` parts. A part that did not change keeps its identity.
+   */
+  parts: ResponsePart[];
   /** `idle` when there is no such response yet. */
   status: ResponseStatus | 'idle';
   agentId: string | undefined;
@@ -27,6 +33,8 @@ export interface UseAgentStreamResponse {
   /** True while text is missing and being fetched from history. */
   catchingUp: boolean;
 }
+
+const NO_PARTS: ResponsePart[] = [];
 
 function latestResponse(s: SessionState): ResponseEntry | undefined {
   for (let i = s.order.length - 1; i >= 0; i--) {
@@ -49,6 +57,7 @@ export function useAgentStream(params: UseAgentStreamParams = {}): UseAgentStrea
   const entry = useSessionSelector(ctrl, (s) => (responseId === 'latest' ? latestResponse(s) : selectResponse(s, responseId)), responseId);
   return {
     text: entry?.text ?? '',
+    parts: entry?.parts ?? NO_PARTS,
     status: entry?.status ?? 'idle',
     agentId: entry?.agentId,
     responseId: entry?.responseId,

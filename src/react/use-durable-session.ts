@@ -5,7 +5,7 @@
 import { useCallback, useEffect } from 'react';
 import type { DurableSessionError } from '../core/errors.js';
 import type { ControlTarget } from '../core/protocol.js';
-import type { ControlResult, SessionController } from '../core/session-controller.js';
+import type { ControlResult, SendOptions, SessionController } from '../core/session-controller.js';
 import { entryOf, selectThread, turnStatus, type ConnectionInfo, type PresenceEntryView, type ResponseEntry, type SessionState, type ThreadEntry } from '../core/session-state.js';
 import { onResponseFinish } from './on-response-finish.js';
 import { useSessionController } from './session-context.js';
@@ -35,8 +35,11 @@ export interface UseDurableSessionResponse {
   /** The thread, oldest first. Finished entries keep their identity across renders. */
   messages: ThreadEntry[];
   status: ChatStatus;
-  /** Sends a user message. Never throws; resolves with the outcome. */
-  send: (text: string) => Promise<ControlResult>;
+  /**
+   * Sends a user message, with files attached by URL (`attachments`) and app data for the agent
+   * (`metadata`) if given. Never throws; resolves with the outcome.
+   */
+  send: (text: string, options?: SendOptions) => Promise<ControlResult>;
   /** Publishes an explicit cancel. Default target: the latest pending or streaming turn. */
   cancel: (target?: ControlTarget) => Promise<ControlResult>;
   /** Steers a running turn. Default target: the latest pending or streaming turn. */
@@ -96,7 +99,7 @@ export function useDurableSession(params: UseDurableSessionParams = {}): UseDura
     [ctrl, wantsFinish, onFinish, rendered],
   );
 
-  const send = useCallback((text: string) => ctrl.send(text), [ctrl]);
+  const send = useCallback((text: string, options?: SendOptions) => ctrl.send(text, options), [ctrl]);
   const cancel = useCallback((target?: ControlTarget) => ctrl.cancel(target), [ctrl]);
   const steer = useCallback((text: string, target?: ControlTarget) => ctrl.steer(text, target), [ctrl]);
   const clearError = useCallback(() => ctrl.clearErrors(), [ctrl]);

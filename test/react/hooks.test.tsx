@@ -13,6 +13,8 @@ import {
   usePresence,
   useSteer,
   useStopButton,
+  useToolCall,
+  useApproval,
 } from '../../src/react/index.js';
 import { createMemoryTransport } from '../../src/transports/memory.js';
 import { eventNames, startHandAgent } from './support.js';
@@ -33,6 +35,8 @@ describe('hooks outside DurableSessionProvider', () => {
     ['useConnectionState', () => useConnectionState()],
     ['useMessageIds', () => useMessageIds()],
     ['useMessage', () => useMessage({ key: 'any' })],
+    ['useToolCall', () => useToolCall({ toolCallId: 'any' })],
+    ['useApproval', () => useApproval()],
   ];
   it.each(hooks)('%s throws an invalid_state DurableSessionError naming itself and the provider', (name, hook) => {
     let thrown: unknown;

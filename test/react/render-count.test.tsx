@@ -5,6 +5,7 @@ import { createBroker } from '../../src/broker/index.js';
 import {
   DurableSessionProvider,
   useAgentStream,
+  useApproval,
   useConnectionState,
   useDurableSession,
   useMessage,
@@ -12,6 +13,7 @@ import {
   usePresence,
   useSteer,
   useStopButton,
+  useToolCall,
 } from '../../src/react/index.js';
 import { createMemoryTransport } from '../../src/transports/memory.js';
 import { fakeFrames, seedThread, startHandAgent, tickUntil } from './support.js';
@@ -163,6 +165,148 @@ describe('render counting (fake animation frames)', () => {
       `[render-count] ${TOKENS} tokens in ${streamFrames} frames: useAgentStream renders ${streamingRenders}, ` +
         `streaming row renders ${streamingRowRenders}, extra renders of ${finishedKeys.length} finished rows ${extra.length}, ` +
         `stop/steer/presence/connection renders ${controlRendersDuringStream}, useDurableSession renders ${chatRendersDuringStream}`,
+    );
+  });
+
+  it("a tool call's input and the text stream at once: finished rows, a finished tool call and approvals never re-render; the live call renders at most once per frame", async () => {
+    const broker = createBroker();
+    seedThread(broker, SESSION, FINISHED_PAIRS);
+    const writer = await startHandAgent(broker, SESSION);
+    const frames = fakeFrames();
+    const transport = createMemoryTransport({ broker, clientId: 'alice' });
+    const rowRenders = new Map<string, number>();
+    const streamingRows = new Set<string>();
+    const counts = { stream: 0, live: 0, done: 0, approvals: 0, controls: 0 };
+    let parts: string[] = [];
+    let streamStatus = '';
+    let liveInput = '';
+    let liveState = '';
+    const Row = memo(function Row({ id }: { id: string }) {
+      const { message } = useMessage({ key: id });
+      rowRenders.set(id, (rowRenders.get(id) ?? 0) + 1);
+      if (message?.kind === 'response' && message.status === 'streaming') streamingRows.add(id);
+      return <li>{message?.text}</li>;
+    });
+    function Thread() {
+      const { ids } = useMessageIds();
+      return (
+        <ul data-testid="thread">
+          {ids.map((id) => (
+            <Row key={id} id={id} />
+          ))}
+        </ul>
+      );
+    }
+    function Streaming() {
+      const s = useAgentStream();
+      counts.stream++;
+      parts = s.parts.map((p) => p.type);
+      streamStatus = s.status;
+      return <p>{s.text}</p>;
+    }
+    function LiveCall({ id }: { id: string }) {
+      const { toolCall } = useToolCall({ toolCallId: id });
+      counts.live++;
+      liveInput = toolCall?.inputText ?? '';
+      liveState = toolCall?.state ?? '';
+      return <p>{toolCall?.inputText}</p>;
+    }
+    function DoneCall({ id }: { id: string }) {
+      const { toolCall } = useToolCall({ toolCallId: id });
+      counts.done++;
+      return <p data-testid="done-call">{toolCall?.state}</p>;
+    }
+    function Approvals() {
+      const { pending } = useApproval();
+      counts.approvals++;
+      return <p>{pending.length}</p>;
+    }
+    function Send() {
+      const { send } = useDurableSession();
+      return <button onClick={() => void send('go')}>send</button>;
+    }
+    const delivered = { data: '' };
+    transport.channel(SESSION).subscribe((m) => {
+      if (m.name === 'agent.response' && m.action === 'message.append' && typeof m.data === 'string') delivered.data += m.data;
+    });
+    const ui = (liveId?: string) => (
+      <DurableSessionProvider sessionId={SESSION} transport={transport} options={{ scheduler: frames.scheduler }}>
+        <Thread />
+        <Streaming />
+        <DoneCall id="call-done" />
+        {liveId && <LiveCall id={liveId} />}
+        <Approvals />
+        <Controls onRender={() => counts.controls++} />
+        <Send />
+      </DurableSessionProvider>
+    );
+    const { rerender } = render(ui());
+    await tickUntil(() => screen.getByTestId('thread').children.length === 2 * FINISHED_PAIRS && broker.channel(SESSION).presence.size === 2, 'hydration and presence', frames);
+
+    // A first turn leaves a finished tool call in the thread.
+    await act(async () => screen.getByText('send').click());
+    const first = await writer.nextTurn();
+    const done = first.toolCall({ toolName: 'weather', toolCallId: 'call-done', input: { city: 'Oslo' } });
+    done.output({ tempC: 3 });
+    first.write('Cold.');
+    writer.finish(first);
+    await tickUntil(() => screen.getByTestId('done-call').textContent === 'output-available' && streamStatus === 'complete', 'the finished call', frames);
+
+    await act(async () => screen.getByText('send').click());
+    const turn = await writer.nextTurn();
+    const call = turn.toolCall({ toolName: 'search', toolCallId: 'call-live' });
+    rerender(ui(call.toolCallId));
+    await tickUntil(() => liveState === 'input-streaming', 'the live call', frames);
+    const rowsBefore = new Map(rowRenders);
+    const finishedKeys = [...rowsBefore.keys()].filter((k) => !streamingRows.has(k));
+    const at = { ...counts, frames: frames.count };
+
+    let input = '{"q":"';
+    call.inputDelta(input);
+    let text = '';
+    const STEPS = 200;
+    for (let i = 0; i < STEPS; i++) {
+      const piece = `x${i} `;
+      const word = `${i === 0 ? '' : ' '}t${i}`;
+      call.inputDelta(piece);
+      turn.write(word);
+      input += piece;
+      text += word;
+      await tickUntil(() => delivered.data.includes(piece) && delivered.data.includes(word), `delivery of step ${i}`);
+      frames.tick();
+      expect(liveInput).toBe(input);
+    }
+    const inputFrames = frames.count - at.frames;
+    const during = { stream: counts.stream - at.stream, live: counts.live - at.live, done: counts.done - at.done, approvals: counts.approvals - at.approvals, controls: counts.controls - at.controls };
+
+    call.inputDelta('"}');
+    call.output({ hits: 3 });
+    await tickUntil(() => liveState === 'output-available', 'the output', frames);
+    const afterOutput = { live: counts.live, frames: frames.count };
+    for (let i = 0; i < 50; i++) {
+      const word = ` more${i}`;
+      turn.write(word);
+      await tickUntil(() => delivered.data.includes(word), `delivery of word ${i}`);
+      frames.tick();
+    }
+    const liveDuringText = counts.live - afterOutput.live;
+    writer.finish(turn);
+    await tickUntil(() => streamStatus === 'complete', 'the end', frames);
+
+    expect(parts).toEqual(['tool-call', 'text']);
+    expect(inputFrames).toBe(STEPS);
+    expect(during.live).toBeGreaterThan(0);
+    expect(during.live).toBeLessThanOrEqual(inputFrames);
+    expect(during.stream).toBeLessThanOrEqual(inputFrames);
+    expect(during.done).toBe(0);
+    expect(during.approvals).toBe(0);
+    expect(during.controls).toBeLessThanOrEqual(1);
+    expect(liveDuringText).toBe(0);
+    expect(finishedKeys.filter((k) => rowRenders.get(k) !== rowsBefore.get(k))).toEqual([]);
+    console.info(
+      `[render-count] tool input + text, ${STEPS} steps in ${inputFrames} frames: useAgentStream renders ${during.stream}, ` +
+        `useToolCall (streaming call) ${during.live}, useToolCall (finished call) ${during.done}, useApproval ${during.approvals}, ` +
+        `controls ${during.controls}, extra renders of ${finishedKeys.length} finished rows 0; the streaming call during ${frames.count - afterOutput.frames} text-only frames: ${liveDuringText}`,
     );
   });
 
