@@ -93,16 +93,17 @@ export class Rest {
       return;
     }
     const url = new URL(req.url ?? '/', 'http://local');
-    let format: Format = 'json';
+    const asked = url.searchParams.get('envelope');
+    const envelope = asked === 'json' || asked === 'msgpack' ? asked : undefined;
+    let format: Format = envelope ?? 'json';
     let reply: Reply;
     try {
-      format = replyFormat(url.searchParams, req.headers.accept);
+      format = envelope ?? replyFormat(url.searchParams, req.headers.accept);
       reply = await this.route(req, url, format);
     } catch (e) {
       reply = errorReply(e);
     }
-    const envelope = url.searchParams.get('envelope');
-    if (envelope === 'json' || envelope === 'msgpack') {
+    if (envelope) {
       // Browsers that cannot read headers ask for everything in the body.
       const headers: Record<string, string> = {};
       for (const [k, v] of Object.entries(reply.headers ?? {})) headers[k.toLowerCase()] = v;

@@ -108,6 +108,9 @@ describe('REST input the server cannot serve', () => {
     expect(packed.headers.get('content-type')).toBe('application/x-msgpack');
     const [now] = decode(Buffer.from(await packed.arrayBuffer())) as number[];
     expect(Math.abs(now - Date.now())).toBeLessThan(60_000);
+    const enveloped = await fetch(`${t.server.url}/channels/x/messages?envelope=msgpack`);
+    expect(enveloped.status).toBe(200);
+    expect(decode(Buffer.from(await enveloped.arrayBuffer()))).toMatchObject({ statusCode: 401, headers: { 'x-ably-errorcode': '40101' }, response: { error: { code: 40101, statusCode: 401 } } });
     const odd = await fetch(`${t.server.url}/time?format=xml`);
     expect(odd.status).toBe(400);
     expect(await odd.json()).toEqual({ error: { code: 40003, statusCode: 400, message: expect.stringMatching(/json and msgpack/) } });
