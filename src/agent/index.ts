@@ -5,6 +5,7 @@ export { allowAnyControl, participantsOnly } from './control-policy.js';
 export type { Agent, AgentOptions, ControlPolicy, FileInput, SessionParticipants, SourceInput, ToolCallInput, TranscriptLine, Turn, TurnHandler, TurnRecord } from './agent-types.js';
 export type { ToolCall } from './tool-call.js';
 export { SteerQueue, type Steer } from './steer-queue.js';
-export { streamFrom } from './stream-from.js';
+export { streamFrom, type StreamFromOptions } from './stream-from.js';
+export { approvalResponses, type AiSdkApprovalResponse, type AiSdkStreamPart, type StreamPartLike } from './ai-sdk-stream.js';
 export { serveSessions, SESSION_OPEN, type ServeSessionsOptions, type SessionHost } from './serve-sessions.js';
 export { delay } from './delay.js';

@@ -48,7 +48,7 @@ export class ToolCallHandle implements ToolCall {
     private readonly host: ToolCallHost,
     readonly toolCallId: string,
     readonly toolName: string,
-    readonly needsApproval: boolean,
+    public needsApproval: boolean,
   ) {
     host.emit(needsApproval ? { op: 'tool', id: toolCallId, name: toolName, approval: true } : { op: 'tool', id: toolCallId, name: toolName });
   }
@@ -85,6 +85,9 @@ export class ToolCallHandle implements ToolCall {
   async approval(): Promise<ApprovalDecision> {
     if (this.state === 'input-streaming') this.input();
     this.expect(['input-available'], 'ask for approval');
+    // An LLM SDK may decide only after the input is known that a call needs approval (a policy on
+    // the input); asking is what makes a call accept decisions, as clients already read it.
+    this.needsApproval = true;
     this.state = 'awaiting-approval';
     this.host.emit({ op: 'tool-state', id: this.toolCallId, state: 'awaiting-approval' });
     const decision = await this.host.awaitDecision(this.toolCallId);
