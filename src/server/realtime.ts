@@ -238,9 +238,16 @@ export class Realtime {
     if (ops.size === 0) throw capabilityBreach(name, 'subscribe');
     const log = this.broker.channel(name);
     const state = this.channels.get(name)!;
+    let plan: ReturnType<ChannelContinuity['plan']>;
+    try {
+      plan = state.continuity.plan(msg, this.faults?.attachFresh(c, name) ?? false);
+    } catch (e) {
+      // The ERROR this becomes fails the channel in the SDK, so the server lets go of it too.
+      this.release(c, name);
+      throw e;
+    }
     c.channels.get(name)?.sub.unsubscribe();
     const canSubscribe = ops.has('*') || ops.has('subscribe');
-    const plan = state.continuity.plan(msg, this.faults?.attachFresh(c, name) ?? false);
     const listener = (d: Delivery): void => {
       if (!c.echo && d.message.connectionId === c.id) return;
       c.sendEncoded(this.deliveries.frame(name, d, c.format));
@@ -257,14 +264,18 @@ export class Realtime {
 
   private detach(c: Connection, msg: Record<string, unknown>): void {
     const name = channelNameOf(msg);
-    const ch = c.channels.get(name);
-    if (ch) {
-      ch.sub.unsubscribe();
-      c.channels.delete(name);
-      this.channels.get(name)?.attached.delete(c);
-      this.broker.channel(name).presence.leaveConnection(c.id);
-    }
+    this.release(c, name);
     c.send({ action: Action.DETACHED, channel: name });
+  }
+
+  /** Ends `c`'s attachment to `name`, if it has one: no more deliveries, and its presence leaves. */
+  private release(c: Connection, name: string): void {
+    const ch = c.channels.get(name);
+    if (!ch) return;
+    ch.sub.unsubscribe();
+    c.channels.delete(name);
+    this.channels.get(name)?.attached.delete(c);
+    this.broker.channel(name).presence.leaveConnection(c.id);
   }
 
   private reauth(c: Connection, msg: Record<string, unknown>): void {

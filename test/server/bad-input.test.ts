@@ -77,9 +77,19 @@ describe('realtime input the server cannot serve', () => {
     expect(await attachError('p1', { params: { delta: 'vcdiff' } })).toMatchObject({ code: 40002, statusCode: 400, message: expect.stringMatching(/params\.delta/) });
     expect(await attachError('p2', { params: { rewind: 'two minutes' } })).toMatchObject({ code: 40003, statusCode: 400, message: expect.stringMatching(/params\.rewind/) });
     expect(await attachError('[?rewind=1]p3')).toMatchObject({ code: 40010, statusCode: 400, message: expect.stringMatching(/params: \{ rewind/) });
-    // The connection survives every refusal.
-    await c.channels.get('p4', { params: { rewind: '5' } }).attach();
+    // A refused re-attach fails the channel, as on Ably; the connection survives every refusal, and
+    // the channel attaches again once its options are fixed.
+    const live = c.channels.get('p4', { params: { rewind: '5' } });
+    const got: string[] = [];
+    await live.subscribe((m) => got.push(m.data as string));
+    await expect(live.setOptions({ params: { occupancy: 'metrics' } })).rejects.toMatchObject({ code: 40002 });
+    expect(live.state).toBe('failed');
     expect(c.connection.state).toBe('connected');
+    await live.setOptions({ params: { rewind: '5' } });
+    await live.attach();
+    await t.rest().channels.get('p4').publish('n', 'delivered');
+    await until(() => got.length === 1, 'a delivery after the channel is fixed');
+    expect(got).toEqual(['delivered']);
   });
 });
 
