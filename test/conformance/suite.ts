@@ -4,6 +4,7 @@ import { build } from '../../src/core/build-event.js';
 import type { WireMessage } from '../../src/core/protocol.js';
 import type { ConnectionChange, PresenceMember, SessionTransport, TransportChannel } from '../../src/core/transport.js';
 import { until } from '../helpers/until.js';
+import { partsConformance } from './parts-cases.js';
 
 /** What the suite needs from a transport under test. */
 export interface ConformanceHarness {
@@ -75,6 +76,8 @@ export function runConformance(name: string, makeHarness: () => Promise<Conforma
     afterEach(async () => {
       await h.close();
     });
+
+    partsConformance({ harness: () => h, session: () => session });
 
     it('delivers publishes in order, with increasing serials, to every subscriber', async () => {
       const a = await h.connect('alice');
