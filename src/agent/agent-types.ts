@@ -74,6 +74,13 @@ export interface Turn {
   data(name: string, value: unknown, id?: string): string;
   /** Ends the response. Default status `complete` (or `cancelled` once the signal fired). */
   end(status?: Exclude<ResponseStatus, 'streaming'>, error?: string): Promise<void>;
+  /**
+   * Set when this turn continues a response another instance began (a takeover): the text and parts
+   * already in the session. Write only what comes after.
+   */
+  readonly resumed?: { text: string; parts: ResponsePart[] };
+  /** Why this turn runs: a new message, a takeover, or a retry/regenerate of an earlier response. */
+  readonly reason: 'message' | 'takeover' | 'retry' | 'regenerate';
   /** Everything written so far (what subscribers will hold once the turn ends). */
   readonly text: string;
   readonly ended: boolean;
@@ -91,7 +98,7 @@ export interface SessionParticipants {
 }
 
 /** Decides whether to obey a cancel, steer or approval decision; return false to ignore it. */
-export type ControlPolicy = (control: { kind: 'cancel' | 'steer' | 'approval'; clientId?: string; target: ControlTarget }, session: SessionParticipants) => boolean;
+export type ControlPolicy = (control: { kind: 'cancel' | 'steer' | 'approval' | 'retry'; clientId?: string; target: ControlTarget }, session: SessionParticipants) => boolean;
 
 export interface AgentOptions {
   transport: SessionTransport;
@@ -115,8 +122,23 @@ export interface AgentOptions {
    * agent answers yet (sent while the agent was starting or restarting). Default 60000; 0 disables.
    */
   answerPendingWithinMs?: number;
+  /** This process's instance id, in presence and on every response it writes. Default: a random id. */
+  instanceId?: string;
+  /**
+   * What to do with an unfinished response of this agent whose instance left the session (crashed,
+   * redeployed): `continue` it from its durable body (the handler gets `turn.resumed` and writes the
+   * rest), `restart` the turn (end it `interrupted`, answer afresh), or `off` (leave it to others).
+   * The first instance to claim it in the session wins. Default `continue`.
+   */
+  takeover?: 'continue' | 'restart' | 'off';
+  /** How long an instance may be gone from presence before its turns are taken over. Default 3000. */
+  takeoverAfterMs?: number;
+  /** A standby answers no new messages; it takes over turns of instances that died, and retries. Default false. */
+  standby?: boolean;
   /** Called with each turn's final record, for logs and tests. */
   onTurnEnd?: (record: TurnRecord) => void;
+  /** Called when this instance takes a turn over, before its handler runs. */
+  onTakeover?: (info: { turnId: string; responseId: string; from: string; cancelled: boolean }) => void;
   /** Called with errors the agent could not surface in the session. */
   onError?: (e: DurableSessionError) => void;
 }
@@ -133,6 +155,8 @@ export interface TurnRecord {
   status: Exclude<ResponseStatus, 'streaming'>;
   aborted: boolean;
   steersApplied: string[];
+  /** Why the turn ran (see `Turn.reason`). */
+  reason: Turn['reason'];
 }
 
 export interface Agent {

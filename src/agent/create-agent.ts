@@ -6,7 +6,7 @@ import { build } from '../core/build-event.js';
 import { DurableSessionError, toSessionError } from '../core/errors.js';
 import { randomId } from '../core/ids.js';
 import { parseEvent } from '../core/parse-event.js';
-import { isFinalStatus, type UserMessageEvent, type WireMessage } from '../core/protocol.js';
+import { EventName, Header, isFinalStatus, type RetryEvent, type SessionEvent, type UserMessageEvent, type WireMessage } from '../core/protocol.js';
 import { readHistory } from '../core/read-history.js';
 import { RecentMap, RecentSet } from '../core/recent.js';
 import type { Unsubscribe } from '../core/transport.js';
@@ -15,6 +15,8 @@ import { participantsOnly } from './control-policy.js';
 import { rejectUntaken, routeApproval, routeCancel, routeSteer, type ControlContext } from './control-router.js';
 import { partsOf } from './parts-of.js';
 import { scanHistory } from './history-scan.js';
+import { TakeoverWatch } from './takeover.js';
+import { scanTakeover, type Orphan } from './takeover-scan.js';
 import { TurnWriter } from './turn-writer.js';
 
 export type { Agent, AgentOptions, ControlPolicy, SessionParticipants, Turn, TurnHandler, TurnRecord, TranscriptLine } from './agent-types.js';
@@ -49,6 +51,10 @@ export function createAgent(opts: AgentOptions): Agent {
   const speakers = new Set<string>();
   const participants: SessionParticipants = { present, speakers };
   const policy: ControlPolicy = opts.authorizeControl ?? participantsOnly;
+  const instance = opts.instanceId ?? randomId('inst-');
+  const takeoverMode = opts.takeover ?? 'continue';
+  /** Recent user messages by turn: what a retry or a takeover answers. */
+  const questions = new RecentMap<string, UserMessageEvent>(REMEMBERED);
   const onError = (e: DurableSessionError) => opts.onError?.(e);
   let unsub: Unsubscribe[] = [];
   let stopped = false;
@@ -81,43 +87,35 @@ export function createAgent(opts: AgentOptions): Agent {
       status: t.finalStatus,
       aborted: t.signal.aborted,
       steersApplied: [...t.steersApplied],
+      reason: t.reason,
     });
     if (running.size === 0) for (const w of idleWaiters.splice(0)) w();
   };
 
-  const startTurn = (ev: UserMessageEvent) => {
-    if (ev.clientId !== undefined) speakers.add(ev.clientId);
-    if (seenTurns.has(ev.turnId) || stopped) return;
-    seenTurns.add(ev.turnId);
+  const newTurn = (ev: UserMessageEvent, transcriptBefore: TranscriptLine[], responseId = randomId('resp-')): TurnWriter => {
     const input: Turn['input'] = { text: ev.text, serial: ev.serial };
     if (ev.clientId !== undefined) input.clientId = ev.clientId;
     if (ev.attachments) input.attachments = ev.attachments;
     if (ev.metadata) input.metadata = ev.metadata;
-    const prior = transcript.slice();
-    transcript.push({ role: 'user', text: ev.text });
-    if (opts.respondTo && !opts.respondTo({ text: ev.text, turnId: ev.turnId, ...(ev.clientId ? { clientId: ev.clientId } : {}) })) return;
-    const turn = new TurnWriter({
+    return new TurnWriter({
       channel: ch,
       sessionId,
       agentId,
       turnId: ev.turnId,
-      responseId: randomId('resp-'),
+      responseId,
       input,
-      transcript: prior,
+      transcript: transcriptBefore,
       controller: new AbortController(),
       batch,
       onError,
+      instance,
       onSteerTaken: (s, t) => control.publishAck({ steerId: s.steerId, agentId, status: 'applied', responseId: t.responseId }),
     });
-    running.set(ev.turnId, turn);
-    if (cancelledTurns.has(ev.turnId)) {
-      // Stop arrived before the turn began: the create itself carries `cancelled`, and no text follows.
-      turn.controller.abort();
-      turn.endSilently('cancelled');
-      void turn.open('cancelled').finally(() => finish(turn));
-      return;
-    }
-    void turn.open('streaming');
+  };
+
+  /** Runs the handler for a turn whose response exists (or is being created) until it ends. */
+  const runTurn = (turn: TurnWriter) => {
+    running.set(turn.turnId, turn);
     turn.signal.addEventListener('abort', () => {
       void turn.end('cancelled').finally(() => finish(turn));
     });
@@ -133,7 +131,104 @@ export function createAgent(opts: AgentOptions): Agent {
     })();
   };
 
-  const authorized = (kind: 'cancel' | 'steer' | 'approval', ev: { target: Parameters<ControlPolicy>[0]['target']; clientId?: string }) =>
+  const startTurn = (ev: UserMessageEvent) => {
+    if (ev.clientId !== undefined) speakers.add(ev.clientId);
+    questions.set(ev.turnId, ev);
+    if (seenTurns.has(ev.turnId) || stopped) return;
+    seenTurns.add(ev.turnId);
+    const prior = transcript.slice();
+    transcript.push({ role: 'user', text: ev.text });
+    if (opts.standby) return;
+    if (opts.respondTo && !opts.respondTo({ text: ev.text, turnId: ev.turnId, ...(ev.clientId ? { clientId: ev.clientId } : {}) })) return;
+    const turn = newTurn(ev, prior);
+    if (cancelledTurns.has(ev.turnId)) {
+      // Stop arrived before the turn began: the create itself carries `cancelled`, and no text follows.
+      running.set(ev.turnId, turn);
+      turn.controller.abort();
+      turn.endSilently('cancelled');
+      void turn.open('cancelled').finally(() => finish(turn));
+      return;
+    }
+    void turn.open('streaming');
+    runTurn(turn);
+  };
+
+  const obeys = (ev: SessionEvent): boolean => {
+    if (ev.type === 'control.cancel' || ev.type === 'control.steer') return authorized(ev.type === 'control.cancel' ? 'cancel' : 'steer', ev);
+    if (ev.type === 'control.approval') return authorized('approval', { target: { kind: 'response', responseId: ev.responseId }, ...(ev.clientId ? { clientId: ev.clientId } : {}) });
+    return false;
+  };
+
+  /**
+   * Reads what the session holds of a response another instance left unfinished. Returns the scan, or
+   * undefined (reported) when it cannot be taken: history failed, or the question is unknown.
+   */
+  const readOrphan = async (o: Orphan) => {
+    try {
+      const read = await readHistory(ch, { max: MAX_HISTORY, reached: (m) => m.name === EventName.UserMessage && m.headers?.[Header.Turn] === o.turnId });
+      return scanTakeover(read, o, agentId, obeys);
+    } catch (e) {
+      onError(toSessionError(e, `Agent ${agentId} could not read response ${o.responseId} to take it over`));
+      return undefined;
+    }
+  };
+
+  /** Ends an orphan durably (`interrupted` or `cancelled`) from its current body. */
+  const settleOrphan = (o: Orphan, body: string, user: UserMessageEvent, status: 'interrupted' | 'cancelled'): Promise<void> => {
+    const t = newTurn(user, [], o.responseId);
+    t.adopt(o.serial, body);
+    return t.end(status);
+  };
+
+  const takeOver = async (o: Orphan) => {
+    const scan = await readOrphan(o);
+    if (!scan || scan.final || scan.body === undefined || stopped || running.has(o.turnId)) return;
+    const user = scan.user ?? questions.get(o.turnId);
+    if (!user) return onError(new DurableSessionError('invalid_state', `Agent ${agentId} cannot take over ${o.responseId}: its question is no longer in history.`));
+    opts.onTakeover?.({ turnId: o.turnId, responseId: o.responseId, from: o.instance, cancelled: scan.cancelled });
+    seenTurns.add(o.turnId);
+    if (scan.cancelled) return settleOrphan(o, scan.body, user, 'cancelled');
+    if (takeoverMode === 'restart') {
+      await settleOrphan(o, scan.body, user, 'interrupted');
+      const fresh = newTurn(user, transcript.slice());
+      fresh.reason = 'takeover';
+      void fresh.open('streaming');
+      return runTurn(fresh);
+    }
+    const turn = newTurn(user, transcript.slice(), o.responseId);
+    turn.adopt(o.serial, scan.body);
+    turn.reason = 'takeover';
+    for (const st of scan.steers) turn.steers.push(st);
+    for (const d of scan.decisions) turn.decide({ toolCallId: d.toolCallId, approved: d.approved, ...(d.clientId ? { clientId: d.clientId } : {}), ...(d.reason !== undefined ? { reason: d.reason } : {}) });
+    runTurn(turn);
+  };
+
+  const watch = new TakeoverWatch({
+    agentId,
+    instance,
+    channel: ch,
+    graceMs: opts.takeoverAfterMs ?? 3000,
+    enabled: takeoverMode !== 'off',
+    onWon: (o) => void takeOver(o),
+    onError,
+  });
+
+  /** A new response to a turn this agent answered: for a retry, first settle an orphan it replaces. */
+  const retry = async (ev: RetryEvent) => {
+    const user = questions.get(ev.turnId);
+    if (!user || stopped || running.has(ev.turnId)) return;
+    const orphan = watch.orphan(ev.responseId);
+    if (orphan) {
+      const scan = await readOrphan(orphan);
+      if (scan?.body !== undefined && !scan.final) await settleOrphan(orphan, scan.body, user, 'interrupted');
+    }
+    const turn = newTurn(user, transcript.slice());
+    turn.reason = ev.mode;
+    void turn.open('streaming');
+    runTurn(turn);
+  };
+
+  const authorized = (kind: 'cancel' | 'steer' | 'approval' | 'retry', ev: { target: Parameters<ControlPolicy>[0]['target']; clientId?: string }) =>
     policy({ kind, target: ev.target, ...(ev.clientId ? { clientId: ev.clientId } : {}) }, participants);
 
   const onMessage = (m: WireMessage) => {
@@ -154,6 +249,14 @@ export function createAgent(opts: AgentOptions): Agent {
       case 'control.steer':
         if (seenControls.add(`s:${ev.steerId}`) && authorized('steer', ev)) routeSteer(ev, control);
         break;
+      case 'agent.claim':
+        watch.onClaim(ev);
+        break;
+      case 'control.retry':
+        if (ev.agentId === agentId && seenControls.add(`r:${ev.retryId}`) && authorized('retry', { target: { kind: 'turn', turnId: ev.turnId }, ...(ev.clientId ? { clientId: ev.clientId } : {}) })) {
+          watch.claim(`retry:${ev.retryId}`, () => void retry(ev));
+        }
+        break;
       case 'control.approval':
         if (!seenControls.add(`a:${ev.decisionId}`)) break;
         if (authorized('approval', { target: { kind: 'response', responseId: ev.responseId }, ...(ev.clientId ? { clientId: ev.clientId } : {}) })) routeApproval(ev, control, onError);
@@ -164,6 +267,7 @@ export function createAgent(opts: AgentOptions): Agent {
       case 'agent.response':
         // Another agent's (or our earlier self's) answer: remember the turn as answered when it is ours.
         if (ev.agentId === agentId) seenTurns.add(ev.turnId);
+        watch.onResponse(ev);
         if (isFinalStatus(ev.status) && ev.agentId !== agentId && ev.action !== 'message.append') {
           transcript.push({ role: 'agent', text: ev.text, agentId: ev.agentId });
         }
@@ -205,6 +309,7 @@ export function createAgent(opts: AgentOptions): Agent {
         ch.presence.subscribe((members) => {
           present.clear();
           for (const m of members) present.add(m.clientId);
+          watch.onPresence(members);
         }),
       );
       await ch.attach();
@@ -219,12 +324,18 @@ export function createAgent(opts: AgentOptions): Agent {
       transcript.push(...scan.transcript);
       // A message sent just before this agent attached is still waiting for an answer: give it one
       // (or, if it was already cancelled, end it cancelled so every tab sees the outcome).
+      for (const ev of scan.questions) questions.set(ev.turnId, ev);
+      for (const ev of scan.agentEvents) if (ev.type === 'agent.claim') watch.onClaim(ev);
+      else if (ev.agentId === agentId) watch.onResponse(ev);
       for (const ev of scan.unanswered) startTurn(ev);
-      await ch.presence.enter({ kind: 'agent', agentId, name: opts.name ?? agentId });
-      for (const m of await ch.presence.get()) present.add(m.clientId);
+      await ch.presence.enter({ kind: 'agent', agentId, name: opts.name ?? agentId, instance });
+      const members = await ch.presence.get();
+      for (const m of members) present.add(m.clientId);
+      watch.onPresence(members);
     },
     async stop() {
       stopped = true;
+      watch.stop();
       for (const u of unsub) u();
       unsub = [];
       await Promise.all(

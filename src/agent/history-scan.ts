@@ -3,7 +3,7 @@
  * wait (and whether they were already cancelled), who spoke, and the transcript so far. Pure.
  */
 import { parseEvent } from '../core/parse-event.js';
-import { isFinalStatus, type UserMessageEvent, type WireMessage } from '../core/protocol.js';
+import { isFinalStatus, type AgentResponseEvent, type ClaimEvent, type UserMessageEvent, type WireMessage } from '../core/protocol.js';
 import type { TranscriptLine } from './agent-types.js';
 
 export interface HistoryScan {
@@ -20,6 +20,10 @@ export interface HistoryScan {
   transcript: TranscriptLine[];
   /** Recent user messages no response of this agent answers yet, oldest first. */
   unanswered: UserMessageEvent[];
+  /** Every user message, oldest first: what a retry or takeover answers. */
+  questions: UserMessageEvent[];
+  /** This agent's responses and every claim, oldest first: what a takeover watch starts from. */
+  agentEvents: (AgentResponseEvent | ClaimEvent)[];
 }
 
 export interface HistoryScanOptions {
@@ -38,12 +42,13 @@ export function scanHistory(messages: readonly WireMessage[], o: HistoryScanOpti
   }
   const answered = new Set<string>();
   for (const ev of events) if (ev.type === 'agent.response' && ev.agentId === o.agentId) answered.add(ev.turnId);
-  const out: HistoryScan = { lastSerial: '', seenTurns: [], seenControls: [], cancelledTurns: [], speakers: [], transcript: [], unanswered: [] };
+  const out: HistoryScan = { lastSerial: '', seenTurns: [], seenControls: [], cancelledTurns: [], speakers: [], transcript: [], unanswered: [], questions: [], agentEvents: [] };
   const cutoff = o.now - o.answerPendingWithinMs;
   for (const ev of events) {
     if (ev.serial > out.lastSerial) out.lastSerial = ev.serial;
     switch (ev.type) {
       case 'user.message':
+        out.questions.push(ev);
         if (ev.clientId !== undefined) out.speakers.push(ev.clientId);
         if (o.answerPendingWithinMs > 0 && !answered.has(ev.turnId) && ev.timestamp >= cutoff) {
           out.unanswered.push(ev);
@@ -54,6 +59,16 @@ export function scanHistory(messages: readonly WireMessage[], o: HistoryScanOpti
         break;
       case 'agent.response':
         if (isFinalStatus(ev.status)) out.transcript.push({ role: 'agent', text: ev.text, agentId: ev.agentId });
+        if (ev.agentId === o.agentId) out.agentEvents.push(ev);
+        break;
+      case 'agent.claim':
+        out.agentEvents.push(ev);
+        break;
+      case 'control.approval':
+        out.seenControls.push(`a:${ev.decisionId}`);
+        break;
+      case 'control.retry':
+        out.seenControls.push(`r:${ev.retryId}`);
         break;
       case 'control.cancel': {
         out.seenControls.push(`c:${ev.controlId}`);

@@ -3,7 +3,7 @@
  * give its output or error. Every step is a record in the turn's response, so every tab follows it.
  */
 import { DurableSessionError } from '../core/errors.js';
-import type { ApprovalDecision, ToolCallState } from '../core/parts.js';
+import type { ApprovalDecision, ToolCallPart, ToolCallState } from '../core/parts.js';
 import type { BodyOp } from '../core/response-body.js';
 
 /** What a tool call handle needs from its turn. */
@@ -49,8 +49,18 @@ export class ToolCallHandle implements ToolCall {
     readonly toolCallId: string,
     readonly toolName: string,
     public needsApproval: boolean,
+    announce = true,
   ) {
-    host.emit(needsApproval ? { op: 'tool', id: toolCallId, name: toolName, approval: true } : { op: 'tool', id: toolCallId, name: toolName });
+    if (announce) host.emit(needsApproval ? { op: 'tool', id: toolCallId, name: toolName, approval: true } : { op: 'tool', id: toolCallId, name: toolName });
+  }
+
+  /** A call an earlier instance started, as the session holds it now. */
+  static adopt(host: ToolCallHost, part: ToolCallPart): ToolCallHandle {
+    const h = new ToolCallHandle(host, part.toolCallId, part.toolName, part.needsApproval === true, false);
+    h.state = part.state;
+    h.inputText = part.inputText;
+    h.finalInput = part.input;
+    return h;
   }
 
   private expect(states: readonly ToolCallState[], what: string): void {
@@ -84,12 +94,15 @@ export class ToolCallHandle implements ToolCall {
 
   async approval(): Promise<ApprovalDecision> {
     if (this.state === 'input-streaming') this.input();
-    this.expect(['input-available'], 'ask for approval');
-    // An LLM SDK may decide only after the input is known that a call needs approval (a policy on
-    // the input); asking is what makes a call accept decisions, as clients already read it.
-    this.needsApproval = true;
-    this.state = 'awaiting-approval';
-    this.host.emit({ op: 'tool-state', id: this.toolCallId, state: 'awaiting-approval' });
+    // A call adopted while it waits (or after it was decided) asks nothing again.
+    if (this.state !== 'awaiting-approval' && this.state !== 'running' && this.state !== 'denied') {
+      this.expect(['input-available'], 'ask for approval');
+      // An LLM SDK may decide only after the input is known that a call needs approval (a policy on
+      // the input); asking is what makes a call accept decisions, as clients already read it.
+      this.needsApproval = true;
+      this.state = 'awaiting-approval';
+      this.host.emit({ op: 'tool-state', id: this.toolCallId, state: 'awaiting-approval' });
+    }
     const decision = await this.host.awaitDecision(this.toolCallId);
     this.state = decision.approved ? 'running' : 'denied';
     return decision;

@@ -5,12 +5,13 @@
  */
 import { build } from '../core/build-event.js';
 import { DurableSessionError, toSessionError } from '../core/errors.js';
-import type { ApprovalDecision } from '../core/parts.js';
+import type { ApprovalDecision, ResponsePart } from '../core/parts.js';
 import { Limits, type ResponseStatus } from '../core/protocol.js';
 import { bodyText, encodeOp, type BodyOp } from '../core/response-body.js';
 import type { TransportChannel } from '../core/transport.js';
 import type { FileInput, SourceInput, ToolCallInput, Turn } from './agent-types.js';
 import { SteerQueue, type Steer } from './steer-queue.js';
+import { partsOf } from './parts-of.js';
 import { ToolCallHandle, type ToolCall } from './tool-call.js';
 
 type FinalStatus = Exclude<ResponseStatus, 'streaming'>;
@@ -29,6 +30,8 @@ export interface TurnWriterOptions {
   onError: (e: DurableSessionError) => void;
   /** A steer the handler took, to acknowledge as applied. */
   onSteerTaken: (s: Steer, turn: TurnWriter) => void;
+  /** This agent process's instance id, named by every append for liveness. */
+  instance: string;
 }
 
 export class TurnWriter implements Turn {
@@ -39,6 +42,9 @@ export class TurnWriter implements Turn {
   readonly turnId: string;
   readonly responseId: string;
   readonly input: Turn['input'];
+  resumed?: { text: string; parts: ResponsePart[] };
+  reason: Turn['reason'] = 'message';
+  private readonly instance: string;
   readonly transcript: Turn['transcript'];
   readonly controller: AbortController;
   readonly steersApplied: string[] = [];
@@ -61,6 +67,8 @@ export class TurnWriter implements Turn {
   /** Decisions taken per tool call, and who waits for one. */
   private readonly decisions = new Map<string, ApprovalDecision>();
   private readonly waiting = new Map<string, (d: ApprovalDecision) => void>();
+  /** Decisions already acknowledged in the response (by this or an earlier instance). */
+  private readonly acknowledged = new Set<string>();
 
   constructor(o: TurnWriterOptions) {
     this.ch = o.channel;
@@ -74,6 +82,7 @@ export class TurnWriter implements Turn {
     this.signal = o.controller.signal;
     this.batch = o.batch;
     this.onError = o.onError;
+    this.instance = o.instance;
     this.steers = new SteerQueue((s) => {
       this.steersApplied.push(s.steerId);
       o.onSteerTaken(s, this);
@@ -84,10 +93,33 @@ export class TurnWriter implements Turn {
   open(status: ResponseStatus): Promise<string> {
     if (!this.serial) {
       const { responseId, agentId, turnId } = this;
-      this.serial = this.ch.publish(build.responseCreate({ responseId, agentId, turnId, status })).then((r) => r.serial);
+      this.serial = this.ch.publish(build.responseCreate({ responseId, agentId, turnId, status, instance: this.instance })).then((r) => r.serial);
       this.serial.catch((e: unknown) => this.onError(toSessionError(e, `Agent ${agentId} could not create its response`)));
     }
     return this.serial;
+  }
+
+  /**
+   * Takes over a response another instance began: later appends continue its message at `body`'s end,
+   * and its tool calls (one may wait for approval) are this turn's again.
+   */
+  adopt(serial: string, body: string): void {
+    this.serial = Promise.resolve(serial);
+    this.body = body;
+    this.sent = body.length;
+    const parts = partsOf(body);
+    let text = '';
+    for (const p of parts) {
+      if (p.type === 'text') text += p.text;
+      if (p.type === 'tool-call') this.tools.set(p.toolCallId, ToolCallHandle.adopt(this, p));
+      if (p.type === 'tool-call' && p.approval) {
+        this.decisions.set(p.toolCallId, p.approval);
+        this.acknowledged.add(p.toolCallId);
+      }
+    }
+    this.partCount = parts.length;
+    this.text = text;
+    this.resumed = { text, parts };
   }
 
   write(text: string): void {
@@ -184,6 +216,8 @@ export class TurnWriter implements Turn {
 
   private settle(toolCallId: string, d: ApprovalDecision, resolve: (d: ApprovalDecision) => void): void {
     this.waiting.delete(toolCallId);
+    if (this.acknowledged.has(toolCallId)) return resolve(d);
+    this.acknowledged.add(toolCallId);
     const op: BodyOp = { op: 'tool-state', id: toolCallId, state: d.approved ? 'running' : 'denied' };
     if (d.by !== undefined) op.by = d.by;
     if (d.reason !== undefined) op.reason = d.reason;
@@ -243,7 +277,7 @@ export class TurnWriter implements Turn {
     const data = this.buffer;
     this.buffer = '';
     if (data.length === 0 && status === 'streaming') return this.chain;
-    const p: Parameters<typeof build.responseHeaders>[0] = { responseId: this.responseId, agentId: this.agentId, turnId: this.turnId, status, offset: this.sent };
+    const p: Parameters<typeof build.responseHeaders>[0] = { responseId: this.responseId, agentId: this.agentId, turnId: this.turnId, status, offset: this.sent, instance: this.instance };
     if (error !== undefined) p.error = error;
     const headers = build.responseHeaders(p);
     this.sent += data.length;

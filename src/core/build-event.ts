@@ -16,7 +16,7 @@ export const build = {
   approval(p: { decisionId: string; responseId: string; toolCallId: string; approved: boolean; reason?: string }): OutgoingMessage {
     return { name: EventName.Approval, data: { ...p }, id: `ds.${p.decisionId}` };
   },
-  responseHeaders(p: { responseId: string; agentId: string; turnId: string; status: ResponseStatus; offset?: number; error?: string }): Record<string, string> {
+  responseHeaders(p: { responseId: string; agentId: string; turnId: string; status: ResponseStatus; offset?: number; error?: string; instance?: string }): Record<string, string> {
     const h: Record<string, string> = {
       [Header.Response]: p.responseId,
       [Header.Agent]: p.agentId,
@@ -25,6 +25,7 @@ export const build = {
     };
     if (p.offset !== undefined) h[Header.Offset] = String(p.offset);
     if (p.error !== undefined) h[Header.Error] = p.error.slice(0, 1000);
+    if (p.instance !== undefined) h[Header.Instance] = p.instance;
     return h;
   },
   cancel(controlId: string, target: ControlTarget, reason?: string): OutgoingMessage {
@@ -37,8 +38,14 @@ export const build = {
     return { name: EventName.SteerAck, data: { ...p }, id: `ds.${p.steerId}.${p.agentId}.${p.status}` };
   },
   /** A new, empty response; grown with appends carrying {@link build.responseHeaders}. */
-  responseCreate(p: { responseId: string; agentId: string; turnId: string; status: ResponseStatus }): OutgoingMessage {
+  responseCreate(p: { responseId: string; agentId: string; turnId: string; status: ResponseStatus; instance?: string }): OutgoingMessage {
     return { name: EventName.AgentResponse, data: '', headers: build.responseHeaders(p), id: `ds.${p.responseId}` };
+  },
+  retry(p: { retryId: string; turnId: string; agentId: string; responseId: string; mode: 'retry' | 'regenerate' }): OutgoingMessage {
+    return { name: EventName.Retry, data: { ...p }, id: `ds.${p.retryId}` };
+  },
+  claim(p: { claimId: string; key: string; agentId: string; instance: string }): OutgoingMessage {
+    return { name: EventName.Claim, data: { ...p }, id: `ds.${p.claimId}` };
   },
   agentStatus(agentId: string, state: AgentState, turnId?: string): OutgoingMessage {
     return { name: EventName.AgentStatus, data: turnId === undefined ? { agentId, state } : { agentId, state, turnId } };

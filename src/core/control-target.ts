@@ -124,7 +124,8 @@ export function latestActiveTurn(s: SessionState): string | undefined {
     const e = entryOf(s, s.order[i]);
     if (!e) continue;
     const st = turnStatus(s, e.turnId);
-    if ((st === 'pending' || st === 'streaming') && !(e.kind === 'user' && e.failed)) return e.turnId;
+    // An interrupted turn still takes a stop: whoever takes it over honours it.
+    if ((st === 'pending' || st === 'streaming' || st === 'interrupted') && !(e.kind === 'user' && e.failed)) return e.turnId;
   }
   return undefined;
 }
@@ -178,4 +179,14 @@ export function checkDecision(s: SessionState, toolCallId: string, reason: strin
   }
   if (response.status !== 'streaming') return new DurableSessionError('invalid_state', `Tool call ${JSON.stringify(toolCallId)} cannot be decided: its response ended ${response.status}.`);
   return response;
+}
+
+/** The response a retry or regenerate is for, or the error that says why nothing is sent. */
+export function checkRetry(s: SessionState, responseId: string, mode: 'retry' | 'regenerate'): ResponseEntry | DurableSessionError {
+  const key = s.responses[responseId];
+  const r = key ? entryOf(s, key) : undefined;
+  if (r?.kind !== 'response') return new DurableSessionError('unknown_target', `No response ${JSON.stringify(responseId)} in session ${s.sessionId}; nothing was sent.`);
+  if (r.status === 'streaming') return new DurableSessionError('invalid_state', `Response ${responseId} is still streaming; stop it first, or wait for it to finish.`);
+  if (mode === 'retry' && r.status === 'complete') return new DurableSessionError('invalid_state', `Response ${responseId} completed; use regenerate() for another answer.`);
+  return r;
 }

@@ -25,6 +25,8 @@ export {
   selectThread,
   selectToolCall,
   selectPendingApprovals,
+  selectVersions,
+  type RetryRequest,
   turnStatus,
   type ApprovalRequest,
   type CancelRequest,

@@ -134,6 +134,8 @@ function parseInner(m: WireMessage): SessionEvent {
       };
       const err = optText(h[Header.Error], Header.Error);
       if (err !== undefined) ev.error = err;
+      const instance = optId(h[Header.Instance], Header.Instance);
+      if (instance !== undefined) ev.instance = instance;
       return ev;
     }
     case EventName.Cancel: {
@@ -195,6 +197,24 @@ function parseInner(m: WireMessage): SessionEvent {
       if (reason !== undefined) ev.reason = reason;
       return ev;
     }
+    case EventName.Retry: {
+      if (!isRecord(d)) fail('control.retry data must be { retryId, turnId, agentId, responseId, mode }');
+      return {
+        ...b,
+        type: 'control.retry',
+        retryId: id(d.retryId, 'retryId'),
+        turnId: id(d.turnId, 'turnId'),
+        agentId: id(d.agentId, 'agentId'),
+        responseId: id(d.responseId, 'responseId'),
+        mode: oneOf(d.mode, ['retry', 'regenerate'] as const, 'mode'),
+      };
+    }
+    case EventName.Claim: {
+      if (!isRecord(d)) fail('agent.claim data must be { claimId, key, agentId, instance }');
+      const key = text(d.key, 'key', 300);
+      if (!/^(response|retry):[A-Za-z0-9._:@~-]+$/.test(key)) fail('key must be response:<id> or retry:<id>');
+      return { ...b, type: 'agent.claim', claimId: id(d.claimId, 'claimId'), key, agentId: id(d.agentId, 'agentId'), instance: id(d.instance, 'instance') };
+    }
     default:
       throw new DurableSessionError('unknown_event', `Unknown event name ${JSON.stringify(String(m.name)).slice(0, 80)}; expected one of ${Object.values(EventName).join(', ')}.`, { serial: m.serial });
   }
@@ -223,7 +243,7 @@ export function parseEvent(m: WireMessage): ParseResult {
 export function parsePresenceData(v: unknown): PresenceData {
   if (!isRecord(v)) return { kind: 'user' };
   const out: PresenceData = { kind: v.kind === 'agent' ? 'agent' : 'user' };
-  for (const k of ['device', 'tabId', 'agentId', 'name'] as const) {
+  for (const k of ['device', 'tabId', 'agentId', 'name', 'instance'] as const) {
     const x = v[k];
     if (typeof x === 'string' && x.length <= 200) out[k] = x;
   }

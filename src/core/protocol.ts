@@ -13,6 +13,8 @@
  * | `control.steer`     | a client     | `{ steerId, text, target }`            |                               |
  * | `control.steer-ack` | an agent     | `{ steerId, agentId, status, responseId?, reason? }` |                 |
  * | `control.approval`  | a client     | `{ decisionId, responseId, toolCallId, approved, reason? }` |            |
+ * | `control.retry`     | a client     | `{ retryId, turnId, agentId, responseId, mode }` (`retry` \| `regenerate`) |   |
+ * | `agent.claim`       | an agent     | `{ claimId, key, agentId, instance }`  |                               |
  * | `agent.status`      | an agent     | `{ agentId, state, turnId? }`          |                               |
  *
  * **Message-per-response.** An agent response is ONE message: created with empty text and
@@ -45,6 +47,19 @@
  * `control.approval`. The agent takes the first decision it obeys and acknowledges it in the
  * response (`tool-state running` or `denied`, with `by`), so every tab settles on one outcome.
  *
+ * **Liveness and takeover.** Each agent instance is present with a random `instance` id, and every
+ * response message names the instance writing it (`ds-instance`). A client that sees a streaming
+ * response whose instance has left presence for longer than a grace period (default 3 s; the service
+ * itself notices a dead connection first — Ably and the local server after 15 s) shows it
+ * `interrupted`; a later append from a live instance revives it. Presence is the liveness signal, not
+ * a lease, because the service already tracks every connection and its heartbeats: a lease would add
+ * channel traffic per streaming response and depend on clocks agreeing. Another instance of the same
+ * agent takes the turn over by publishing `agent.claim` for `response:<id>`; the first claim in
+ * channel order wins, so two standbys never both answer. The taker continues the same message from
+ * its durable body, or ends it `interrupted` and answers the turn afresh. `control.retry` asks for a
+ * new response to a turn (retry an interrupted or failed one, or regenerate a finished one); earlier
+ * responses stay in the thread as earlier versions.
+ *
  * **Cancel** is an explicit event; nothing is inferred from a closed socket. Its target may be a
  * response, a turn (the user message, so a stop before the first token still lands), an agent, or
  * everything running in the session. The agent's acknowledgement is the response ending `cancelled`.
@@ -65,6 +80,8 @@ export const EventName = {
   SteerAck: 'control.steer-ack',
   AgentStatus: 'agent.status',
   Approval: 'control.approval',
+  Retry: 'control.retry',
+  Claim: 'agent.claim',
 } as const;
 export type EventName = (typeof EventName)[keyof typeof EventName];
 
@@ -76,11 +93,16 @@ export const Header = {
   Status: 'ds-status',
   Offset: 'ds-offset',
   Error: 'ds-error',
+  Instance: 'ds-instance',
 } as const;
 
-/** The lifecycle of an agent response. Every status but `streaming` is final. */
-export type ResponseStatus = 'streaming' | 'complete' | 'cancelled' | 'error';
-export const RESPONSE_STATUSES: readonly ResponseStatus[] = ['streaming', 'complete', 'cancelled', 'error'];
+/**
+ * The lifecycle of an agent response. Every status but `streaming` is final. `interrupted`: the agent
+ * writing it is gone (shown by clients when its instance left presence; written by a taker that
+ * restarts the turn).
+ */
+export type ResponseStatus = 'streaming' | 'complete' | 'cancelled' | 'error' | 'interrupted';
+export const RESPONSE_STATUSES: readonly ResponseStatus[] = ['streaming', 'complete', 'cancelled', 'error', 'interrupted'];
 export const isFinalStatus = (s: ResponseStatus): boolean => s !== 'streaming';
 
 /** The Ably message actions this kit uses. */
@@ -159,6 +181,27 @@ export interface AgentResponseEvent extends EventBase {
   /** Length of the body (the raw message data) this event carries. */
   size: number;
   error?: string;
+  /** The agent instance writing it, for liveness. */
+  instance?: string;
+}
+
+export interface RetryEvent extends EventBase {
+  type: 'control.retry';
+  retryId: string;
+  turnId: string;
+  agentId: string;
+  /** The response being retried or regenerated. */
+  responseId: string;
+  mode: 'retry' | 'regenerate';
+}
+
+export interface ClaimEvent extends EventBase {
+  type: 'agent.claim';
+  claimId: string;
+  /** What is claimed: `response:<responseId>` (a takeover) or `retry:<retryId>`. */
+  key: string;
+  agentId: string;
+  instance: string;
 }
 
 export interface ApprovalEvent extends EventBase {
@@ -207,7 +250,9 @@ export type SessionEvent =
   | SteerEvent
   | SteerAckEvent
   | AgentStatusEvent
-  | ApprovalEvent;
+  | ApprovalEvent
+  | RetryEvent
+  | ClaimEvent;
 
 /** Limits that keep one event from exhausting a client. */
 export const Limits = {
@@ -235,5 +280,7 @@ export interface PresenceData {
   agentId?: string;
   /** Display name. */
   name?: string;
+  /** An agent process's instance id: what its responses name in `ds-instance`. */
+  instance?: string;
 }
 

@@ -10,7 +10,7 @@
 import { reachedTurns } from './control-target.js';
 import type { DurableSessionError } from './errors.js';
 import type { ControlTarget, SessionEvent } from './protocol.js';
-import { addLocalUserMessage, applyResponse, applyUserMessage } from './reduce-thread.js';
+import { addLocalUserMessage, applyResponse, applyUserMessage, markInterrupted } from './reduce-thread.js';
 import type { Attachment } from './parts.js';
 import { pushError, type ApprovalRequest, type PresenceEntryView, type SessionState } from './session-state.js';
 import type { ConnectionChange } from './transport.js';
@@ -22,6 +22,8 @@ export type SessionAction =
   | { type: 'local/cancel'; controlId: string; target: ControlTarget; at: number }
   | { type: 'local/steer'; steerId: string; text: string; target: ControlTarget; at: number }
   | { type: 'local/approval'; decisionId: string; responseId: string; toolCallId: string; approved: boolean; reason?: string; clientId: string; at: number }
+  | { type: 'local/retry'; retryId: string; turnId: string; agentId: string; responseId: string; mode: 'retry' | 'regenerate'; at: number }
+  | { type: 'local/interrupted'; key: string }
   | { type: 'local/control-sent'; id: string }
   | { type: 'local/control-failed'; id: string; error: DurableSessionError }
   | { type: 'connection'; change: ConnectionChange; at: number }
@@ -63,6 +65,13 @@ export function reduceSession(state: SessionState, action: SessionAction): Sessi
       const { type: _type, ...fields } = action;
       return { ...state, approvals: { ...state.approvals, [action.decisionId]: { ...fields, status: 'sending' } } };
     }
+    case 'local/retry': {
+      if (state.retries[action.retryId]) return state;
+      const { type: _type, ...fields } = action;
+      return { ...state, retries: { ...state.retries, [action.retryId]: { ...fields, status: 'sending' } } };
+    }
+    case 'local/interrupted':
+      return markInterrupted(state, action.key);
     case 'local/control-sent':
     case 'local/control-failed': {
       const status = action.type === 'local/control-sent' ? 'sent' : 'failed';
@@ -73,6 +82,8 @@ export function reduceSession(state: SessionState, action: SessionAction): Sessi
       if (s && s.status === 'sending') next = { ...next, steers: { ...next.steers, [action.id]: { ...s, status } } };
       const a = state.approvals[action.id];
       if (a && a.status === 'sending') next = { ...next, approvals: { ...next.approvals, [action.id]: { ...a, status } } };
+      const r = state.retries[action.id];
+      if (r && r.status === 'sending') next = { ...next, retries: { ...next.retries, [action.id]: { ...r, status } } };
       return action.type === 'local/control-failed' ? pushError(next, action.error) : next;
     }
     case 'connection': {
@@ -144,6 +155,15 @@ function applyEvent(state: SessionState, ev: SessionEvent): SessionState {
       if (ev.clientId !== undefined) next.clientId = ev.clientId;
       return { ...state, approvals: { ...state.approvals, [decisionId]: next } };
     }
+    case 'control.retry': {
+      const r = state.retries[ev.retryId];
+      if (r) return r.status === 'sent' ? state : { ...state, retries: { ...state.retries, [ev.retryId]: { ...r, status: 'sent' } } };
+      const { retryId, turnId, agentId, responseId, mode } = ev;
+      return { ...state, retries: { ...state.retries, [retryId]: { retryId, turnId, agentId, responseId, mode, status: 'sent', at: ev.timestamp } } };
+    }
+    case 'agent.claim':
+      // Which instance took a turn over matters to agents; tabs follow the response itself.
+      return state;
     case 'agent.status': {
       const prev = state.agents[ev.agentId];
       if (prev && prev.state === ev.state && prev.turnId === ev.turnId) return state;

@@ -111,7 +111,7 @@ export function applyResponse(state: SessionState, ev: AgentResponseEvent): Sess
     return withErrors(addResponse(state, r), applied.errors);
   }
   if (ev.version <= existing.version) return state;
-  if (isFinalStatus(existing.status) && ev.status === 'streaming' && ev.action === 'message.append') return state;
+  if (isFinalStatus(existing.status) && !existing.interruptedLocally && ev.status === 'streaming' && ev.action === 'message.append') return state;
 
   let applied: PartsResult | undefined;
   let size: number;
@@ -123,7 +123,7 @@ export function applyResponse(state: SessionState, ev: AgentResponseEvent): Sess
       return { ...putResponse(state, { ...existing, gap: true }), needsBackfill: true };
     }
     const skip = len - ev.offset;
-    if (skip >= ev.size && ev.status === existing.status) return state;
+    if (skip >= ev.size && ev.status === existing.status && !existing.interruptedLocally) return state;
     applied = skip >= ev.size ? { parts: existing.parts, text: existing.text, errors: [] } : applySegments(existing.parts, existing.text, ev.segments, skip, ev.serial);
     // A copy that overlaps what we hold in the middle of a record cannot be applied in part.
     if (!applied) return { ...putResponse(state, { ...existing, gap: true }), needsBackfill: true };
@@ -135,6 +135,8 @@ export function applyResponse(state: SessionState, ev: AgentResponseEvent): Sess
   }
   const next: ResponseEntry = { ...existing, text: applied.text, parts: applied.parts, size, status: ev.status, version: ev.version };
   delete next.gap;
+  delete next.interruptedLocally;
+  if (ev.instance !== undefined) next.instance = ev.instance;
   if (ev.action === 'message.update' && existing.status === 'streaming') next.resumed = true;
   if (ev.error !== undefined) next.error = ev.error;
   return withErrors(putResponse(state, next), applied.errors);
@@ -161,7 +163,15 @@ function newResponse(ev: AgentResponseEvent, status: ResponseEntry['status']): R
     timestamp: ev.timestamp,
   };
   if (ev.error !== undefined) r.error = ev.error;
+  if (ev.instance !== undefined) r.instance = ev.instance;
   return r;
+}
+
+/** This tab saw the response's agent instance gone: show it `interrupted` until a live instance writes again. */
+export function markInterrupted(state: SessionState, key: string): SessionState {
+  const r = state.live[key];
+  if (!r || r.status !== 'streaming' || r.gap) return state;
+  return putResponse(state, { ...r, status: 'interrupted', interruptedLocally: true });
 }
 
 function addResponse(state: SessionState, r: ResponseEntry): SessionState {

@@ -37,10 +37,16 @@ export interface SessionControllerOptions {
    * does not restrict event names (the local server does). Default: every publisher.
    */
   trustAgent?: (clientId: string | undefined) => boolean;
+  /**
+   * How long a streaming response's agent instance may be missing from presence before this tab shows
+   * the response `interrupted`. The service first has to notice the connection is gone (Ably and the
+   * local server: about 15 s after a silent death, at once after a clean close). Default 3000.
+   */
+  agentGoneMs?: number;
 }
 
 /** The options a running controller takes without being recreated (see {@link SessionController.setOptions}). */
-export type SessionControllerUpdate = Partial<Pick<SessionControllerOptions, 'trustAgent' | 'maxInputChars' | 'maxHistory'>>;
+export type SessionControllerUpdate = Partial<Pick<SessionControllerOptions, 'trustAgent' | 'maxInputChars' | 'maxHistory' | 'agentGoneMs'>>;
 
 export type ControlResult = { ok: true; id: string } | { ok: false; error: DurableSessionError };
 

@@ -4,13 +4,14 @@
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { ActionQueue } from './action-queue.js';
-import { checkDecision, checkInputText, checkSendExtras, resolveControlTarget } from './control-target.js';
+import { checkDecision, checkInputText, checkRetry, checkSendExtras, resolveControlTarget } from './control-target.js';
 import { DurableSessionError, toSessionError } from './errors.js';
 import { animationFrameScheduler, type FrameScheduler } from './frame-scheduler.js';
 import { HistorySync } from './history-sync.js';
 import { randomId } from './ids.js';
 import { PresenceSeat } from './presence-seat.js';
 import { Listeners } from './listeners.js';
+import { LivenessWatcher } from './liveness.js';
 import { build } from './build-event.js';
 import { parseEvent, parsePresenceData } from './parse-event.js';
 import { EventName, Limits, type ControlTarget, type OutgoingMessage, type WireMessage } from './protocol.js';
@@ -22,7 +23,7 @@ import { initialSessionState, type SessionState } from './session-state.js';
 import type { PresenceMember, SessionTransport, TransportChannel, Unsubscribe } from './transport.js';
 
 /** Events only an agent speaks: `trustAgent` decides whose to apply. */
-const AGENT_EVENTS: ReadonlySet<string> = new Set([EventName.AgentResponse, EventName.SteerAck, EventName.AgentStatus]);
+const AGENT_EVENTS: ReadonlySet<string> = new Set([EventName.AgentResponse, EventName.SteerAck, EventName.AgentStatus, EventName.Claim]);
 
 const memberViews = (members: PresenceMember[]) => members.map((m) => ({ clientId: m.clientId, connectionId: m.connectionId, data: parsePresenceData(m.data) }));
 
@@ -38,7 +39,8 @@ export class SessionController {
   private resolved: { transport: SessionTransport; channel: TransportChannel; owned: boolean } | null = null;
   private readonly queue: ActionQueue;
   private readonly history: HistorySync;
-  private options: Required<Pick<SessionControllerOptions, 'maxHistory' | 'maxInputChars' | 'now'>> & Pick<SessionControllerOptions, 'trustAgent'>;
+  private readonly liveness: LivenessWatcher;
+  private options: Required<Pick<SessionControllerOptions, 'maxHistory' | 'maxInputChars' | 'now' | 'agentGoneMs'>> & Pick<SessionControllerOptions, 'trustAgent'>;
   private readonly seat: PresenceSeat;
   private readonly enterPresence: boolean;
   private subs: Unsubscribe[] = [];
@@ -53,7 +55,7 @@ export class SessionController {
     if (!opts.transport) throw new DurableSessionError('invalid_argument', 'SessionController needs a transport (createAblyTransport or createMemoryTransport).');
     this.transportArg = opts.transport;
     this.sessionId = opts.sessionId;
-    this.options = { maxHistory: opts.maxHistory ?? 2000, maxInputChars: opts.maxInputChars ?? Limits.maxInputChars, now: opts.now ?? Date.now };
+    this.options = { maxHistory: opts.maxHistory ?? 2000, maxInputChars: opts.maxInputChars ?? Limits.maxInputChars, now: opts.now ?? Date.now, agentGoneMs: opts.agentGoneMs ?? 3000 };
     if (opts.trustAgent) this.options.trustAgent = opts.trustAgent;
     this.tabId = opts.presence?.tabId ?? randomId('tab-');
     this.seat = new PresenceSeat({ kind: 'user', ...opts.presence, tabId: this.tabId });
@@ -62,6 +64,7 @@ export class SessionController {
     this.queue = new ActionQueue(this.store, opts.scheduler ?? animationFrameScheduler, (s) => {
       if (s.needsBackfill && !s.connection.backfilling) void this.history.backfill();
     });
+    this.liveness = new LivenessWatcher({ store: this.store, dispatch: (a) => this.queue.dispatchNow(a), graceMs: () => this.options.agentGoneMs });
     this.history = new HistorySync({
       store: this.store,
       queue: this.queue,
@@ -119,6 +122,7 @@ export class SessionController {
     }
     if (update.maxInputChars !== undefined) next.maxInputChars = update.maxInputChars;
     if (update.maxHistory !== undefined) next.maxHistory = update.maxHistory;
+    if (update.agentGoneMs !== undefined) next.agentGoneMs = update.agentGoneMs;
     this.options = next;
   }
 
@@ -162,6 +166,7 @@ export class SessionController {
       ch.subscribe((m) => this.onMessage(m)),
       ch.onDiscontinuity(() => void this.history.backfill()),
       ch.presence.subscribe((members) => this.queue.dispatch({ type: 'presence', members: memberViews(members) })),
+      this.liveness.start(),
     );
     try {
       await ch.attach();
@@ -171,7 +176,10 @@ export class SessionController {
       if (this.enterPresence && !this.closed) {
         await this.seat.enter(ch, () => !this.closed);
       }
-      if (!this.closed) this.queue.dispatch({ type: 'presence', members: memberViews(await ch.presence.get()) });
+      if (!this.closed) {
+        this.queue.dispatchNow({ type: 'presence', members: memberViews(await ch.presence.get()) });
+        this.liveness.presenceSynced();
+      }
     } catch (e) {
       this.report(toSessionError(e, `Could not open session ${this.sessionId}`));
     }
@@ -237,6 +245,29 @@ export class SessionController {
   /** Denies a tool call that waits for a person; the agent gets the denial (and reason) as the tool's result. */
   deny(toolCallId: string, opts: { reason?: string } = {}): Promise<ControlResult> {
     return this.decide(toolCallId, false, opts.reason);
+  }
+
+  /**
+   * Asks the response's agent for a new response to the same turn: `retry` for one that ended
+   * interrupted, in error or cancelled; `regenerate` for any finished one. The earlier response stays
+   * in the thread as an earlier version.
+   */
+  retry(responseId: string): Promise<ControlResult> {
+    return this.again(responseId, 'retry');
+  }
+
+  /** Asks for another answer to a finished response's turn; see {@link retry}. */
+  regenerate(responseId: string): Promise<ControlResult> {
+    return this.again(responseId, 'regenerate');
+  }
+
+  private async again(responseId: string, mode: 'retry' | 'regenerate'): Promise<ControlResult> {
+    this.queue.flush();
+    const r = checkRetry(this.store.getState(), responseId, mode);
+    if (r instanceof DurableSessionError) return this.refuse(r);
+    const p = { retryId: randomId('retry-'), turnId: r.turnId, agentId: r.agentId, responseId, mode };
+    this.queue.dispatchNow({ type: 'local/retry', ...p, at: this.options.now() });
+    return this.publishControl(p.retryId, build.retry(p), mode === 'retry' ? 'Retry' : 'Regenerate');
   }
 
   private async decide(toolCallId: string, approved: boolean, reason: string | undefined): Promise<ControlResult> {

@@ -50,12 +50,19 @@ export interface ResponseEntry {
   resumed?: boolean;
   /** Text arrived with a hole; the controller is backfilling this message from history. */
   gap?: boolean;
+  /** The agent instance writing it (liveness follows its presence). */
+  instance?: string;
+  /**
+   * This tab marked it `interrupted` because its instance left presence; a later append from a live
+   * instance (the same one back, or a taker) makes it stream again.
+   */
+  interruptedLocally?: boolean;
 }
 
 export type ThreadEntry = UserEntry | ResponseEntry;
 
 /** What a turn (one user message and the responses to it) is doing. */
-export type TurnStatus = 'pending' | 'streaming' | 'complete' | 'cancelled' | 'error';
+export type TurnStatus = 'pending' | 'streaming' | 'complete' | 'cancelled' | 'error' | 'interrupted';
 
 export interface CancelRequest {
   controlId: string;
@@ -136,6 +143,8 @@ export interface SessionState {
   steers: Record<string, SteerRequest>;
   /** Approval decisions published in the session, by decision id. */
   approvals: Record<string, ApprovalRequest>;
+  /** Retries and regenerations asked for, by retry id. */
+  retries: Record<string, RetryRequest>;
   agents: Record<string, { state: AgentState; turnId?: string }>;
   connection: ConnectionInfo;
   presence: PresenceEntryView[];
@@ -156,6 +165,7 @@ export function initialSessionState(sessionId: string): SessionState {
     cancels: {},
     steers: {},
     approvals: {},
+    retries: {},
     agents: {},
     connection: { status: 'connecting', backfills: 0, hydrated: false, backfilling: false },
     presence: [],
@@ -191,15 +201,39 @@ export function turnStatus(state: SessionState, turnId: string): TurnStatus | un
   const t = state.turns[turnId];
   if (!t) return undefined;
   if (t.responseKeys.length === 0) return 'pending';
-  let final: TurnStatus = 'complete';
+  // Each agent's newest response speaks for it: a retry that completes settles an interrupted turn.
+  const latest = new Map<string, ResponseEntry>();
   for (const k of t.responseKeys) {
     const r = entryOf(state, k) as ResponseEntry | undefined;
-    if (!r) continue;
-    if (r.status === 'streaming') return 'streaming';
-    if (r.status === 'cancelled') final = 'cancelled';
-    else if (r.status === 'error' && final !== 'cancelled') final = 'error';
+    if (r) latest.set(r.agentId, r);
   }
+  const rank: Record<ResponseEntry['status'], number> = { complete: 0, interrupted: 1, error: 2, cancelled: 3, streaming: 4 };
+  let final: TurnStatus = 'complete';
+  for (const r of latest.values()) if (rank[r.status] > rank[final as ResponseEntry['status']]) final = r.status;
   return final;
+}
+
+/** A retry or regenerate a tab asked for; the new response (and its status) is the outcome. */
+export interface RetryRequest {
+  retryId: string;
+  turnId: string;
+  agentId: string;
+  responseId: string;
+  mode: 'retry' | 'regenerate';
+  status: 'sending' | 'sent' | 'failed';
+  at: number;
+}
+
+/** Every response an agent gave to a turn, oldest first: the versions a UI pages through ("2 / 3"). */
+export function selectVersions(s: SessionState, responseId: string): ResponseEntry[] {
+  const r = selectResponse(s, responseId);
+  if (!r) return [];
+  const out: ResponseEntry[] = [];
+  for (const k of s.turns[r.turnId]?.responseKeys ?? []) {
+    const e = entryOf(s, k);
+    if (e?.kind === 'response' && e.agentId === r.agentId) out.push(e);
+  }
+  return out;
 }
 
 /**

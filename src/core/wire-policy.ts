@@ -40,5 +40,5 @@ export const sessionWirePolicy: WirePolicy = {
     const status = m.headers?.[Header.Status];
     return status !== undefined && (RESPONSE_STATUSES as readonly string[]).includes(status) && isFinalStatus(status as ResponseStatus);
   },
-  agentOnlyNames: [EventName.AgentResponse, EventName.AgentStatus, EventName.SteerAck],
+  agentOnlyNames: [EventName.AgentResponse, EventName.AgentStatus, EventName.SteerAck, EventName.Claim],
 };
