@@ -2,11 +2,13 @@
  * `Composer`: the message box that sends user messages — Enter sends, Shift+Enter adds a line — in
  * controlled or uncontrolled mode.
  */
-import { forwardRef, useId, type ComponentPropsWithoutRef, type ComponentPropsWithRef, type KeyboardEvent, type ReactNode } from 'react';
+import { forwardRef, useId, useState, type ComponentPropsWithoutRef, type ComponentPropsWithRef, type KeyboardEvent, type ReactNode } from 'react';
+import type { Attachment } from '../core/parts.js';
 import type { ControlResult } from '../core/session-controller.js';
 import { useSessionController } from '../react/session-context.js';
 import { selectChatStatus } from '../react/use-durable-session.js';
 import { useSessionSelector } from '../react/use-session-selector.js';
+import { AttachmentPicker, type AttachmentLabels } from './attachment-picker.js';
 import { composeEventHandlers } from './compose-event-handlers.js';
 import { useControllableState } from './use-controllable-state.js';
 
@@ -19,6 +21,10 @@ export interface ComposerProps extends Omit<ComponentPropsWithoutRef<'form'>, 'o
   placeholder?: string;
   /** Label of the send button. Default "Send". */
   sendLabel?: ReactNode;
+  /** Whether to offer attaching files by URL ("Attach" reveals a URL field; chips are removable). Default true. */
+  allowAttachments?: boolean;
+  /** Texts of the attachment controls. Default: "Attach", "File URL", "Add", "Remove <name>". */
+  attachmentLabels?: Partial<AttachmentLabels>;
   /** Whether a new message may be sent while a turn is still running. Default false. */
   allowWhileBusy?: boolean;
   /** The text in the box, for controlled use (with `onValueChange`). Default: uncontrolled. */
@@ -39,14 +45,14 @@ export interface ComposerProps extends Omit<ComponentPropsWithoutRef<'form'>, 'o
   buttonProps?: Omit<ComponentPropsWithRef<'button'>, 'type' | 'children'>;
   /** Runs before sending; `preventDefault()` cancels the send. Default: none. */
   onSubmit?: (event: FormSubmitEvent) => void;
-  /** Called with the publish result of each message. Default: none. */
-  onSend?: (result: ControlResult, text: string) => void;
+  /** Called with the publish result of each message, and the files it carried. Default: none. */
+  onSend?: (result: ControlResult, text: string, attachments: Attachment[]) => void;
   /** Extra controls after the send button, e.g. a `<StopButton />`. */
   children?: ReactNode;
 }
 
 /**
- * The message box: Enter sends, Shift+Enter adds a line. While a turn runs, sending waits (unless
+ * The message box: Enter sends, Shift+Enter adds a line; "Attach" adds files by URL. While a turn runs, sending waits (unless
  * `allowWhileBusy`) and `data-busy` is set; a message that fails to send is put back in the box.
  *
  * @example
@@ -54,13 +60,14 @@ export interface ComposerProps extends Omit<ComponentPropsWithoutRef<'form'>, 'o
  * <Composer value={draft} onValueChange={setDraft} textareaProps={{ maxLength: 2000 }} />
  */
 export const Composer = forwardRef<HTMLFormElement, ComposerProps>(function Composer(
-  { label = 'Message', placeholder = 'Ask anything…', sendLabel = 'Send', allowWhileBusy = false, value: valueProp, defaultValue, onValueChange, textareaProps, buttonProps, onSubmit, onSend, children, ...rest },
+  { label = 'Message', placeholder = 'Ask anything…', sendLabel = 'Send', allowAttachments = true, attachmentLabels, allowWhileBusy = false, value: valueProp, defaultValue, onValueChange, textareaProps, buttonProps, onSubmit, onSend, children, ...rest },
   ref,
 ) {
   const ctrl = useSessionController('Composer');
   const status = useSessionSelector(ctrl, selectChatStatus);
   const busy = status === 'submitted' || status === 'streaming';
   const { value, setValue } = useControllableState(valueProp, defaultValue, onValueChange);
+  const [attachments, setAttachments] = useState<Attachment[]>([]);
   const ownId = useId();
   const id = textareaProps?.id ?? ownId;
   const canSend = value.trim() !== '' && (allowWhileBusy || !busy);
@@ -68,10 +75,15 @@ export const Composer = forwardRef<HTMLFormElement, ComposerProps>(function Comp
   const submit = () => {
     const text = value.trim();
     if (!text || (busy && !allowWhileBusy)) return;
+    const files = attachments;
     setValue('');
-    void ctrl.send(text).then((result) => {
-      if (!result.ok) setValue((current) => (current === '' ? text : current));
-      onSend?.(result, text);
+    setAttachments([]);
+    void ctrl.send(text, files.length > 0 ? { attachments: files } : {}).then((result) => {
+      if (!result.ok) {
+        setValue((current) => (current === '' ? text : current));
+        setAttachments((current) => (current.length === 0 ? files : current));
+      }
+      onSend?.(result, text, files);
     });
   };
 
@@ -107,6 +119,7 @@ export const Composer = forwardRef<HTMLFormElement, ComposerProps>(function Comp
         </button>
         {children}
       </div>
+      {allowAttachments && <AttachmentPicker attachments={attachments} onChange={setAttachments} labels={attachmentLabels} />}
     </form>
   );
 });

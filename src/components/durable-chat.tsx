@@ -9,6 +9,7 @@ import { ChatContext } from './chat-context.js';
 import { Composer } from './composer.js';
 import { ConnectionBanner } from './connection-banner.js';
 import { MessageList } from './message-list.js';
+import type { DataRenderers, ToolRenderers } from './parts-context.js';
 import { PresenceBar } from './presence-bar.js';
 import type { RenderContent } from './response-view.js';
 import { SteerInput } from './steer-input.js';
@@ -53,6 +54,12 @@ export interface DurableChatProps extends Omit<ChatRootProps, 'children'> {
   sessionOptions?: DurableSessionProviderProps['options'];
   /** Renders each response's text, e.g. markdown to React elements. Keep it stable. Default: plain text. */
   renderContent?: RenderContent;
+  /** Renderers for tool calls by tool name, e.g. `{ weather: (part) => <WeatherCard … /> }`. Keep it stable. Default: the built-in view. */
+  toolRenderers?: ToolRenderers;
+  /** Renderers for `data-<name>` parts by name. Keep it stable. Default: data parts are not shown. */
+  dataRenderers?: DataRenderers;
+  /** Whether the message box offers attaching files by URL. Default true. */
+  allowAttachments?: boolean;
   /** Placeholder of the message box. Default "Ask anything…". */
   placeholder?: string;
   /** Whether to show the steer field. Default true. */
@@ -80,7 +87,7 @@ export interface DurableChatProps extends Omit<ChatRootProps, 'children'> {
  * </DurableChat>
  */
 export const DurableChat = forwardRef<HTMLElement, DurableChatProps>(function DurableChat(
-  { sessionId, transport, device, name, tabId, sessionOptions, renderContent, placeholder, showSteer = true, showPresence = true, showConnection = true, children, ...rest },
+  { sessionId, transport, device, name, tabId, sessionOptions, renderContent, toolRenderers, dataRenderers, allowAttachments, placeholder, showSteer = true, showPresence = true, showConnection = true, children, ...rest },
   ref,
 ) {
   const body = (
@@ -93,8 +100,8 @@ export const DurableChat = forwardRef<HTMLElement, DurableChatProps>(function Du
               {showConnection && <ConnectionBanner />}
             </div>
           )}
-          <MessageList renderContent={renderContent} />
-          <Composer placeholder={placeholder}>
+          <MessageList renderContent={renderContent} toolRenderers={toolRenderers} dataRenderers={dataRenderers} />
+          <Composer placeholder={placeholder} allowAttachments={allowAttachments}>
             <StopButton />
           </Composer>
           {showSteer && <SteerInput />}

@@ -13,3 +13,10 @@ export { ConnectionBanner, type ConnectionBannerProps, type ConnectionBannerLabe
 export { AgentBadge, type AgentBadgeProps } from './agent-badge.js';
 export { Composer, type ComposerProps } from './composer.js';
 export { composeEventHandlers } from './compose-event-handlers.js';
+export { ToolCall, DEFAULT_TOOL_STATE_LABELS, type ToolCallProps } from './tool-call.js';
+export { ApprovalPrompt, DEFAULT_APPROVAL_LABELS, type ApprovalPromptProps, type ApprovalPromptLabels, type ApprovalPromptState } from './approval-prompt.js';
+export { Reasoning, type ReasoningProps } from './reasoning.js';
+export { Sources, type SourcesProps } from './sources.js';
+export { FileAttachment, type FileAttachmentProps } from './file-attachment.js';
+export { DEFAULT_ATTACHMENT_LABELS, type AttachmentLabels } from './attachment-picker.js';
+export type { DataRenderers, ToolRenderers } from './parts-context.js';

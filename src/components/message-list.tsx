@@ -9,6 +9,8 @@ import { useMessage, useMessageIds } from '../react/use-message.js';
 import { useSessionSelector } from '../react/use-session-selector.js';
 import { useChatLabel } from './chat-context.js';
 import { useComposedRefs } from './compose-refs.js';
+import { FileAttachment } from './file-attachment.js';
+import { PartRenderersProvider, type DataRenderers, type ToolRenderers } from './parts-context.js';
 import { StopButton } from './stop-button.js';
 import { ResponseView, type RenderContent, type ResponseLabels } from './response-view.js';
 
@@ -28,6 +30,10 @@ export interface MessageListProps extends Omit<ComponentPropsWithoutRef<'section
   userLabel?: ReactNode;
   /** Keep the view pinned to the newest text while the reader is at the bottom. Default true. */
   stickToBottom?: boolean;
+  /** Renderers for tool calls by tool name (see `ToolCall`). Keep the record stable. Default: the built-in view. */
+  toolRenderers?: ToolRenderers;
+  /** Renderers for `data-<name>` parts by name. Keep the record stable. Default: data parts are not shown. */
+  dataRenderers?: DataRenderers;
 }
 
 interface RowProps {
@@ -42,6 +48,15 @@ function UserRow({ entry, userLabel }: { entry: UserEntry; userLabel: ReactNode 
     <div data-ds-user-message="" data-pending={entry.pending ? '' : undefined} data-failed={entry.failed ? '' : undefined}>
       <span data-part="author">{userLabel}</span>
       <p data-part="content">{entry.text}</p>
+      {entry.attachments && entry.attachments.length > 0 && (
+        <ul data-part="attachments" aria-label="Attachments">
+          {entry.attachments.map((a, i) => (
+            <li key={i}>
+              <FileAttachment file={a} />
+            </li>
+          ))}
+        </ul>
+      )}
       {entry.failed && (
         <p data-part="error" role="alert">
           Not sent: {entry.failed.message}
@@ -52,7 +67,7 @@ function UserRow({ entry, userLabel }: { entry: UserEntry; userLabel: ReactNode 
 }
 
 function responseData(e: ResponseEntry) {
-  return { text: e.text, status: e.status, agentId: e.agentId, responseId: e.responseId, resumed: e.resumed ?? false, error: e.error, catchingUp: e.gap ?? false };
+  return { text: e.text, parts: e.parts, status: e.status, agentId: e.agentId, responseId: e.responseId, resumed: e.resumed ?? false, error: e.error, catchingUp: e.gap ?? false };
 }
 
 /**
@@ -89,7 +104,7 @@ const Row = memo(function Row({ id, renderContent, labels, userLabel }: RowProps
  * one row per frame. The thread is a focusable, labelled scroll region for keyboard users.
  */
 export const MessageList = forwardRef<HTMLElement, MessageListProps>(function MessageList(
-  { label, renderContent, labels, empty = 'No messages yet.', userLabel = 'You', stickToBottom = true, ...rest },
+  { label, renderContent, labels, empty = 'No messages yet.', userLabel = 'You', stickToBottom = true, toolRenderers, dataRenderers, ...rest },
   ref,
 ) {
   const { ids } = useMessageIds();
@@ -119,14 +134,16 @@ export const MessageList = forwardRef<HTMLElement, MessageListProps>(function Me
   }, [stickToBottom]);
 
   return (
-    <section ref={outer} aria-label={name} tabIndex={0} data-ds-message-list="" data-empty={ids.length === 0 ? '' : undefined} {...rest}>
-      {ids.length === 0 && <p data-part="empty">{empty}</p>}
-      <ol ref={list} data-part="items">
-        {ids.map((id) => (
-          <Row key={id} id={id} renderContent={renderContent} labels={labels} userLabel={userLabel} />
-        ))}
-      </ol>
-    </section>
+    <PartRenderersProvider toolRenderers={toolRenderers} dataRenderers={dataRenderers}>
+      <section ref={outer} aria-label={name} tabIndex={0} data-ds-message-list="" data-empty={ids.length === 0 ? '' : undefined} {...rest}>
+        {ids.length === 0 && <p data-part="empty">{empty}</p>}
+        <ol ref={list} data-part="items">
+          {ids.map((id) => (
+            <Row key={id} id={id} renderContent={renderContent} labels={labels} userLabel={userLabel} />
+          ))}
+        </ol>
+      </section>
+    </PartRenderersProvider>
   );
 });
 MessageList.displayName = 'MessageList';

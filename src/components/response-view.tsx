@@ -3,8 +3,10 @@
  * `MessageList`, with its endings, markers and a polite announcement of the finished answer.
  */
 import { forwardRef, useState, type ComponentPropsWithoutRef, type ReactNode } from 'react';
+import type { ResponsePart } from '../core/parts.js';
 import type { ResponseStatus } from '../core/protocol.js';
 import { AgentBadge } from './agent-badge.js';
+import { ResponseParts } from './response-parts.js';
 
 /** What a `renderContent` function gets besides the text. */
 export interface ContentInfo {
@@ -14,8 +16,9 @@ export interface ContentInfo {
 }
 
 /**
- * Renders a response's text. Receives plain text and must not inject it as HTML; return elements
- * (e.g. from a markdown renderer that builds React nodes).
+ * Renders a response's text — each text part, between the reasoning, tool calls and files around it.
+ * Receives plain text and must not inject it as HTML; return elements (e.g. from a markdown renderer
+ * that builds React nodes).
  */
 export type RenderContent = (text: string, info: ContentInfo) => ReactNode;
 
@@ -39,6 +42,7 @@ export const DEFAULT_RESPONSE_LABELS: ResponseLabels = {
 
 export interface ResponseViewData {
   text: string;
+  parts: readonly ResponsePart[];
   status: ResponseStatus | 'idle';
   agentId: string | undefined;
   responseId: string | undefined;
@@ -97,7 +101,13 @@ export const ResponseView = forwardRef<HTMLElement, ResponseViewProps>(function 
         </header>
       )}
       <div data-part="content">
-        {renderContent ? renderContent(r.text, info) : r.text}
+        {r.parts.length > 0 ? (
+          <ResponseParts parts={r.parts} status={r.status} agentId={r.agentId} responseId={r.responseId} renderContent={renderContent} />
+        ) : renderContent ? (
+          renderContent(r.text, info)
+        ) : (
+          r.text
+        )}
         {streaming && <span data-part="cursor" aria-hidden="true" />}
       </div>
       {r.catchingUp && <p data-part="catching-up">{l.catchingUp}</p>}

@@ -4,6 +4,7 @@
  */
 import { forwardRef } from 'react';
 import { useAgentStream } from '../react/use-agent-stream.js';
+import { PartRenderersProvider, type DataRenderers, type ToolRenderers } from './parts-context.js';
 import { ResponseView, type RenderContent, type ResponseLabels, type ResponseViewProps } from './response-view.js';
 
 export interface StreamingMessageProps extends Omit<ResponseViewProps, 'response' | 'renderContent' | 'labels' | 'showAgent'> {
@@ -15,6 +16,10 @@ export interface StreamingMessageProps extends Omit<ResponseViewProps, 'response
   labels?: Partial<ResponseLabels>;
   /** Whether to show the agent's badge. Default true. */
   showAgent?: boolean;
+  /** Renderers for tool calls by tool name (see `ToolCall`). Default: the built-in view. */
+  toolRenderers?: ToolRenderers;
+  /** Renderers for `data-<name>` parts by name. Default: data parts are not shown. */
+  dataRenderers?: DataRenderers;
 }
 
 /**
@@ -25,17 +30,19 @@ export interface StreamingMessageProps extends Omit<ResponseViewProps, 'response
  * @example
  * <StreamingMessage responseId="latest" renderContent={(text) => <Markdown>{text}</Markdown>} />
  */
-export const StreamingMessage = forwardRef<HTMLElement, StreamingMessageProps>(function StreamingMessage({ responseId = 'latest', renderContent, labels, showAgent, ...rest }, ref) {
+export const StreamingMessage = forwardRef<HTMLElement, StreamingMessageProps>(function StreamingMessage({ responseId = 'latest', renderContent, labels, showAgent, toolRenderers, dataRenderers, ...rest }, ref) {
   const s = useAgentStream({ responseId });
   return (
-    <ResponseView
-      ref={ref}
-      response={{ text: s.text, status: s.status, agentId: s.agentId, responseId: s.responseId, resumed: s.resumed, error: s.error, catchingUp: s.catchingUp }}
-      renderContent={renderContent}
-      labels={labels}
-      showAgent={showAgent}
-      {...rest}
-    />
+    <PartRenderersProvider toolRenderers={toolRenderers} dataRenderers={dataRenderers}>
+      <ResponseView
+        ref={ref}
+        response={{ text: s.text, parts: s.parts, status: s.status, agentId: s.agentId, responseId: s.responseId, resumed: s.resumed, error: s.error, catchingUp: s.catchingUp }}
+        renderContent={renderContent}
+        labels={labels}
+        showAgent={showAgent}
+        {...rest}
+      />
+    </PartRenderersProvider>
   );
 });
 StreamingMessage.displayName = 'StreamingMessage';

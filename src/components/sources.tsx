@@ -1,0 +1,51 @@
+/**
+ * `Sources`: the citations of a response as a numbered list — links for web sources, titles for
+ * documents — without opening a landmark per response.
+ */
+import { forwardRef, useId, type ComponentPropsWithoutRef, type ReactNode } from 'react';
+import type { SourcePart } from '../core/parts.js';
+import { isWebUrl, safeUrl } from './safe-url.js';
+
+export interface SourcesProps extends Omit<ComponentPropsWithoutRef<'div'>, 'children'> {
+  /** The source parts, in the order the agent cited them. */
+  sources: readonly Pick<SourcePart, 'id' | 'url' | 'documentId' | 'title'>[];
+  /** The heading. Default "Sources". */
+  label?: ReactNode;
+}
+
+/**
+ * A numbered list of what the answer cites. Web links open in a new tab without an opener; a URL that
+ * is not http(s), data: or blob: is shown as text, never linked.
+ *
+ * @example
+ * <Sources sources={parts.filter((p) => p.type === 'source')} />
+ */
+export const Sources = forwardRef<HTMLDivElement, SourcesProps>(function Sources({ sources, label = 'Sources', ...rest }, ref) {
+  const id = useId();
+  if (sources.length === 0) return null;
+  return (
+    <div ref={ref} data-ds-sources="" {...rest}>
+      <p id={id} data-part="label">
+        {label}
+      </p>
+      <ol aria-labelledby={id} data-part="items">
+        {sources.map((s) => {
+          const url = safeUrl(s.url);
+          const name = s.title ?? s.url ?? s.documentId ?? s.id;
+          return (
+            <li key={s.id} data-part="source">
+              {url ? (
+                <a href={url} {...(isWebUrl(url) ? { target: '_blank', rel: 'noopener noreferrer' } : {})}>
+                  {name}
+                </a>
+              ) : (
+                <span>{name}</span>
+              )}
+            </li>
+          );
+        })}
+      </ol>
+    </div>
+  );
+});
+Sources.displayName = 'Sources';
