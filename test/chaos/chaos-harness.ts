@@ -2,12 +2,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as Ably from 'ably';
-import { createAgent, delay, type Agent, type Turn, type TurnRecord } from '../../src/agent/index.js';
-import { createSessionController, microtaskScheduler, type SessionController } from '../../src/core/index.js';
+import { createAgent, type Agent, type TurnRecord } from '../../src/agent/index.js';
+import { createSessionController, microtaskScheduler, selectPendingApprovals, type ApprovalDecision, type SessionController } from '../../src/core/index.js';
 import { seededRandom } from '../../src/core/random.js';
 import { entryOf, type ResponseEntry, type SessionState, type UserEntry } from '../../src/core/session-state.js';
 import { createServer, generateKey, type LocalServer } from '../../src/server/index.js';
 import { createAblyTransport } from '../../src/transports/ably.js';
+import { chaosHandler, streamedOf } from './chaos-agent.js';
 import { FaultProxy, zeroCounts, type FaultCounts } from './fault-proxy.js';
 
 /** Timings small enough for a hundred runs in a test, large enough for two busy cores. */
@@ -37,6 +38,15 @@ export interface RunStats {
   presenceChecks: number;
   /** Times a client's connection left `connected` (each fault that bit). */
   clientDisconnects: number;
+  /** Parts compared with the agent's record, summed over every client. */
+  partsChecked: number;
+  /** Reasoning and tool-input characters compared, summed over every client. */
+  partChars: number;
+  /** Turns whose agent streamed reasoning and a tool call. */
+  toolTurns: number;
+  approvalsSent: number;
+  /** Approvals the agent obeyed exactly once, with every client showing that decision. */
+  approvalsDecided: number;
   failures: string[];
 }
 
@@ -60,55 +70,18 @@ function zeroTally(): Omit<RunStats, 'seed' | 'failures'> {
     disconnectCancels: 0,
     presenceChecks: 0,
     clientDisconnects: 0,
+    partsChecked: 0,
+    partChars: 0,
+    toolTurns: 0,
+    approvalsSent: 0,
+    approvalsDecided: 0,
   };
 }
 
-type Plan = { owner: 'canceller' | 'steerer'; kind: 'normal' | 'cancel' | 'early-cancel' | 'steer' };
-
-/** What the deterministic agent writes for a prompt: short words from a PRNG seeded by the prompt. */
-function words(prompt: string, n: number): string[] {
-  let h = 2166136261;
-  for (let i = 0; i < prompt.length; i++) h = Math.imul(h ^ prompt.charCodeAt(i), 16777619);
-  const rnd = seededRandom(h >>> 0);
-  const vocab = ['ok', 'the', 'wave', 'µ', 'ß', 'é', 'token', '✓', 'a b', 'x', 'yz', '\n', '"q"', '<b>', '日本'];
-  return Array.from({ length: n }, (_, i) => (i === 0 ? '' : ' ') + vocab[Math.floor(rnd() * vocab.length)]);
-}
+type Plan = { owner: 'canceller' | 'steerer'; kind: 'normal' | 'cancel' | 'early-cancel' | 'tool-cancel' | 'steer' | 'tool' | 'approval' };
 
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
-}
-
-/**
- * The agent's handler. The prompt names the plan: `normal` streams and completes; `cancel` streams a
- * little then waits for the cancel; `steer` streams a little, waits for a steer, applies it and
- * completes. Waits are bounded, so an unhonoured control ends the turn `complete` and fails the run.
- */
-async function handle(turn: Turn): Promise<void> {
-  const [kind, , count] = turn.input.text.split(' ');
-  const n = Number(count);
-  const w = words(turn.input.text, n);
-  const head = kind === 'normal' ? n : Math.max(1, Math.floor(n / 3));
-  for (let i = 0; i < head && !turn.signal.aborted; i++) {
-    turn.write(w[i]);
-    await delay(1 + (i % 4), turn.signal);
-  }
-  if (kind === 'cancel' || kind === 'early-cancel') {
-    await delay(CHAOS_TIMING.settleMs, turn.signal);
-    return;
-  }
-  if (kind === 'steer') {
-    const deadline = Date.now() + CHAOS_TIMING.settleMs;
-    let s = turn.steers.take();
-    while (!s && !turn.signal.aborted && Date.now() < deadline) {
-      await delay(5, turn.signal);
-      s = turn.steers.take();
-    }
-    if (s) turn.write(` [steered: ${s.text}]`);
-    for (let i = head; i < n && !turn.signal.aborted; i++) {
-      turn.write(w[i]);
-      await delay(1, turn.signal);
-    }
-  }
 }
 
 async function until(pred: () => boolean, ms = CHAOS_TIMING.settleMs): Promise<boolean> {
@@ -188,12 +161,14 @@ export async function chaosRun(seed: number, external?: ExternalServer): Promise
 
   const records: TurnRecord[] = [];
   const agentErrors: string[] = [];
+  const decisions = new Map<string, ApprovalDecision[]>();
+  const onDecision = (turnId: string, d: ApprovalDecision) => decisions.set(turnId, [...(decisions.get(turnId) ?? []), d]);
   const agentAbly = realtime('agent-1', false);
   const agent: Agent = createAgent({
     transport: createAblyTransport({ client: agentAbly }),
     sessionId,
     agentId: 'agent-1',
-    handler: handle,
+    handler: chaosHandler({ waitMs: CHAOS_TIMING.settleMs, onDecision }),
     batch: { intervalMs: 3, maxChars: 12 },
     onTurnEnd: (r) => records.push(r),
     onError: (e) => agentErrors.push(`${e.code}: ${e.message}`),
@@ -252,11 +227,12 @@ export async function chaosRun(seed: number, external?: ExternalServer): Promise
     const turnCount = 2 + Math.floor(rnd() * 3);
     for (let i = 0; i < turnCount; i++) {
       const owner = rnd() < 0.5 ? 'canceller' : 'steerer';
-      plans.push({ owner, kind: owner === 'canceller' ? pick(['normal', 'cancel', 'cancel', 'early-cancel'] as const) : pick(['normal', 'steer', 'steer'] as const) });
+      plans.push({ owner, kind: owner === 'canceller' ? pick(['normal', 'cancel', 'cancel', 'early-cancel', 'tool-cancel'] as const) : pick(['normal', 'steer', 'steer', 'tool', 'approval'] as const) });
     }
     const turnIds: string[] = [];
     const cancelled = new Set<string>();
     const steers = new Map<string, string>();
+    const decided = new Map<string, ApprovalDecision>();
     for (const [i, plan] of plans.entries()) {
       const c = plan.owner === 'canceller' ? canceller : steerer;
       const n = 6 + Math.floor(rnd() * 30);
@@ -268,17 +244,36 @@ export async function chaosRun(seed: number, external?: ExternalServer): Promise
       const turnId = sent.id;
       turnIds.push(turnId);
       const target = { kind: 'turn' as const, turnId };
+      if (plan.kind === 'tool' || plan.kind === 'tool-cancel' || plan.kind === 'approval') stats.toolTurns++;
+      // Text, or for a tool turn some of the tool's input: a cancel then lands mid-stream.
       const hasText = () => {
         const s = c.ctrl.store.getState();
-        return (s.turns[turnId]?.responseKeys ?? []).some((k) => (entryOf(s, k) as ResponseEntry).text.length > 0);
+        return (s.turns[turnId]?.responseKeys ?? []).some((k) => {
+          const e = entryOf(s, k) as ResponseEntry;
+          return e.text.length > 0 || e.parts.some((p) => p.type === 'tool-call' && p.inputText.length > 0);
+        });
       };
-      if (plan.kind === 'cancel' || plan.kind === 'early-cancel') {
+      if (plan.kind === 'cancel' || plan.kind === 'early-cancel' || plan.kind === 'tool-cancel') {
         if (plan.kind === 'cancel' && !(await until(hasText))) fail(`turn ${i}: no text reached the canceller`);
         for (let attempt = 0; attempt < 5; attempt++) {
           const r = await c.ctrl.cancel(target);
           if (r.ok) {
             stats.cancelsSent++;
             cancelled.add(turnId);
+            break;
+          }
+          await sleep(100);
+        }
+      } else if (plan.kind === 'approval') {
+        const prompt = () => selectPendingApprovals(c.ctrl.store.getState()).find((p) => p.response.turnId === turnId);
+        if (!(await until(() => prompt() !== undefined))) fail(`turn ${i}: the approval prompt never reached the steerer`);
+        const call = prompt();
+        const approve = rnd() < 0.6;
+        for (let attempt = 0; call && attempt < 5; attempt++) {
+          const r = approve ? await c.ctrl.approve(call.part.toolCallId) : await c.ctrl.deny(call.part.toolCallId, { reason: `not now ${i}` });
+          if (r.ok) {
+            stats.approvalsSent++;
+            decided.set(turnId, approve ? { approved: true, by: c.id } : { approved: false, by: c.id, reason: `not now ${i}` });
             break;
           }
           await sleep(100);
@@ -309,7 +304,7 @@ export async function chaosRun(seed: number, external?: ExternalServer): Promise
       const s = c.ctrl.store.getState();
       return expected.every((r) => {
         const e = responseFor(s, r.responseId);
-        return e !== undefined && e.status === r.status && !e.gap && e.text.length >= r.text.length;
+        return e !== undefined && e.status === r.status && !e.gap && e.text.length >= r.text.length && e.parts.length >= r.parts.length;
       });
     };
     await until(() => clients.every(settled));
@@ -325,6 +320,19 @@ export async function chaosRun(seed: number, external?: ExternalServer): Promise
         stats.charsChecked += r.text.length;
         if (got !== r.text) fail(`${c.id}: response ${r.responseId} text differs: got ${JSON.stringify(got)} expected ${JSON.stringify(r.text)}`);
         if (e?.status !== r.status) fail(`${c.id}: response ${r.responseId} status ${e?.status} expected ${r.status}`);
+        // Part by part: reasoning and tool input counted like text, then the whole parts compared.
+        const gotParts = e?.parts ?? [];
+        for (const [j, want] of r.parts.entries()) {
+          if (want.type !== 'reasoning' && want.type !== 'tool-call') continue;
+          const have = gotParts[j]?.type === want.type ? streamedOf(gotParts[j]) : '';
+          const wantS = streamedOf(want);
+          const q = commonPrefix(have, wantS);
+          stats.lost += wantS.length - q;
+          stats.duplicated += have.length - q;
+          stats.partChars += wantS.length;
+        }
+        stats.partsChecked += r.parts.length;
+        if (JSON.stringify(gotParts) !== JSON.stringify(r.parts)) fail(`${c.id}: response ${r.responseId} parts differ: got ${JSON.stringify(gotParts).slice(0, 600)} expected ${JSON.stringify(r.parts).slice(0, 600)}`);
         if ((s.turns[r.turnId]?.responseKeys.length ?? 0) !== 1) fail(`${c.id}: turn ${r.turnId} has ${s.turns[r.turnId]?.responseKeys.length} responses`);
       }
       const users = Object.values(s.entries).filter((e): e is UserEntry => e.kind === 'user' && turnIds.includes(e.turnId));
@@ -340,6 +348,14 @@ export async function chaosRun(seed: number, external?: ExternalServer): Promise
         stats.disconnectCancels++;
         fail(`turn ${r.turnId} was cancelled without a cancel`);
       } else if (r.status !== 'complete') fail(`turn ${r.turnId} ended ${r.status}`);
+      const sent = decided.get(r.turnId);
+      if (sent !== undefined) {
+        const obeyed = decisions.get(r.turnId) ?? [];
+        const shown = clients.map((c) => (responseFor(c.ctrl.store.getState(), r.responseId)?.parts.find((p) => p.type === 'tool-call') as { approval?: ApprovalDecision } | undefined)?.approval);
+        const same = (d: ApprovalDecision | undefined) => JSON.stringify(d) === JSON.stringify(sent);
+        if (obeyed.length === 1 && same(obeyed[0]) && shown.every(same)) stats.approvalsDecided++;
+        else fail(`approval in ${r.turnId}: sent ${JSON.stringify(sent)}, agent obeyed ${JSON.stringify(obeyed)}, clients show ${JSON.stringify(shown)}`);
+      }
       const steerId = steers.get(r.turnId);
       if (steerId !== undefined) {
         if (r.steersApplied.includes(steerId)) stats.steersApplied++;
@@ -396,7 +412,7 @@ export async function chaos(opts: { runs: number; seed: number; concurrency?: nu
       const s = await chaosRun(opts.seed + next++);
       totals.runs++;
       for (const k of Object.keys(totals.faults) as (keyof FaultCounts)[]) totals.faults[k] += s.faults[k];
-      for (const k of ['turns', 'charsChecked', 'lost', 'duplicated', 'cancelsSent', 'cancelsHonoured', 'steersSent', 'steersApplied', 'disconnectCancels', 'presenceChecks', 'clientDisconnects'] as const) {
+      for (const k of ['turns', 'charsChecked', 'lost', 'duplicated', 'cancelsSent', 'cancelsHonoured', 'steersSent', 'steersApplied', 'disconnectCancels', 'presenceChecks', 'clientDisconnects', 'partsChecked', 'partChars', 'toolTurns', 'approvalsSent', 'approvalsDecided'] as const) {
         totals[k] += s[k];
       }
       if (s.failures.length > 0) totals.failedRuns.push({ seed: s.seed, failures: s.failures });
@@ -414,7 +430,9 @@ export function formatTotals(t: ChaosTotals, seed: number): string {
     `chaos: ${t.runs} runs from seed ${seed}, ${t.failedRuns.length} failed`,
     `  faults injected: ${f.drop + f.delay + f.stall + f.restart} (drop ${f.drop}, delay ${f.delay} with ${f.reorder} frame pairs reordered, heartbeat stall ${f.stall}, server restart ${f.restart}); client connections lost ${t.clientDisconnects}`,
     `  turns ${t.turns}; characters checked ${t.charsChecked} (agent text × 3 clients)`,
-    `  lost ${t.lost}, duplicated ${t.duplicated}`,
+    `  parts checked ${t.partsChecked} (reasoning and tool-input characters ${t.partChars}); tool turns ${t.toolTurns}`,
+    `  lost ${t.lost}, duplicated ${t.duplicated} (text, reasoning and tool input)`,
+    `  approvals decided ${t.approvalsDecided}/${t.approvalsSent}, each obeyed once by the agent and shown alike by every client`,
     `  cancels honoured ${t.cancelsHonoured}/${t.cancelsSent} (${pct(t.cancelsHonoured, t.cancelsSent)}); steers applied ${t.steersApplied}/${t.steersSent}`,
     `  disconnect-cancels ${t.disconnectCancels}/${t.turns - t.cancelsSent} uncancelled turns (${pct(t.disconnectCancels, t.turns - t.cancelsSent)})`,
     `  presence converged ${t.presenceChecks} client views`,
