@@ -7,6 +7,9 @@ import { goOffline } from './offline-switch.js';
 /** Long enough, at the demo agents' pace, to try everything else while it streams. */
 export const SAMPLE_PROMPT = 'Tell me about durable sessions @reviewer';
 const OFFLINE_SECONDS = 5;
+/** Prompts that make the assistant use its tools: one streams its input, one waits for approval. */
+export const WEATHER_PROMPT = "What's the weather in Paris?";
+export const EMAIL_PROMPT = 'Email the team a summary of this session';
 
 export function TryIt(): ReactNode {
   const { send } = useDurableSession();
@@ -57,6 +60,15 @@ export function TryIt(): ReactNode {
             Steer: in French
           </button>
           <span>The rest of the answer changes course. Stop (or Esc) ends it, in every tab.</span>
+        </li>
+        <li>
+          <button type="button" onClick={() => void send(WEATHER_PROMPT)}>
+            Use a tool: weather in Paris
+          </button>
+          <button type="button" onClick={() => void send(EMAIL_PROMPT)}>
+            Approve a tool: email the team
+          </button>
+          <span>Reasoning, a tool whose input streams, a cited source; then an email that waits until you approve or deny it, in any tab.</span>
         </li>
       </ol>
     </section>

@@ -4,6 +4,7 @@ import { delay } from '../delay.js';
 import type { Turn, TurnHandler } from '../create-agent.js';
 import { demoLength } from './demo-length.js';
 import { demoScript } from './demo-script.js';
+import { demoToolFor, emailTurn, weatherTurn } from './demo-tools.js';
 
 export interface DemoHandlerOptions {
   /** Words per second. Default 20. */
@@ -21,7 +22,8 @@ export interface DemoHandlerOptions {
 }
 
 /**
- * Answers with `demoTokens` at a fixed rate. A steer is acknowledged in the text (`— and, as you
+ * Answers with `demoTokens` at a fixed rate — or, as the assistant, uses a tool when the prompt asks
+ * for the weather in a city or mentions an email (see `demoToolFor`). A steer is acknowledged in the text (`— and, as you
  * asked, in French:`) and rewrites the rest of the answer (see `demoSteer`); `demoAnswer` gives the
  * exact text for the steers taken. Honours cancel at once.
  */
@@ -30,6 +32,12 @@ export function demoHandler(opts: DemoHandlerOptions = {}): TurnHandler {
   const count = opts.tokens ?? 60;
   const think = opts.thinkMs ?? 150;
   return async (turn: Turn) => {
+    const tool = opts.voice === 'reviewer' ? undefined : demoToolFor(turn.input.text);
+    if (tool) {
+      await delay(think, turn.signal);
+      if (turn.signal.aborted) return;
+      return tool.tool === 'weather' ? weatherTurn(turn, tool.city, 1000 / rate) : emailTurn(turn, tool.to, 1000 / rate);
+    }
     const script = demoScript(turn.input.text, demoLength(turn.input.text, count), opts.voice);
     await delay(think, turn.signal);
     while (!script.done && !turn.signal.aborted) {

@@ -6,3 +6,4 @@ export { demoAnswer, type DemoAnswerSteer } from './demo-answer.js';
 export { demoLength } from './demo-length.js';
 export { demoSteer, type DemoSteer } from './demo-steer.js';
 export { demoTokens } from './demo-tokens.js';
+export { demoToolFor, demoToolText, demoWeather, type DemoWeather } from './demo-tools.js';
