@@ -6,7 +6,7 @@ import { build } from '../core/build-event.js';
 import { DurableSessionError, toSessionError } from '../core/errors.js';
 import { randomId } from '../core/ids.js';
 import { parseEvent } from '../core/parse-event.js';
-import { EventName, Header, isFinalStatus, type RetryEvent, type SessionEvent, type UserMessageEvent, type WireMessage } from '../core/protocol.js';
+import { isFinalStatus, type SessionEvent, type UserMessageEvent, type WireMessage } from '../core/protocol.js';
 import { readHistory } from '../core/read-history.js';
 import { RecentMap, RecentSet } from '../core/recent.js';
 import type { Unsubscribe } from '../core/transport.js';
@@ -15,8 +15,7 @@ import { participantsOnly } from './control-policy.js';
 import { rejectUntaken, routeApproval, routeCancel, routeSteer, type ControlContext } from './control-router.js';
 import { partsOf } from './parts-of.js';
 import { scanHistory } from './history-scan.js';
-import { TakeoverWatch } from './takeover.js';
-import { scanTakeover, type Orphan } from './takeover-scan.js';
+import { agentTakeover } from './agent-takeover.js';
 import { TurnWriter } from './turn-writer.js';
 
 export type { Agent, AgentOptions, ControlPolicy, SessionParticipants, Turn, TurnHandler, TurnRecord, TranscriptLine } from './agent-types.js';
@@ -159,74 +158,24 @@ export function createAgent(opts: AgentOptions): Agent {
     return false;
   };
 
-  /**
-   * Reads what the session holds of a response another instance left unfinished. Returns the scan, or
-   * undefined (reported) when it cannot be taken: history failed, or the question is unknown.
-   */
-  const readOrphan = async (o: Orphan) => {
-    try {
-      const read = await readHistory(ch, { max: MAX_HISTORY, reached: (m) => m.name === EventName.UserMessage && m.headers?.[Header.Turn] === o.turnId });
-      return scanTakeover(read, o, agentId, obeys);
-    } catch (e) {
-      onError(toSessionError(e, `Agent ${agentId} could not read response ${o.responseId} to take it over`));
-      return undefined;
-    }
-  };
-
-  /** Ends an orphan durably (`interrupted` or `cancelled`) from its current body. */
-  const settleOrphan = (o: Orphan, body: string, user: UserMessageEvent, status: 'interrupted' | 'cancelled'): Promise<void> => {
-    const t = newTurn(user, [], o.responseId);
-    t.adopt(o.serial, body);
-    return t.end(status);
-  };
-
-  const takeOver = async (o: Orphan) => {
-    const scan = await readOrphan(o);
-    if (!scan || scan.final || scan.body === undefined || stopped || running.has(o.turnId)) return;
-    const user = scan.user ?? questions.get(o.turnId);
-    if (!user) return onError(new DurableSessionError('invalid_state', `Agent ${agentId} cannot take over ${o.responseId}: its question is no longer in history.`));
-    opts.onTakeover?.({ turnId: o.turnId, responseId: o.responseId, from: o.instance, cancelled: scan.cancelled });
-    seenTurns.add(o.turnId);
-    if (scan.cancelled) return settleOrphan(o, scan.body, user, 'cancelled');
-    if (takeoverMode === 'restart') {
-      await settleOrphan(o, scan.body, user, 'interrupted');
-      const fresh = newTurn(user, transcript.slice());
-      fresh.reason = 'takeover';
-      void fresh.open('streaming');
-      return runTurn(fresh);
-    }
-    const turn = newTurn(user, transcript.slice(), o.responseId);
-    turn.adopt(o.serial, scan.body);
-    turn.reason = 'takeover';
-    for (const st of scan.steers) turn.steers.push(st);
-    for (const d of scan.decisions) turn.decide({ toolCallId: d.toolCallId, approved: d.approved, ...(d.clientId ? { clientId: d.clientId } : {}), ...(d.reason !== undefined ? { reason: d.reason } : {}) });
-    runTurn(turn);
-  };
-
-  const watch = new TakeoverWatch({
+  const { watch, retry } = agentTakeover({
     agentId,
-    instance,
     channel: ch,
+    mode: takeoverMode,
     graceMs: opts.takeoverAfterMs ?? 3000,
-    enabled: takeoverMode !== 'off',
-    onWon: (o) => void takeOver(o),
+    instance,
+    maxHistory: MAX_HISTORY,
+    questions,
+    running,
+    seenTurns,
+    transcript,
+    isStopped: () => stopped,
+    obeys,
+    newTurn,
+    runTurn,
     onError,
+    ...(opts.onTakeover ? { onTakeover: opts.onTakeover } : {}),
   });
-
-  /** A new response to a turn this agent answered: for a retry, first settle an orphan it replaces. */
-  const retry = async (ev: RetryEvent) => {
-    const user = questions.get(ev.turnId);
-    if (!user || stopped || running.has(ev.turnId)) return;
-    const orphan = watch.orphan(ev.responseId);
-    if (orphan) {
-      const scan = await readOrphan(orphan);
-      if (scan?.body !== undefined && !scan.final) await settleOrphan(orphan, scan.body, user, 'interrupted');
-    }
-    const turn = newTurn(user, transcript.slice());
-    turn.reason = ev.mode;
-    void turn.open('streaming');
-    runTurn(turn);
-  };
 
   const authorized = (kind: 'cancel' | 'steer' | 'approval' | 'retry', ev: { target: Parameters<ControlPolicy>[0]['target']; clientId?: string }) =>
     policy({ kind, target: ev.target, ...(ev.clientId ? { clientId: ev.clientId } : {}) }, participants);

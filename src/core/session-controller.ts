@@ -4,7 +4,7 @@
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { ActionQueue } from './action-queue.js';
-import { checkDecision, checkInputText, checkRetry, checkSendExtras, resolveControlTarget } from './control-target.js';
+import { SessionActions, type ControllerOptionsState } from './session-actions.js';
 import { DurableSessionError, toSessionError } from './errors.js';
 import { animationFrameScheduler, type FrameScheduler } from './frame-scheduler.js';
 import { HistorySync } from './history-sync.js';
@@ -12,9 +12,8 @@ import { randomId } from './ids.js';
 import { PresenceSeat } from './presence-seat.js';
 import { Listeners } from './listeners.js';
 import { LivenessWatcher } from './liveness.js';
-import { build } from './build-event.js';
 import { parseEvent, parsePresenceData } from './parse-event.js';
-import { EventName, Limits, type ControlTarget, type OutgoingMessage, type WireMessage } from './protocol.js';
+import { EventName, Limits, type WireMessage } from './protocol.js';
 import type { ControlResult, SendOptions, SessionControllerOptions, SessionControllerUpdate } from './session-controller-options.js';
 
 export type { ControlResult, SendOptions, SessionControllerOptions, SessionControllerUpdate };
@@ -31,16 +30,16 @@ const memberViews = (members: PresenceMember[]) => members.map((m) => ({ clientI
  * The client side of a session: owns one store, subscribes to the channel through the transport,
  * hydrates and backfills from history, and publishes user messages, cancels and steers.
  */
-export class SessionController {
+export class SessionController extends SessionActions {
   readonly store: StoreApi<SessionState>;
   readonly sessionId: string;
   readonly tabId: string;
   private readonly transportArg: SessionTransport | (() => SessionTransport);
   private resolved: { transport: SessionTransport; channel: TransportChannel; owned: boolean } | null = null;
-  private readonly queue: ActionQueue;
+  protected readonly queue: ActionQueue;
   private readonly history: HistorySync;
   private readonly liveness: LivenessWatcher;
-  private options: Required<Pick<SessionControllerOptions, 'maxHistory' | 'maxInputChars' | 'now' | 'agentGoneMs'>> & Pick<SessionControllerOptions, 'trustAgent'>;
+  protected options: ControllerOptionsState;
   private readonly seat: PresenceSeat;
   private readonly enterPresence: boolean;
   private subs: Unsubscribe[] = [];
@@ -48,9 +47,10 @@ export class SessionController {
   private started: Promise<void> | null = null;
   private stopTimer: ReturnType<typeof setTimeout> | null = null;
   private closed = false;
-  private readonly errorListeners = new Listeners<[DurableSessionError]>();
+  protected readonly errorListeners = new Listeners<[DurableSessionError]>();
 
   constructor(opts: SessionControllerOptions) {
+    super();
     if (!opts.sessionId) throw new DurableSessionError('invalid_argument', 'SessionController needs a non-empty sessionId.');
     if (!opts.transport) throw new DurableSessionError('invalid_argument', 'SessionController needs a transport (createAblyTransport or createMemoryTransport).');
     this.transportArg = opts.transport;
@@ -81,7 +81,7 @@ export class SessionController {
     return this.connect().transport;
   }
 
-  private get channel(): TransportChannel {
+  protected get channel(): TransportChannel {
     return this.connect().channel;
   }
 
@@ -217,94 +217,6 @@ export class SessionController {
     }
   }
 
-  /**
-   * Sends a user message, with files attached by URL and app metadata if given. Resolves once the
-   * channel accepted it, or with the error (never rejects).
-   */
-  async send(text: string, extra: SendOptions = {}): Promise<ControlResult> {
-    const bad = checkInputText(text, this.options.maxInputChars, 'send()', 'message') ?? checkSendExtras(extra);
-    if (bad) return this.refuse(bad);
-    const turnId = randomId('turn-');
-    this.queue.dispatchNow({ type: 'local/send', turnId, text, clientId: this.clientId, at: this.options.now(), ...extra });
-    try {
-      await this.channel.publish(build.userMessage(turnId, text, extra));
-      return { ok: true, id: turnId };
-    } catch (e) {
-      const error = toSessionError(e, 'Sending the message failed');
-      this.queue.dispatchNow({ type: 'local/send-failed', turnId, error });
-      this.errorListeners.emitSafely(error);
-      return { ok: false, error };
-    }
-  }
-
-  /** Approves a tool call that waits for a person; the agent's acknowledgement settles it in every tab. */
-  approve(toolCallId: string, opts: { reason?: string } = {}): Promise<ControlResult> {
-    return this.decide(toolCallId, true, opts.reason);
-  }
-
-  /** Denies a tool call that waits for a person; the agent gets the denial (and reason) as the tool's result. */
-  deny(toolCallId: string, opts: { reason?: string } = {}): Promise<ControlResult> {
-    return this.decide(toolCallId, false, opts.reason);
-  }
-
-  /**
-   * Asks the response's agent for a new response to the same turn: `retry` for one that ended
-   * interrupted, in error or cancelled; `regenerate` for any finished one. The earlier response stays
-   * in the thread as an earlier version.
-   */
-  retry(responseId: string): Promise<ControlResult> {
-    return this.again(responseId, 'retry');
-  }
-
-  /** Asks for another answer to a finished response's turn; see {@link retry}. */
-  regenerate(responseId: string): Promise<ControlResult> {
-    return this.again(responseId, 'regenerate');
-  }
-
-  private async again(responseId: string, mode: 'retry' | 'regenerate'): Promise<ControlResult> {
-    this.queue.flush();
-    const r = checkRetry(this.store.getState(), responseId, mode);
-    if (r instanceof DurableSessionError) return this.refuse(r);
-    const p = { retryId: randomId('retry-'), turnId: r.turnId, agentId: r.agentId, responseId, mode };
-    this.queue.dispatchNow({ type: 'local/retry', ...p, at: this.options.now() });
-    return this.publishControl(p.retryId, build.retry(p), mode === 'retry' ? 'Retry' : 'Regenerate');
-  }
-
-  private async decide(toolCallId: string, approved: boolean, reason: string | undefined): Promise<ControlResult> {
-    this.queue.flush();
-    const found = checkDecision(this.store.getState(), toolCallId, reason);
-    if (found instanceof DurableSessionError) return this.refuse(found);
-    const decisionId = randomId('approval-');
-    const p = { decisionId, responseId: found.responseId, toolCallId, approved, ...(reason !== undefined ? { reason } : {}) };
-    this.queue.dispatchNow({ type: 'local/approval', ...p, clientId: this.clientId, at: this.options.now() });
-    return this.publishControl(decisionId, build.approval(p), approved ? 'Approval' : 'Denial');
-  }
-
-  /**
-   * Publishes an explicit cancel. Without a target, cancels the latest turn that is still pending or
-   * streaming — so a stop pressed before the first token still lands.
-   */
-  async cancel(target?: ControlTarget): Promise<ControlResult> {
-    if (!target) this.queue.flush();
-    const resolved = resolveControlTarget(this.store.getState(), target, 'cancel');
-    if (resolved instanceof DurableSessionError) return this.refuse(resolved);
-    const controlId = randomId('cancel-');
-    this.queue.dispatchNow({ type: 'local/cancel', controlId, target: resolved, at: this.options.now() });
-    return this.publishControl(controlId, build.cancel(controlId, resolved), 'Cancel');
-  }
-
-  /** Publishes a steer for a running turn. Without a target, steers the latest active turn. */
-  async steer(text: string, target?: ControlTarget): Promise<ControlResult> {
-    const bad = checkInputText(text, this.options.maxInputChars, 'steer()', 'steer');
-    if (bad) return this.refuse(bad);
-    if (!target) this.queue.flush();
-    const resolved = resolveControlTarget(this.store.getState(), target, 'steer');
-    if (resolved instanceof DurableSessionError) return this.refuse(resolved);
-    const steerId = randomId('steer-');
-    this.queue.dispatchNow({ type: 'local/steer', steerId, text, target: resolved, at: this.options.now() });
-    return this.publishControl(steerId, build.steer(steerId, text, resolved), 'Steer');
-  }
-
   /** Applies every queued event now instead of at the next frame. */
   flush(): void {
     this.queue.flush();
@@ -347,28 +259,11 @@ export class SessionController {
     else this.queue.dispatch(action);
   }
 
-  private report(error: DurableSessionError): void {
+  protected report(error: DurableSessionError): void {
     this.queue.dispatchNow({ type: 'error', error });
     this.errorListeners.emitSafely(error);
   }
 
-  private refuse(error: DurableSessionError): ControlResult {
-    this.report(error);
-    return { ok: false, error };
-  }
-
-  private async publishControl(id: string, msg: OutgoingMessage, what: string): Promise<ControlResult> {
-    try {
-      await this.channel.publish(msg);
-      this.queue.dispatchNow({ type: 'local/control-sent', id });
-      return { ok: true, id };
-    } catch (e) {
-      const error = toSessionError(e, `${what} failed`);
-      this.queue.dispatchNow({ type: 'local/control-failed', id, error });
-      this.errorListeners.emitSafely(error);
-      return { ok: false, error };
-    }
-  }
 }
 
 /** Creates the client-side controller of one session. Nothing is opened until `acquire()`/`start()`. */
