@@ -47,12 +47,12 @@ function DefaultBody({ part }: { part: ToolCallPart }): ReactNode {
   return (
     <>
       {part.inputText !== '' && (
-        <pre data-part="input" aria-label="Input">
+        <pre data-part="input">
           {part.state === 'input-streaming' ? part.inputText : formatValue(part.input ?? part.inputText)}
         </pre>
       )}
       {part.state === 'output-available' && (
-        <pre data-part="output" aria-label="Output">
+        <pre data-part="output">
           {formatValue(part.output)}
         </pre>
       )}
