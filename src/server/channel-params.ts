@@ -1,5 +1,5 @@
-// The channel params an ATTACH may carry. `rewind`, by message count or by time, is honoured; every
-// other param is refused in Ably's error shape, naming it, rather than ignored.
+// The channel params an ATTACH may carry. `rewind`, by message count or by time, is honoured and
+// `agent` (the SDK's attribution) accepted; any other is refused in Ably's error shape, naming it.
 import { BrokerError, type ChannelLog } from '../broker/index.js';
 
 /** Most messages a rewind replays, as on Ably. */
@@ -22,8 +22,10 @@ export function parseChannelParams(params: unknown): ChannelParams {
   const out: ChannelParams = { raw };
   for (const [name, value] of Object.entries(params)) {
     raw[name] = String(value);
+    // ably/react and other wrappers name themselves in `agent`; like Ably, it changes nothing delivered.
+    if (name === 'agent') continue;
     if (name !== 'rewind') {
-      throw new BrokerError(40002, 400, `Channel param "${name}" is not supported by the local server; remove params.${name} from the channel options (only rewind is supported).`);
+      throw new BrokerError(40002, 400, `Channel param "${name}" is not supported by the local server; remove params.${name} from the channel options (rewind and agent are supported).`);
     }
     out.rewind = parseRewind(raw[name]);
   }

@@ -77,6 +77,10 @@ describe('realtime input the server cannot serve', () => {
     expect(await attachError('p1', { params: { delta: 'vcdiff' } })).toMatchObject({ code: 40002, statusCode: 400, message: expect.stringMatching(/params\.delta/) });
     expect(await attachError('p2', { params: { rewind: 'two minutes' } })).toMatchObject({ code: 40003, statusCode: 400, message: expect.stringMatching(/params\.rewind/) });
     expect(await attachError('[?rewind=1]p3')).toMatchObject({ code: 40010, statusCode: 400, message: expect.stringMatching(/params: \{ rewind/) });
+    // `agent`, which ably/react sets to name itself, is accepted and echoed.
+    const named = c.channels.get('p-agent', { params: { agent: 'react-hooks/2.28.0', rewind: '1' } });
+    await named.attach();
+    expect(named.params).toEqual({ agent: 'react-hooks/2.28.0', rewind: '1' });
     // A refused re-attach fails the channel, as on Ably; the connection survives every refusal, and
     // the channel attaches again once its options are fixed.
     const live = c.channels.get('p4', { params: { rewind: '5' } });
