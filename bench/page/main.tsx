@@ -164,6 +164,8 @@ export interface RunOptions {
   counting: boolean;
   /** Agent append batching; `maxChars: 1` sends one append per token. */
   batch?: { intervalMs?: number; maxChars?: number };
+  /** Also stream a tool call's input, a piece with every token, in the same response. */
+  toolCall?: boolean;
 }
 
 async function seedOurs(broker: ReturnType<typeof createBroker>, sessionId: string, thread: number) {
@@ -188,8 +190,17 @@ async function runOurs(o: RunOptions) {
     authorizeControl: allowAnyControl,
     ...(o.batch ? { batch: o.batch } : {}),
     handler: (turn) => {
+      // The tool call's input grows with the text, so both change in every batch the tab applies.
+      const call = o.toolCall ? turn.toolCall({ toolName: 'search' }) : null;
+      call?.inputDelta('{"q":"');
       streamDone = tokenSource(o.tokens, o.rate, (from, to) => {
-        for (let i = from; i < to; i++) turn.write(word(i));
+        for (let i = from; i < to; i++) {
+          turn.write(word(i));
+          call?.inputDelta(word(i));
+        }
+      }).then(() => {
+        call?.inputDelta('"}');
+        call?.output({ hits: o.tokens });
       });
       return streamDone;
     },
@@ -222,11 +233,16 @@ async function runOurs(o: RunOptions) {
   await mark('end');
   countRenders = false;
   const last = document.querySelector('[data-ds-message]:last-child [data-part="content"]')?.textContent ?? '';
+  const state = ctrl.store.getState();
+  const streamed = entryOf(state, state.order[state.order.length - 1]);
+  const tool = streamed?.kind === 'response' ? streamed.parts.find((x) => x.type === 'tool-call') : undefined;
+  const toolExact = !o.toolCall || (tool?.type === 'tool-call' && (tool.input as { q?: string } | undefined)?.q === expected && tool.state === 'output-available');
   await agent.stop();
   await ctrl.stop();
   root?.unmount();
   root = null;
-  return { ...p, ms: t1 - t0, exact: last === expected };
+  // With a tool call in the response, its rendering may share the content element with the text.
+  return { ...p, ms: t1 - t0, exact: (o.toolCall ? last.includes(expected) : last === expected) && toolExact };
 }
 
 const Row = memo(function ChatRow({ message }: { message: UIMessage }) {
