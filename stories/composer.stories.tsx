@@ -124,3 +124,36 @@ export const EnterVetoed: Story = {
     await canvas.findByText('only by click', { selector: '[data-ds-user-message] *' }, STREAM_TIMEOUT);
   },
 };
+
+/** Attach files by URL: chips can be removed, unsafe URLs are refused, and the message carries the rest. */
+export const WithAttachments: Story = {
+  play: async ({ canvasElement, loaded }) => {
+    const canvas = within(canvasElement);
+    await (loaded.world as DemoWorld).agentReady('demo');
+    const attach = canvas.getByRole('button', { name: 'Attach' });
+    expect(attach.getAttribute('aria-expanded')).toBe('false');
+    await userEvent.click(attach);
+    expect(attach.getAttribute('aria-expanded')).toBe('true');
+    const url = canvas.getByRole<HTMLInputElement>('textbox', { name: 'File URL' });
+    await waitFor(() => expect(document.activeElement).toBe(url));
+    await userEvent.type(url, 'javascript:alert(1){Enter}');
+    expect(canvas.getByRole('alert').textContent).toBe('Use an http(s), data: or blob: URL.');
+    expect(canvas.queryByRole('list', { name: 'Attachments' })).toBeNull();
+    await userEvent.clear(url);
+    await userEvent.type(url, 'https://example.com/cat.png{Enter}');
+    await userEvent.type(url, 'https://example.com/notes.pdf');
+    await userEvent.click(canvas.getByRole('button', { name: 'Add' }));
+    const chips = canvas.getByRole('list', { name: 'Attachments' });
+    expect(within(chips).getAllByRole('listitem').map((li) => li.textContent)).toEqual(['cat.png×', 'notes.pdf×']);
+    await userEvent.click(within(chips).getByRole('button', { name: 'Remove notes.pdf' }));
+    expect(within(chips).getAllByRole('listitem')).toHaveLength(1);
+    // Enter in the URL field added a file; it did not send the message.
+    expect(canvas.getByText('No messages yet.')).toBeTruthy();
+    await userEvent.type(canvas.getByRole('textbox', { name: 'Message' }), 'What is in this picture?{Enter}');
+    const sent = await canvas.findByText('What is in this picture?', { selector: '[data-ds-user-message] *' }, STREAM_TIMEOUT);
+    const message = sent.closest<HTMLElement>('[data-ds-user-message]')!;
+    expect(within(message).getByRole('img', { name: 'cat.png' }).getAttribute('src')).toBe('https://example.com/cat.png');
+    expect(canvas.queryByRole('list', { name: 'Attachments', hidden: false })?.closest('[data-ds-composer]') ?? null).toBeNull();
+    await userEvent.click(canvas.getByRole('button', { name: 'Stop' }));
+  },
+};

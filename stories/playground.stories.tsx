@@ -2,6 +2,7 @@ import type { Meta, StoryObj } from '@storybook/react-vite';
 import { useEffect, useState, type ReactNode } from 'react';
 import { expect, userEvent, waitFor, within } from 'storybook/test';
 import { DurableChat } from '../src/components/durable-chat.js';
+import { demoToolText, demoWeather } from '../src/agent/demo/index.js';
 import { criticHandler } from './support/critic-handler.js';
 import { createDemoWorld, expectedAnswer, type AgentSpec } from './support/demo-world.js';
 import { bannerOf, chat, contentOf, lastResponse, responses, sendMessage, STREAM_TIMEOUT, waitForAgent, waitForStatus, waitForStreaming } from './support/play.js';
@@ -156,5 +157,52 @@ export const SecondAgent: Story = {
     }, STREAM_TIMEOUT);
     const critic = responses(tab1).find((r) => r.dataset.agentId === 'critic')!;
     expect(contentOf(critic).startsWith('Review:')).toBe(true);
+  },
+};
+
+const textOf = (response: HTMLElement) => [...response.querySelectorAll('[data-part="text"]')].map((t) => t.textContent).join('');
+
+/** The demo agent asks before it sends an email: the prompt shows in both tabs, tab 2 approves, both see who did. */
+export const ToolNeedsApproval: Story = {
+  args: { secondTab: true, tokensPerSecond: 40, tokens: 20, latencyMs: 0 },
+  play: async ({ canvasElement }) => {
+    const tab1 = chat(canvasElement, 'Tab 1');
+    const tab2 = chat(canvasElement, 'Tab 2');
+    await waitForAgent(tab1);
+    await sendMessage(tab1, 'Email the team a summary of this session');
+    for (const tab of [tab1, tab2]) await within(tab).findByRole('button', { name: 'Approve' }, STREAM_TIMEOUT);
+    expect(lastResponse(tab1).querySelector<HTMLElement>('[data-ds-tool-call]')!.dataset.state).toBe('awaiting-approval');
+    await userEvent.click(within(tab2).getByRole('button', { name: 'Approve' }));
+    for (const tab of [tab1, tab2]) {
+      const response = lastResponse(tab);
+      await waitForStatus(response, 'complete');
+      const call = response.querySelector<HTMLElement>('[data-ds-tool-call]')!;
+      expect(call.dataset.state).toBe('output-available');
+      expect(within(call).getByRole('status').textContent).toBe('Approved by you');
+      expect(within(tab).queryByRole('button', { name: 'Approve' })).toBeNull();
+      expect(textOf(response)).toBe(demoToolText.sent('team@example.com'));
+    }
+  },
+};
+
+/** Weather: reasoning (collapsed), the tool's input streaming as partial JSON, its output, a cited source, the answer. */
+export const ToolWithStreamingInput: Story = {
+  args: { secondTab: false, tokensPerSecond: 6, tokens: 20, latencyMs: 0 },
+  play: async ({ canvasElement }) => {
+    const tab1 = chat(canvasElement, 'Tab 1');
+    await waitForAgent(tab1);
+    await sendMessage(tab1, "What's the weather in Paris?");
+    await waitFor(() => {
+      const call = lastResponse(tab1).querySelector<HTMLElement>('[data-ds-tool-call]');
+      expect(call?.dataset.state).toBe('input-streaming');
+      expect(call!.querySelector('[data-part="input"]')?.textContent?.length).toBeGreaterThan(0);
+    }, STREAM_TIMEOUT);
+    const response = lastResponse(tab1);
+    await waitForStatus(response, 'complete');
+    const w = demoWeather('Paris');
+    expect(textOf(response)).toBe(demoToolText.weatherAnswer(w));
+    expect(within(response).getByText(/^Thought for \d+ s$/).closest('details')!.open).toBe(false);
+    expect(JSON.parse(response.querySelector('[data-ds-tool-call] [data-part="output"]')!.textContent!)).toEqual(w);
+    expect(within(response).getByRole('link', { name: 'Weather in Paris' })).toBeTruthy();
   },
 };
