@@ -17,6 +17,7 @@ const SECTIONS = [
   ['bundle', 'bundle.mjs'],
   ['server', 'server.mjs'],
   ['thread', 'thread.mjs'],
+  ['failover', 'failover.mjs'],
 ];
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7).split(',');
 const selected = SECTIONS.filter(([name]) => !only || only.includes(name));
