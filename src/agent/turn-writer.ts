@@ -62,6 +62,7 @@ export class TurnWriter implements Turn {
   private chain: Promise<void> = Promise.resolve();
   private sent = 0;
   private partCount = 0;
+  private held: Extract<BodyOp, { op: 'reasoning' | 'tool-delta' }> | null = null;
   private reasoningOpen: { id: string; since: number } | null = null;
   private readonly tools = new Map<string, ToolCallHandle>();
   /** Decisions taken per tool call, and who waits for one. */
@@ -233,7 +234,8 @@ export class TurnWriter implements Turn {
       throw new DurableSessionError('oversize', `The ${op.op} record for part ${op.id} is ${rec.length - 2} characters; the limit is ${Limits.maxPartChars}. Send large content as a file by URL.`);
     }
     if (op.op !== 'reasoning' && op.op !== 'reasoning-end') this.closeReasoning();
-    this.push(rec);
+    if (op.op === 'reasoning' || op.op === 'tool-delta') this.hold(op);
+    else this.push(rec);
   }
 
   private closeReasoning(): void {
@@ -248,9 +250,37 @@ export class TurnWriter implements Turn {
   }
 
   private push(raw: string): void {
+    this.release();
     this.buffer += raw;
     this.body += raw;
-    if (this.buffer.length >= this.batch.maxChars) void this.flush();
+    this.schedule();
+  }
+
+  /**
+   * Holds a reasoning or tool-input delta so that the next delta of the same part in this batch joins
+   * it: one record per part per batch, not one per token.
+   */
+  private hold(op: Extract<BodyOp, { op: 'reasoning' | 'tool-delta' }>): void {
+    const h = this.held;
+    if (h && h.op === op.op && h.id === op.id && h.d.length + op.d.length <= Limits.maxPartChars / 2) h.d += op.d;
+    else {
+      this.release();
+      this.held = { ...op };
+    }
+    this.schedule();
+  }
+
+  private release(): void {
+    const h = this.held;
+    if (!h) return;
+    this.held = null;
+    const rec = encodeOp(h);
+    this.buffer += rec;
+    this.body += rec;
+  }
+
+  private schedule(): void {
+    if (this.buffer.length + (this.held?.d.length ?? 0) >= this.batch.maxChars) void this.flush();
     else if (!this.timer) this.timer = setTimeout(() => void this.flush(), this.batch.intervalMs);
   }
 
@@ -274,6 +304,7 @@ export class TurnWriter implements Turn {
       clearTimeout(this.timer);
       this.timer = null;
     }
+    this.release();
     const data = this.buffer;
     this.buffer = '';
     if (data.length === 0 && status === 'streaming') return this.chain;
