@@ -1,7 +1,8 @@
 // The `@example`s of durable-sessions/components, each inside a component that uses it the way an
 // app would, so `npm run typecheck` proves they compile.
 import { useState, type ReactNode } from 'react';
-import { AgentBadge, Composer, DurableChat, MessageList, SteerInput, StopButton, StreamingMessage } from 'durable-sessions/components';
+import { AgentBadge, ApprovalPrompt, Composer, DurableChat, FileAttachment, MessageList, Reasoning, Sources, SteerInput, StopButton, StreamingMessage, ToolCall } from 'durable-sessions/components';
+import type { ReasoningPart, ResponsePart, SourcePart, ToolCallPart } from 'durable-sessions';
 import { createAblyTransport } from 'durable-sessions/ably';
 
 /** Stands for any markdown renderer that builds React elements. */
@@ -29,3 +30,16 @@ export const Stop = () => <StopButton>{(state) => (state === 'stopping' ? 'Stopp
 export const Latest = () => <StreamingMessage responseId="latest" renderContent={(text) => <Markdown>{text}</Markdown>} />;
 
 export const Badge = () => <AgentBadge agentId="researcher" name="Researcher" />;
+
+/** Stands for an app's own view of a tool's result. */
+declare function WeatherCard(props: { data: unknown }): ReactNode;
+
+export const Tool = ({ id }: { id: string }) => <ToolCall toolCallId={id} renderers={{ weather: (p) => <WeatherCard data={p.output} /> }} />;
+
+export const Approval = ({ part }: { part: ToolCallPart }) => <ApprovalPrompt toolCallId={part.toolCallId} labels={{ approve: 'Send it' }} />;
+
+export const Thinking = ({ part }: { part: ReasoningPart }) => <Reasoning part={part} formatSummary={(p) => (p.state === 'done' ? 'Reasoned' : 'Reasoning…')} />;
+
+export const Cited = ({ parts }: { parts: ResponsePart[] }) => <Sources sources={parts.filter((p): p is SourcePart => p.type === 'source')} />;
+
+export const MapFile = () => <FileAttachment file={{ mediaType: 'image/png', url: 'https://example.com/map.png', name: 'Map' }} />;

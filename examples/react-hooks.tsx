@@ -2,7 +2,7 @@
 // would, so `npm run typecheck` proves they compile.
 import { DurableChat } from 'durable-sessions/components';
 import { createAblyTransport } from 'durable-sessions/ably';
-import { DurableSessionProvider, useAgentStream, useConnectionState, useDurableSession, useMessage, useMessageIds, usePresence, useSteer, useStopButton } from 'durable-sessions/react';
+import { DurableSessionProvider, useAgentStream, useApproval, useConnectionState, useDurableSession, useMessage, useMessageIds, usePresence, useSteer, useStopButton, useToolCall } from 'durable-sessions/react';
 
 export const Provider = () => (
   <DurableSessionProvider sessionId="support-42" transport={() => createAblyTransport({ options: { authUrl: '/token' } })}>
@@ -74,4 +74,16 @@ export function Thread() {
       ))}
     </ol>
   );
+}
+
+export function ToolApproval({ toolCallId }: { toolCallId: string }) {
+  const { toolCall, approve } = useToolCall({ toolCallId });
+  if (toolCall?.state === 'awaiting-approval') return <button onClick={() => void approve()}>Approve</button>;
+  return <p>{toolCall?.state}</p>;
+}
+
+export function ApprovalInbox() {
+  const { pending, approve } = useApproval();
+  const buttons = pending.map(({ part }) => <button key={part.id} onClick={() => void approve(part.toolCallId)}>Allow {part.toolName}</button>);
+  return <div>{buttons}</div>;
 }

@@ -131,6 +131,8 @@ export const KeyboardOnly: Story = {
     await userEvent.tab();
     expect(document.activeElement).toBe(canvas.getByRole('button', { name: 'Stop' }));
     await userEvent.tab();
+    expect(document.activeElement).toBe(canvas.getByRole('button', { name: 'Attach' }));
+    await userEvent.tab();
     expect(document.activeElement).toBe(canvas.getByRole('textbox', { name: 'Steer the response' }));
     await userEvent.keyboard('green tea{Enter}');
     await canvas.findByText('Applied: “green tea”', {}, STREAM_TIMEOUT);

@@ -33,11 +33,10 @@ async function reach(root: HTMLElement, world: DemoWorld, state: ToolCallState):
 
 const meta = {
   title: 'Components/ToolCall',
-  component: Frame,
   args: { state: 'input-streaming' },
   loaders: [async () => ({ world: createDemoWorld() })],
   render: (args, { loaded }) => <Frame {...args} world={loaded.world as DemoWorld} />,
-} satisfies Meta<typeof Frame>;
+} satisfies Meta<Omit<FrameProps, 'world'>>;
 
 export default meta;
 type Story = StoryObj<typeof meta>;

@@ -18,7 +18,7 @@ export interface SourcesProps extends Omit<ComponentPropsWithoutRef<'div'>, 'chi
  * is not http(s), data: or blob: is shown as text, never linked.
  *
  * @example
- * <Sources sources={parts.filter((p) => p.type === 'source')} />
+ * <Sources sources={parts.filter((p): p is SourcePart => p.type === 'source')} />
  */
 export const Sources = forwardRef<HTMLDivElement, SourcesProps>(function Sources({ sources, label = 'Sources', ...rest }, ref) {
   const id = useId();

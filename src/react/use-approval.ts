@@ -53,8 +53,8 @@ const samePending = (a: PendingApproval[], b: PendingApproval[]) =>
  * every tab; the first one the agent obeys wins.
  *
  * @example
- * const { pending, approve, deny } = useApproval();
- * pending.map(({ part }) => <button key={part.id} onClick={() => void approve(part.toolCallId)}>Allow {part.toolName}</button>);
+ * const { pending, approve } = useApproval();
+ * const buttons = pending.map(({ part }) => <button key={part.id} onClick={() => void approve(part.toolCallId)}>Allow {part.toolName}</button>);
  */
 export function useApproval(_params?: UseApprovalParams): UseApprovalResponse {
   const ctrl = useSessionController('useApproval');

@@ -73,7 +73,7 @@ export function pendingDecision(s: SessionState, part: ToolCallPart | undefined)
  * a frame costs a look at one response whatever the thread's length.
  *
  * @example
- * const { toolCall, approve, deny } = useToolCall({ toolCallId });
+ * const { toolCall, approve } = useToolCall({ toolCallId });
  * if (toolCall?.state === 'awaiting-approval') return <button onClick={() => void approve()}>Approve</button>;
  */
 export function useToolCall(params: UseToolCallParams): UseToolCallResponse {
