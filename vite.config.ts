@@ -47,7 +47,7 @@ export default defineConfig({
         test: {
           name: 'react',
           environment: 'jsdom',
-          include: ['test/react/**/*.test.{ts,tsx}'],
+          include: ['test/{react,ai-sdk}/**/*.test.{ts,tsx}'],
           testTimeout: 30_000,
         },
       },

@@ -30,7 +30,7 @@ const isNodeBuiltin = (s: string) => s.startsWith('node:') || builtins.has(s) ||
 const isReact = (s: string) => /^(react|react-dom)(\/|$)/.test(s) || s.startsWith('@testing-library/');
 
 /** Below React and Node: these run in any JavaScript runtime. */
-const LAYERS = ['src/core', 'src/broker', 'src/agent', 'src/transports'];
+const LAYERS = ['src/core', 'src/broker', 'src/agent', 'src/transports', 'src/ai-sdk'];
 const sources = LAYERS.flatMap((d) => filesUnder(d, /\.tsx?$/));
 const ALL_LAYERS = [...LAYERS, 'src/react', 'src/components', 'src/server'];
 const allSources = ALL_LAYERS.flatMap((d) => filesUnder(d, /\.tsx?$/));
@@ -42,6 +42,7 @@ const ALLOWED: Record<string, string[]> = {
   'src/agent': ['src/agent', 'src/core'],
   'src/transports': ['src/transports', 'src/core', 'src/broker'],
   'src/react': ['src/react', 'src/core'],
+  'src/ai-sdk': ['src/ai-sdk', 'src/core'],
   'src/components': ['src/components', 'src/react', 'src/core'],
   'src/server': ['src/server', 'src/broker', 'src/core'],
 };
