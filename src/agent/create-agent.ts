@@ -198,9 +198,16 @@ export function createAgent(opts: AgentOptions): Agent {
       case 'control.steer':
         if (seenControls.add(`s:${ev.steerId}`) && authorized('steer', ev)) routeSteer(ev, control);
         break;
-      case 'agent.claim':
+      case 'agent.claim': {
         watch.onClaim(ev);
+        // Another instance thought this one dead and took a turn over: the claim stands, so stop writing.
+        const lost = ev.instance !== instance && ev.key.endsWith(`@${instance}`) ? [...running.values()].find((t) => ev.key === `response:${t.responseId}@${instance}`) : undefined;
+        if (lost) {
+          running.delete(lost.turnId);
+          lost.yieldTo(ev.instance);
+        }
         break;
+      }
       case 'control.retry':
         if (ev.agentId === agentId && seenControls.add(`r:${ev.retryId}`) && authorized('retry', { target: { kind: 'turn', turnId: ev.turnId }, ...(ev.clientId ? { clientId: ev.clientId } : {}) })) {
           watch.claim(`retry:${ev.retryId}`, () => void retry(ev));

@@ -292,6 +292,16 @@ export class TurnWriter implements Turn {
     return this.flush(this.finalStatus, error);
   }
 
+  /** Another instance claimed this response: write nothing more, and stop the handler. */
+  yieldTo(instance: string): void {
+    this.ended = true;
+    this.buffer = '';
+    this.held = null;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.controller.abort(new DurableSessionError('invalid_state', `Instance ${instance} took this turn over.`));
+  }
+
   /** Ends before any append: the create already carries the final status. */
   endSilently(status: FinalStatus): void {
     this.ended = true;

@@ -21,7 +21,8 @@ function words(prompt: string, n: number): string[] {
 }
 
 /**
- * The agent's handler. The prompt names the plan: `normal` streams and completes; `cancel` streams a
+ * The agent's handler. The prompt names the plan: `normal` streams and completes; `doomed` waits
+ * mid-answer for its agent to be killed, and is finished by whoever takes it over; `cancel` streams a
  * little then waits for the cancel; `steer` streams a little, waits for a steer, applies it and
  * completes; `tool`, `tool-cancel` and `approval` go through {@link toolTurn}. Waits are bounded, so
  * an unhonoured control ends the turn `complete` and fails the run.
@@ -31,6 +32,7 @@ async function handle(turn: Turn, waitMs: number, onDecision: OnDecision): Promi
   const n = Number(count);
   const w = words(turn.input.text, n);
   if (kind === 'tool' || kind === 'tool-cancel' || kind === 'approval') return toolTurn(turn, kind, w, waitMs, onDecision);
+  if (kind === 'doomed') return doomed(turn, w, waitMs);
   const head = kind === 'normal' ? n : Math.max(1, Math.floor(n / 3));
   for (let i = 0; i < head && !turn.signal.aborted; i++) {
     turn.write(w[i]);
@@ -52,6 +54,21 @@ async function handle(turn: Turn, waitMs: number, onDecision: OnDecision): Promi
       turn.write(w[i]);
       await delay(1, turn.signal);
     }
+  }
+}
+
+/**
+ * The turn whose agent gets killed: a third of the words, then a wait the kill interrupts (so the kill
+ * always lands mid-turn). A taker writes the rest after the words it found in `turn.resumed`.
+ */
+async function doomed(turn: Turn, w: string[], waitMs: number): Promise<void> {
+  let from = 0;
+  for (let done = turn.resumed?.text.length ?? 0; from < w.length && done >= w[from].length; from++) done -= w[from].length;
+  const third = Math.max(1, Math.floor(w.length / 3));
+  for (let i = from; i < w.length && !turn.signal.aborted; i++) {
+    turn.write(w[i]);
+    if (i === third - 1 && !turn.resumed) await delay(waitMs, turn.signal);
+    await delay(1, turn.signal);
   }
 }
 

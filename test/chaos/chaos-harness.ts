@@ -47,6 +47,13 @@ export interface RunStats {
   approvalsSent: number;
   /** Approvals the agent obeyed exactly once, with every client showing that decision. */
   approvalsDecided: number;
+  /** Agents killed mid-turn, and turns another instance took over and finished. */
+  agentKills: number;
+  takeovers: number;
+  /** Client views that showed a dead agent's response `interrupted` before a replacement started. */
+  interruptedShown: number;
+  /** Responses checked for a final status in every client (none may stay streaming). */
+  finalChecked: number;
   failures: string[];
 }
 
@@ -75,10 +82,14 @@ function zeroTally(): Omit<RunStats, 'seed' | 'failures'> {
     toolTurns: 0,
     approvalsSent: 0,
     approvalsDecided: 0,
+    agentKills: 0,
+    takeovers: 0,
+    interruptedShown: 0,
+    finalChecked: 0,
   };
 }
 
-type Plan = { owner: 'canceller' | 'steerer'; kind: 'normal' | 'cancel' | 'early-cancel' | 'tool-cancel' | 'steer' | 'tool' | 'approval' };
+type Plan = { owner: 'canceller' | 'steerer'; kind: 'normal' | 'cancel' | 'early-cancel' | 'tool-cancel' | 'steer' | 'tool' | 'approval' | 'doomed' };
 
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
@@ -163,20 +174,35 @@ export async function chaosRun(seed: number, external?: ExternalServer): Promise
   const agentErrors: string[] = [];
   const decisions = new Map<string, ApprovalDecision[]>();
   const onDecision = (turnId: string, d: ApprovalDecision) => decisions.set(turnId, [...(decisions.get(turnId) ?? []), d]);
-  const agentAbly = realtime('agent-1', false);
-  const agent: Agent = createAgent({
-    transport: createAblyTransport({ client: agentAbly }),
-    sessionId,
-    agentId: 'agent-1',
-    handler: chaosHandler({ waitMs: CHAOS_TIMING.settleMs, onDecision }),
-    batch: { intervalMs: 3, maxChars: 12 },
-    onTurnEnd: (r) => records.push(r),
-    onError: (e) => agentErrors.push(`${e.code}: ${e.message}`),
-  });
+  // Some runs kill the agent mid-turn: a standby present from the start takes the turn over, or a
+  // replacement started once every tab shows the turn interrupted does.
+  const agentFault: 'none' | 'standby' | 'restart' = external ? 'none' : rnd() < 0.3 ? (rnd() < 0.5 ? 'standby' : 'restart') : 'none';
+  const takeovers: string[] = [];
+  const startAgent = (clientId: string, extra: { standby?: boolean } = {}) => {
+    const ably = realtime(clientId, false);
+    const a = { clientId, ably, dead: false, agent: undefined as unknown as Agent };
+    a.agent = createAgent({
+      transport: createAblyTransport({ client: ably }),
+      sessionId,
+      agentId: 'agent-1',
+      handler: chaosHandler({ waitMs: CHAOS_TIMING.settleMs, onDecision }),
+      batch: { intervalMs: 3, maxChars: 12 },
+      // Longer than a server restart takes to bring a live agent's presence back, so only a death is taken over.
+      takeoverAfterMs: 1000,
+      ...extra,
+      // A killed instance's handler runs on in this process; what it does after death is not the run's.
+      onTurnEnd: (r) => void (a.dead || records.push(r)),
+      onError: (e) => void (a.dead || agentErrors.push(`${clientId} ${e.code}: ${e.message}`)),
+      onTakeover: (t) => takeovers.push(t.turnId),
+    });
+    return a;
+  };
+  const agents = [startAgent('agent-1')];
+  if (agentFault === 'standby') agents.push(startAgent('agent-2', { standby: true }));
   const clients: Client[] = ['canceller', 'steerer', 'watcher'].map((id) => {
     const ably = realtime(id, true);
     ably.connection.on('disconnected', () => stats.clientDisconnects++);
-    const ctrl = createSessionController({ transport: createAblyTransport({ client: ably }), sessionId, scheduler: microtaskScheduler, presence: { device: id } });
+    const ctrl = createSessionController({ transport: createAblyTransport({ client: ably }), sessionId, scheduler: microtaskScheduler, presence: { device: id }, agentGoneMs: 200 });
     return { id, ably, ctrl };
   });
   const [canceller, steerer] = clients;
@@ -218,7 +244,7 @@ export async function chaosRun(seed: number, external?: ExternalServer): Promise
   };
 
   try {
-    await agent.start();
+    for (const a of agents) await a.agent.start();
     await Promise.all(clients.map((c) => c.ctrl.start()));
     // Faults start once everyone is in: starting up under faults is the app's retry loop, not the kit's.
     faultLoop = faults();
@@ -229,6 +255,8 @@ export async function chaosRun(seed: number, external?: ExternalServer): Promise
       const owner = rnd() < 0.5 ? 'canceller' : 'steerer';
       plans.push({ owner, kind: owner === 'canceller' ? pick(['normal', 'cancel', 'cancel', 'early-cancel', 'tool-cancel'] as const) : pick(['normal', 'steer', 'steer', 'tool', 'approval'] as const) });
     }
+    // The killed turn is the last: a standby answers no new messages, it only takes turns over.
+    if (agentFault !== 'none') plans[plans.length - 1] = { owner: 'canceller', kind: 'doomed' };
     const turnIds: string[] = [];
     const cancelled = new Set<string>();
     const steers = new Map<string, string>();
@@ -253,7 +281,24 @@ export async function chaosRun(seed: number, external?: ExternalServer): Promise
           return e.text.length > 0 || e.parts.some((p) => p.type === 'tool-call' && p.inputText.length > 0);
         });
       };
-      if (plan.kind === 'cancel' || plan.kind === 'early-cancel' || plan.kind === 'tool-cancel') {
+      if (agentFault !== 'none' && i === plans.length - 1) {
+        if (!(await until(hasText))) fail(`turn ${i}: no text before the kill`);
+        agents[0].dead = true;
+        stats.agentKills++;
+        log('kill agent');
+        agents[0].ably.close();
+        if (agentFault === 'restart') {
+          const shows = (c: Client) => {
+            const s = c.ctrl.store.getState();
+            return (s.turns[turnId]?.responseKeys ?? []).some((k) => entryOf(s, k)?.kind === 'response' && (entryOf(s, k) as ResponseEntry).status === 'interrupted');
+          };
+          if (await until(() => clients.every(shows))) stats.interruptedShown += clients.length;
+          else fail(`turn ${i}: not every client showed the dead agent's response interrupted`);
+          const replacement = startAgent('agent-1b');
+          agents.push(replacement);
+          await replacement.agent.start();
+        }
+      } else if (plan.kind === 'cancel' || plan.kind === 'early-cancel' || plan.kind === 'tool-cancel') {
         if (plan.kind === 'cancel' && !(await until(hasText))) fail(`turn ${i}: no text reached the canceller`);
         for (let attempt = 0; attempt < 5; attempt++) {
           const r = await c.ctrl.cancel(target);
@@ -362,12 +407,26 @@ export async function chaosRun(seed: number, external?: ExternalServer): Promise
         else fail(`steer ${steerId} not applied`);
       }
     }
+    // No response stays streaming anywhere, whoever wrote it.
+    for (const c of clients) {
+      const s = c.ctrl.store.getState();
+      for (const key of s.order) {
+        const e = entryOf(s, key);
+        if (e?.kind !== 'response') continue;
+        stats.finalChecked++;
+        if (e.status === 'streaming') fail(`${c.id}: response ${e.responseId} still streaming`);
+      }
+    }
+    if (agentFault !== 'none') {
+      if (takeovers.length === 1) stats.takeovers++;
+      else fail(`${takeovers.length} takeovers of the killed turn (want exactly 1)`);
+    }
     // The steerer sees its steers acknowledged.
     const acked = () => [...steers.values()].every((id) => steerer.ctrl.store.getState().steers[id]?.status === 'applied');
     if (!(await until(acked))) fail('steer acknowledgement did not reach the steerer');
 
     // Presence converges: every client sees the agent and the three clients, each once.
-    const want = ['agent-1', 'canceller', 'steerer', 'watcher'].join(',');
+    const want = [...agents.filter((a) => !a.dead).map((a) => a.clientId), 'canceller', 'steerer', 'watcher'].sort().join(',');
     const view = (c: Client) =>
       c.ctrl.store
         .getState()
@@ -392,8 +451,10 @@ export async function chaosRun(seed: number, external?: ExternalServer): Promise
       await c.ctrl.stop().catch(() => undefined);
       c.ably.close();
     }
-    await agent.stop().catch(() => undefined);
-    agentAbly.close();
+    for (const a of agents) {
+      await a.agent.stop().catch(() => undefined);
+      a.ably.close();
+    }
     await proxy.close();
     if (server) {
       await server.close();
@@ -412,7 +473,7 @@ export async function chaos(opts: { runs: number; seed: number; concurrency?: nu
       const s = await chaosRun(opts.seed + next++);
       totals.runs++;
       for (const k of Object.keys(totals.faults) as (keyof FaultCounts)[]) totals.faults[k] += s.faults[k];
-      for (const k of ['turns', 'charsChecked', 'lost', 'duplicated', 'cancelsSent', 'cancelsHonoured', 'steersSent', 'steersApplied', 'disconnectCancels', 'presenceChecks', 'clientDisconnects', 'partsChecked', 'partChars', 'toolTurns', 'approvalsSent', 'approvalsDecided'] as const) {
+      for (const k of ['turns', 'charsChecked', 'lost', 'duplicated', 'cancelsSent', 'cancelsHonoured', 'steersSent', 'steersApplied', 'disconnectCancels', 'presenceChecks', 'clientDisconnects', 'partsChecked', 'partChars', 'toolTurns', 'approvalsSent', 'approvalsDecided', 'agentKills', 'takeovers', 'interruptedShown', 'finalChecked'] as const) {
         totals[k] += s[k];
       }
       if (s.failures.length > 0) totals.failedRuns.push({ seed: s.seed, failures: s.failures });
@@ -435,6 +496,8 @@ export function formatTotals(t: ChaosTotals, seed: number): string {
     `  approvals decided ${t.approvalsDecided}/${t.approvalsSent}, each obeyed once by the agent and shown alike by every client`,
     `  cancels honoured ${t.cancelsHonoured}/${t.cancelsSent} (${pct(t.cancelsHonoured, t.cancelsSent)}); steers applied ${t.steersApplied}/${t.steersSent}`,
     `  disconnect-cancels ${t.disconnectCancels}/${t.turns - t.cancelsSent} uncancelled turns (${pct(t.disconnectCancels, t.turns - t.cancelsSent)})`,
+    `  agents killed mid-turn ${t.agentKills}: taken over and finished ${t.takeovers}; interrupted shown in ${t.interruptedShown} client views before a replacement started`,
+    `  responses with a final status in every client ${t.finalChecked} (none left streaming)`,
     `  presence converged ${t.presenceChecks} client views`,
   ].join('\n');
 }
