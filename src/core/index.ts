@@ -44,6 +44,6 @@ export { createSessionController, SessionController } from './session-controller
 export type { ControlResult, SendOptions, SessionControllerOptions, SessionControllerUpdate } from './session-controller-options.js';
 export { cancelCovers, reachedTurns, responsesInScope, targetedTurn, targetsResponse, type TargetedResponse } from './control-target.js';
 export { readHistory, type ReadHistoryOptions } from './read-history.js';
-export { sessionWirePolicy, type OffsetPrecondition, type WirePolicy } from './wire-policy.js';
+export type { OffsetPrecondition, WirePolicy } from './wire-policy.js';
 export { animationFrameScheduler, microtaskScheduler, type FrameScheduler } from './frame-scheduler.js';
 export { randomId } from './ids.js';

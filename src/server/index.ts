@@ -4,3 +4,5 @@ export { createServer, type LocalServer, type ServerOptions } from './create-ser
 export type { Capability } from './capability.js';
 export { createServerFaults, type DropWhen, type ServerFaults } from './faults.js';
 export { generateKey, type KeySpec, type TokenDetails, type TokenRequest } from './key-store.js';
+// The kit's own events as a service sees them: what createServer({ policy }) defaults to.
+export { sessionWirePolicy } from '../core/wire-policy.js';
