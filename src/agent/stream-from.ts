@@ -1,7 +1,8 @@
 // Streams an LLM SDK's output into a turn — plain text chunks, or the Vercel AI SDK's fullStream parts —
 // and lets the upstream request go as soon as an explicit cancel fires.
 import type { Turn } from './agent-types.js';
-import { applyAiSdkPart, type AiSdkOptions, type AiSdkStreamPart, type StreamPartLike } from './ai-sdk-stream.js';
+import type { AiSdkOptions, StreamPartLike } from './ai-sdk-stream.js';
+import { applyPart, iterableOf, type StreamSource } from './stream-parts.js';
 
 export type StreamFromOptions = AiSdkOptions;
 
@@ -9,7 +10,9 @@ export type StreamFromOptions = AiSdkOptions;
  * Pipes a stream into a turn and resolves with the text written. Each chunk is read by its shape:
  * a string is text; an object with a `type` is a Vercel AI SDK `streamText(...).fullStream` part
  * (reasoning, text, tool calls with streamed input, results and errors, approval requests, sources,
- * files), mapped onto the turn's parts; anything else is skipped. An `error` part ends the turn `error`.
+ * files), an AI SDK UI message chunk (`result.toUIMessageStream()`), or an AG-UI event, mapped onto
+ * the turn's parts; anything else is skipped. An `error` part ends the turn `error`. A `streamText`
+ * result itself may be passed: its `fullStream` is read.
  *
  * On an explicit cancel it stops pulling at once (even mid-wait) and calls the iterator's `return()`.
  * Give the model call the turn's signal too (`abortSignal: turn.signal` for `streamText`) so the
@@ -21,10 +24,10 @@ export type StreamFromOptions = AiSdkOptions;
  * @example
  * handler: (turn) => streamFrom(turn, streamText({ model, prompt: turn.input.text, abortSignal: turn.signal }).fullStream)
  */
-export async function streamFrom(turn: Turn, source: AsyncIterable<string | StreamPartLike>, options: StreamFromOptions = {}): Promise<string> {
+export async function streamFrom(turn: Turn, source: StreamSource, options: StreamFromOptions = {}): Promise<string> {
   let written = '';
   let finished = false;
-  const it = source[Symbol.asyncIterator]();
+  const it = iterableOf(source)[Symbol.asyncIterator]();
   // One waiter at a time, replaced per chunk: racing a shared promise would keep a reaction per chunk.
   let wake: ((v: 'cancelled') => void) | null = null;
   const onAbort = () => wake?.('cancelled');
@@ -48,7 +51,7 @@ export async function streamFrom(turn: Turn, source: AsyncIterable<string | Stre
         written += chunk;
       } else if (chunk !== null && typeof chunk === 'object' && typeof chunk.type === 'string') {
         const before = turn.text.length;
-        const outcome = await applyAiSdkPart(turn, chunk as AiSdkStreamPart, options);
+        const outcome = await applyPart(turn, chunk, options);
         written += turn.text.slice(before);
         if (outcome === 'stop') break;
       }
