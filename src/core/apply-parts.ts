@@ -50,7 +50,12 @@ export function applySegments(parts: readonly ResponsePart[], text: string, segm
     if (seg.start < from) return undefined;
     applyOp(seg.op);
   }
-  return { parts: out, text: t, errors };
+  // With one text part (the common answer) the visible text IS that part's string: sharing it keeps a
+  // long answer in memory once, not twice.
+  let only: string | undefined;
+  let count = 0;
+  for (const p of out) if (p.type === 'text' && count++ === 0) only = p.text;
+  return { parts: out, text: count === 1 ? only! : t, errors };
 
   function applyOp(op: BodyOp): void {
     switch (op.op) {
