@@ -3,6 +3,7 @@
 import { applyAgUiEvent, isAgUiEvent, type AgUiEvent } from './ag-ui.js';
 import type { Turn } from './agent-types.js';
 import { applyAiSdkPart, type AiSdkOptions, type AiSdkStreamPart, type ChunkOutcome, type StreamPartLike } from './ai-sdk-stream.js';
+import { sseObjects } from './sse.js';
 import { applyUIMessageChunk, isUIMessageChunk, type UIMessageChunkLike } from './ui-message-chunk.js';
 
 /** A `streamText` result (or anything with a `fullStream`): `streamFrom` reads its full stream. */
@@ -10,7 +11,8 @@ export interface HasFullStream {
   fullStream: AsyncIterable<StreamPartLike> | ReadableStream<StreamPartLike>;
 }
 
-export type StreamSource = AsyncIterable<string | StreamPartLike> | ReadableStream<string | StreamPartLike> | HasFullStream;
+/** What `streamFrom` reads: text or parts as an iterable or stream, a `streamText` result, or a server-sent-events Response. */
+export type StreamSource = AsyncIterable<string | StreamPartLike> | ReadableStream<string | StreamPartLike> | HasFullStream | Response;
 
 export function applyPart(turn: Turn, chunk: StreamPartLike, opts: AiSdkOptions): ChunkOutcome | Promise<ChunkOutcome> {
   if (isAgUiEvent(chunk)) return applyAgUiEvent(turn, chunk as AgUiEvent);
@@ -33,6 +35,7 @@ async function* fromReader<T>(stream: ReadableStream<T>): AsyncGenerator<T> {
 }
 
 export function iterableOf(source: StreamSource): AsyncIterable<string | StreamPartLike> {
+  if (typeof Response !== 'undefined' && source instanceof Response) return sseObjects(source);
   const s = Symbol.asyncIterator in source ? source : 'fullStream' in source ? source.fullStream : source;
   if (typeof ReadableStream !== 'undefined' && s instanceof ReadableStream) return fromReader(s);
   return s as AsyncIterable<string | StreamPartLike>;

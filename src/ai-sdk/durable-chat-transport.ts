@@ -116,7 +116,6 @@ export class DurableChatTransport implements ChatTransport<UIMessage> {
    * decided in another tab) resumes. Returns the unsubscribe.
    *
    * @example
-   * const chat = useChat({ transport });
    * useEffect(() => transport.follow(chat), [chat.setMessages, chat.resumeStream]);
    */
   follow(chat: FollowedChat): () => void {
@@ -292,7 +291,8 @@ export class DurableChatTransport implements ChatTransport<UIMessage> {
  * A `ChatTransport` for `useChat` (from `@ai-sdk/react`) over a durable session.
  *
  * @example
- * const transport = useMemo(() => createDurableChatTransport({ sessionId, transport: () => createAblyTransport({ options }) }), [sessionId]);
+ * const transport = createDurableChatTransport({ sessionId, transport: () => createAblyTransport({ options: { authUrl: '/api/token' } }) });
+ * const initial = await transport.messages(); // the thread so far — after a reload too
  * const chat = useChat({ id: sessionId, transport, messages: initial, resume: true,
  *   sendAutomaticallyWhen: lastAssistantMessageIsCompleteWithApprovalResponses });
  */

@@ -86,6 +86,19 @@ describe('AG-UI events into a session', () => {
     }
   });
 
+  it('an AG-UI HTTP agent: its server-sent events Response streams into the turn', async () => {
+    const sse = recorded.map((e) => `data: ${JSON.stringify(e)}\n\n`).join('');
+    const { broker, agent, records } = agentWith((turn) => streamFrom(turn, new Response(sse, { headers: { 'content-type': 'text/event-stream' } })));
+    await agent.start();
+    const alice = client(broker, 'alice', 's');
+    await alice.ctrl.acquire();
+    await alice.ctrl.send('Flights?');
+    const record = await until(() => records[0], 'the turn record');
+    expect(record.status).toBe('complete');
+    expect(record.text).toBe('Checking flights. Two flights found.');
+    expect(record.parts.map((p) => p.type)).toEqual(['reasoning', 'data-state', 'text', 'tool-call', 'text']);
+  });
+
   it('RUN_ERROR ends the turn in error with its message', async () => {
     const { broker, agent, records } = agentWith((turn) =>
       streamFrom(turn, play([recorded[0], recorded[8], recorded[9], { type: EventType.RUN_ERROR, message: 'model overloaded', code: '529' }])),

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 // `@example` of the documented layers, has to appear in a file under examples/ (which tsconfig
 // includes), so a doc cannot drift from the API it describes.
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const DOCUMENTED = ['src/core', 'src/agent', 'src/transports', 'src/react', 'src/components'];
+const DOCUMENTED = ['src/core', 'src/agent', 'src/transports', 'src/react', 'src/components', 'src/ai-sdk'];
 
 function files(dir: string, ext: RegExp): string[] {
   return readdirSync(join(root, dir), { withFileTypes: true }).flatMap((d) => {
