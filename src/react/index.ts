@@ -12,3 +12,4 @@ export { useConnectionState, type UseConnectionStateParams, type UseConnectionSt
 export { useMessage, useMessageIds, type UseMessageIdsParams, type UseMessageIdsResponse, type UseMessageParams, type UseMessageResponse } from './use-message.js';
 export { useToolCall, type ToolCallOwner, type UseToolCallParams, type UseToolCallResponse } from './use-tool-call.js';
 export { useApproval, type PendingApproval, type UseApprovalParams, type UseApprovalResponse } from './use-approval.js';
+export { useResponseVersions, type UseResponseVersionsParams, type UseResponseVersionsResponse } from './use-response-versions.js';

@@ -7,8 +7,12 @@ import { isFinalStatus } from '../core/protocol.js';
 import { entryOf, selectResponse, type ResponseEntry, type SessionState } from '../core/session-state.js';
 import type { Unsubscribe } from '../core/transport.js';
 
+// A tab's own `interrupted` verdict may be undone by a takeover, so only an agent's ending is final.
+const done = (e: ResponseEntry) => isFinalStatus(e.status) && !e.interruptedLocally;
+
 /**
- * Calls `listener` once per response that reaches `complete`, `cancelled` or `error` after `since`
+ * Calls `listener` once per response that an agent ends — `complete`, `cancelled`, `error`,
+ * `interrupted` — after `since`
  * (the state the caller last saw). Responses already final at `since`, and finished responses that
  * the first hydration loads from history, are old news and never reported. A response that finished
  * while the connection was away is reported when the backfill brings it.
@@ -27,7 +31,7 @@ export function onResponseFinish(store: StoreApi<SessionState>, listener: (respo
       for (const key of s.order) {
         const e = entryOf(s, key);
         if (e?.kind !== 'response' || settled.has(e.responseId) || open.has(e.responseId)) continue;
-        if (!isFinalStatus(e.status)) open.add(e.responseId);
+        if (!done(e)) open.add(e.responseId);
         else {
           settled.add(e.responseId);
           if (report && s.connection.hydrated) due.push(e);
@@ -36,7 +40,7 @@ export function onResponseFinish(store: StoreApi<SessionState>, listener: (respo
     }
     for (const id of open) {
       const e = selectResponse(s, id);
-      if (!e || !isFinalStatus(e.status)) continue;
+      if (!e || !done(e)) continue;
       open.delete(id);
       settled.add(id);
       if (report) due.push(e);

@@ -23,7 +23,7 @@ export interface UseDurableSessionParams {
    */
   onError?: (error: DurableSessionError) => void;
   /**
-   * Called once when a response reaches a final status (`complete`, `cancelled` or `error`), with the
+   * Called once when an agent ends a response (`complete`, `cancelled`, `error`, `interrupted`), with the
    * finished entry — also for one that finished while the connection was away, when the backfill
    * brings it. Not called for responses already finished when the session opened. Default: none.
    */
@@ -44,6 +44,13 @@ export interface UseDurableSessionResponse {
   cancel: (target?: ControlTarget) => Promise<ControlResult>;
   /** Steers a running turn. Default target: the latest pending or streaming turn. */
   steer: (text: string, target?: ControlTarget) => Promise<ControlResult>;
+  /**
+   * Asks the response's agent to answer its turn again, for a response that ended `interrupted`,
+   * `error` or `cancelled`. The old response stays as an earlier version. Never throws.
+   */
+  retry: (responseId: string) => Promise<ControlResult>;
+  /** Asks for another answer to a finished (`complete`) response's turn, as a new version. Never throws. */
+  regenerate: (responseId: string) => Promise<ControlResult>;
   /** The newest error the session kept, until {@link clearError}. */
   error: DurableSessionError | undefined;
   /** Forgets the kept errors, so `error` is undefined again (e.g. when the user dismisses it). */
@@ -69,7 +76,7 @@ export function selectChatStatus(s: SessionState): ChatStatus {
 }
 
 /**
- * The whole session in one hook, shaped like `useChat`: messages, status, send, cancel, steer.
+ * The whole session in one hook, shaped like `useChat`: messages, status, send, cancel, steer, retry.
  * Re-renders when any message changes (at most once per frame while streaming); for long threads,
  * render rows with {@link useMessageIds} + {@link useMessage} so only the streaming row re-renders.
  *
@@ -102,6 +109,8 @@ export function useDurableSession(params: UseDurableSessionParams = {}): UseDura
   const send = useCallback((text: string, options?: SendOptions) => ctrl.send(text, options), [ctrl]);
   const cancel = useCallback((target?: ControlTarget) => ctrl.cancel(target), [ctrl]);
   const steer = useCallback((text: string, target?: ControlTarget) => ctrl.steer(text, target), [ctrl]);
+  const retry = useCallback((responseId: string) => ctrl.retry(responseId), [ctrl]);
+  const regenerate = useCallback((responseId: string) => ctrl.regenerate(responseId), [ctrl]);
   const clearError = useCallback(() => ctrl.clearErrors(), [ctrl]);
-  return { sessionId: ctrl.sessionId, messages, status, send, cancel, steer, error, clearError, connection, presence, controller: ctrl };
+  return { sessionId: ctrl.sessionId, messages, status, send, cancel, steer, retry, regenerate, error, clearError, connection, presence, controller: ctrl };
 }

@@ -36,6 +36,7 @@ export interface UsePresenceResponse {
   self: PresenceUser;
   /** Other human users. */
   others: PresenceUser[];
+  /** Each agent once, however many instances of it (a primary and its standby) are present. */
   agents: PresenceAgent[];
 }
 
@@ -59,7 +60,7 @@ export function usePresence(_params?: UsePresenceParams): UsePresenceResponse {
     for (const m of members) {
       if (m.data.kind === 'agent') {
         const agentId = m.data.agentId ?? m.clientId;
-        agents.push({ agentId, name: m.data.name, clientId: m.clientId, state: activity[agentId] ?? 'idle' });
+        if (!agents.some((a) => a.agentId === agentId)) agents.push({ agentId, name: m.data.name, clientId: m.clientId, state: activity[agentId] ?? 'idle' });
         continue;
       }
       let u = users.get(m.clientId);

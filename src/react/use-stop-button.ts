@@ -20,7 +20,10 @@ export interface UseStopButtonParams {
 }
 
 export interface UseStopButtonResponse {
-  /** `stopping` from the click until the agent ends the response `cancelled`; then `stopped`, then `idle`. */
+  /**
+   * `stopping` from the click until the agent ends the response `cancelled` (or it shows `interrupted`
+   * because the agent is gone); then `stopped`, then `idle`.
+   */
   state: StopState;
   /** Whether there is something to stop and no stop is already on its way. */
   canStop: boolean;
@@ -40,8 +43,8 @@ function scopeStatus(s: SessionState, turnId: string, target: ControlTarget | un
   if (target?.kind !== 'response' && target?.kind !== 'agent') return turnStatus(s, turnId);
   if (scope.length === 0) return undefined;
   if (scope.some((r) => r.status === 'streaming')) return 'streaming';
-  if (scope.some((r) => r.status === 'cancelled')) return 'cancelled';
-  return scope.some((r) => r.status === 'error') ? 'error' : 'complete';
+  for (const st of ['cancelled', 'interrupted', 'error'] as const) if (scope.some((r) => r.status === st)) return st;
+  return 'complete';
 }
 
 function selectStopView(s: SessionState, target: ControlTarget | undefined): StopView {
@@ -74,7 +77,8 @@ export function useStopButton(params: UseStopButtonParams = {}): UseStopButtonRe
   const [settled, setSettled] = useState<string | undefined>(undefined);
   const active = view.status === 'pending' || view.status === 'streaming';
   const stopping = active && view.cancelRequested;
-  const justStopped = view.status === 'cancelled' && view.cancelRequested && settled !== view.turnId;
+  // An agent that died before acknowledging never will: its response ending `interrupted` ends the stop too.
+  const justStopped = (view.status === 'cancelled' || view.status === 'interrupted') && view.cancelRequested && settled !== view.turnId;
 
   useEffect(() => {
     if (!justStopped) return;
