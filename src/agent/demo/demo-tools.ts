@@ -38,7 +38,13 @@ export const demoToolText = {
   denied: (reason: string | undefined) => `I did not send the email${reason ? `: ${reason}` : ', as you denied it'}.`,
 };
 
-/** Splits a JSON text into a few pieces, as a model streams a tool's arguments. */
+/**
+ * How many steps (one per token at the agent's rate) a tool's input takes to stream: a short input
+ * goes a character at a time, a long one in bigger pieces, so either streams long enough to watch.
+ */
+const INPUT_STEPS = 20;
+
+/** Splits a JSON text into at most `n` pieces, as a model streams a tool's arguments. */
 function pieces(json: string, n: number): string[] {
   const size = Math.ceil(json.length / n);
   const out: string[] = [];
@@ -63,7 +69,7 @@ export async function weatherTurn(turn: Turn, city: string, stepMs: number): Pro
     if (turn.signal.aborted) return;
   }
   const call = turn.toolCall({ toolName: 'weather' });
-  for (const p of pieces(JSON.stringify({ city }), 4)) {
+  for (const p of pieces(JSON.stringify({ city }), INPUT_STEPS)) {
     call.inputDelta(p);
     await delay(stepMs, turn.signal);
     if (turn.signal.aborted) return;
@@ -81,7 +87,7 @@ export async function weatherTurn(turn: Turn, city: string, stepMs: number): Pro
 /** Drafts an email with its input streamed, waits for a person to approve or deny it, then says what happened. */
 export async function emailTurn(turn: Turn, to: string, stepMs: number): Promise<void> {
   const call = turn.toolCall({ toolName: 'send_email', needsApproval: true });
-  for (const p of pieces(JSON.stringify(demoToolText.emailInput(to)), 5)) {
+  for (const p of pieces(JSON.stringify(demoToolText.emailInput(to)), INPUT_STEPS)) {
     call.inputDelta(p);
     await delay(stepMs, turn.signal);
     if (turn.signal.aborted) return;
