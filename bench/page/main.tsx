@@ -4,7 +4,8 @@
 import { Profiler, memo, useState, type ReactNode } from 'react';
 import { createRoot, type Root } from 'react-dom/client';
 import { useChat } from '@ai-sdk/react';
-import type { ChatTransport, UIMessage, UIMessageChunk } from 'ai';
+import { DefaultChatTransport, type ChatTransport, type UIMessage, type UIMessageChunk } from 'ai';
+import { createDurableChatTransport } from '../../src/ai-sdk/index.js';
 import { build, createSessionController, entryOf, type SessionController } from '../../src/core/index.js';
 import { DurableSessionProvider } from '../../src/react/index.js';
 import { DurableChat } from '../../src/components/index.js';
@@ -273,14 +274,58 @@ function UseChatApp({ initial, transport, throttle, onReady }: { initial: UIMess
   );
 }
 
-async function runUseChat(o: RunOptions & { throttle?: number }) {
+/**
+ * The same tokens for useChat by another road: `http` through the SDK's DefaultChatTransport (a fetch
+ * answering with the SSE body a route sends), `durable` through createDurableChatTransport over an
+ * in-page broker and agent (the agent's default batching, the store's per-frame batching).
+ */
+async function viaTransport(via: 'http' | 'durable', o: RunOptions, done: () => void): Promise<ChatTransport<UIMessage>> {
+  if (via === 'http') {
+    const enc = new TextEncoder();
+    const sse = () =>
+      new ReadableStream<Uint8Array>({
+        start(c) {
+          const send = (chunk: UIMessageChunk) => c.enqueue(enc.encode(`data: ${JSON.stringify(chunk)}\n\n`));
+          send({ type: 'start', messageId: 'streamed' });
+          send({ type: 'text-start', id: 'x' });
+          void tokenSource(o.tokens, o.rate, (from, to) => {
+            for (let i = from; i < to; i++) send({ type: 'text-delta', id: 'x', delta: word(i) });
+          }).then(() => {
+            send({ type: 'text-end', id: 'x' });
+            send({ type: 'finish' });
+            c.enqueue(enc.encode('data: [DONE]\n\n'));
+            c.close();
+            done();
+          });
+        },
+      });
+    return new DefaultChatTransport({ api: '/bench/chat', fetch: async () => new Response(sse(), { headers: { 'content-type': 'text/event-stream' } }) });
+  }
+  const broker = createBroker();
+  const sessionId = `bench-uc-${Math.random().toString(36).slice(2)}`;
+  const agent = createAgent({
+    transport: createMemoryTransport({ broker, clientId: 'agent' }),
+    sessionId,
+    agentId: 'bench',
+    handler: (turn) =>
+      tokenSource(o.tokens, o.rate, (from, to) => {
+        for (let i = from; i < to; i++) turn.write(word(i));
+      }).then(() => done()),
+  });
+  await agent.start();
+  const transport = createDurableChatTransport({ sessionId, transport: createMemoryTransport({ broker, clientId: 'user' }) });
+  await transport.ready();
+  return transport;
+}
+
+async function runUseChat(o: RunOptions & { throttle?: number; via?: 'http' | 'durable' }) {
   const initial: UIMessage[] = [];
   for (let i = 0; i < o.thread / 2; i++) {
     initial.push({ id: `u${i}`, role: 'user', parts: [{ type: 'text', text: `question ${i}` }] });
     initial.push({ id: `a${i}`, role: 'assistant', parts: [{ type: 'text', text: answer(i) }] });
   }
   let finished = false;
-  const transport: ChatTransport<UIMessage> = {
+  const transport: ChatTransport<UIMessage> = o.via ? await viaTransport(o.via, o, () => (finished = true)) : {
     sendMessages: async () =>
       new ReadableStream<UIMessageChunk>({
         start(c) {

@@ -17,6 +17,8 @@ const VARIANTS = [
   { id: 'ours-tool', label: 'durable-sessions, a tool call’s input and the text streaming at once', run: 'runOurs', opts: { toolCall: true } },
   { id: 'usechat', label: 'useChat', run: 'runUseChat', opts: {} },
   { id: 'usechat-50', label: 'useChat experimental_throttle 50 ms', run: 'runUseChat', opts: { throttle: 50 } },
+  { id: 'usechat-http', label: 'useChat over its default HTTP transport (SSE)', run: 'runUseChat', opts: { via: 'http' } },
+  { id: 'usechat-durable', label: 'useChat over createDurableChatTransport', run: 'runUseChat', opts: { via: 'durable' } },
 ];
 
 await buildPage();
@@ -92,6 +94,12 @@ for (const [id, r] of Object.entries(results)) {
 }
 const ratio = ours.timed.scriptMs / uc.timed.scriptMs;
 rows.push({ metric: 'scripting ratio: durable-sessions / useChat (un-throttled)', value: `${ratio.toFixed(3)}×`, budget: '≤ 0.2×', pass: ratio <= 0.2 });
+const viaHttp = results['usechat-http'].timed;
+const viaDurable = results['usechat-durable'].timed;
+rows.push({
+  metric: 'useChat over createDurableChatTransport / over its default HTTP transport, same tokens: scripting ratio (commits per frame)',
+  value: `${(viaDurable.scriptMs / viaHttp.scriptMs).toFixed(3)}× (${(viaDurable.commits / viaDurable.frames).toFixed(2)} vs ${(viaHttp.commits / viaHttp.frames).toFixed(2)})`,
+});
 const mountRow = {
   metric: `Chromium heap growth over ${mountResult.cycles} provider+DurableChat mount/unmount cycles`,
   value: `${(mountResult.growth / 1024).toFixed(1)} KB (${(mountResult.perCycle / 1024).toFixed(2)} KB/cycle)`,
