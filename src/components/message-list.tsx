@@ -3,16 +3,18 @@
  * streaming re-renders only the streaming row.
  */
 import { forwardRef, memo, useEffect, useRef, type ComponentPropsWithoutRef, type ReactNode } from 'react';
-import type { ResponseEntry, ThreadEntry, UserEntry } from '../core/session-state.js';
+import { entryOf, type ResponseEntry, type ThreadEntry, type UserEntry } from '../core/session-state.js';
 import { useSessionController } from '../react/session-context.js';
 import { useMessage, useMessageIds } from '../react/use-message.js';
+import { useResponseVersions } from '../react/use-response-versions.js';
 import { useSessionSelector } from '../react/use-session-selector.js';
 import { useChatLabel } from './chat-context.js';
 import { useComposedRefs } from './compose-refs.js';
 import { FileAttachment } from './file-attachment.js';
 import { PartRenderersProvider, type DataRenderers, type ToolRenderers } from './parts-context.js';
 import { StopButton } from './stop-button.js';
-import { ResponseView, type RenderContent, type ResponseLabels } from './response-view.js';
+import { ResponseControls } from './response-controls.js';
+import { DEFAULT_RESPONSE_LABELS, ResponseView, viewOf, type RenderContent, type ResponseLabels } from './response-view.js';
 
 export interface MessageListProps extends Omit<ComponentPropsWithoutRef<'section'>, 'children'> {
   /** Accessible name of the thread. Default: "<chat label> messages" inside a chat, else "Messages". */
@@ -66,24 +68,36 @@ function UserRow({ entry, userLabel }: { entry: UserEntry; userLabel: ReactNode 
   );
 }
 
-function responseData(e: ResponseEntry) {
-  return { text: e.text, parts: e.parts, status: e.status, agentId: e.agentId, responseId: e.responseId, resumed: e.resumed ?? false, error: e.error, catchingUp: e.gap ?? false };
-}
-
 /**
  * When several agents answer one turn, each streaming response gets its own stop, so stopping one
- * agent leaves the others running. The main StopButton still stops the whole turn.
+ * agent leaves the others running. The main StopButton still stops the whole turn. An agent's later
+ * answers to the turn (retries, regenerations) show in its first answer's row, one version at a time.
  */
 function ResponseRow({ entry, renderContent, labels }: { entry: ResponseEntry; renderContent: RenderContent | undefined; labels: Partial<ResponseLabels> | undefined }): ReactNode {
   const ctrl = useSessionController('MessageList');
-  const shared = useSessionSelector(ctrl, (s) => (s.turns[entry.turnId]?.responseKeys.length ?? 0) > 1, entry.turnId);
+  const v = useResponseVersions({ responseId: entry.responseId });
+  const shared = useSessionSelector(ctrl, (s) => (s.turns[entry.turnId]?.responseKeys ?? []).some((k) => (entryOf(s, k) as ResponseEntry | undefined)?.agentId !== entry.agentId), entry.turnId);
+  if (v.versions[0] && v.versions[0].key !== entry.key) return null;
+  const shown = v.selected ?? entry;
   const actions =
-    shared && entry.status === 'streaming' ? (
-      <StopButton target={{ kind: 'response', responseId: entry.responseId }} shortcut={false} data-part="stop" aria-label={`Stop ${entry.agentId}`}>
+    shared && shown.status === 'streaming' ? (
+      <StopButton target={{ kind: 'response', responseId: shown.responseId }} shortcut={false} data-part="stop" aria-label={`Stop ${shown.agentId}`}>
         Stop
       </StopButton>
     ) : undefined;
-  return <ResponseView response={responseData(entry)} renderContent={renderContent} labels={labels} actions={actions} />;
+  return (
+    <Item entry={entry}>
+      <ResponseView response={viewOf(shown)} renderContent={renderContent} labels={labels} actions={actions} footer={<ResponseControls v={v} labels={{ ...DEFAULT_RESPONSE_LABELS, ...labels }} />} />
+    </Item>
+  );
+}
+
+function Item({ entry, children }: { entry: ThreadEntry; children: ReactNode }): ReactNode {
+  return (
+    <li data-ds-message="" data-role={entry.kind === 'user' ? 'user' : 'agent'} data-turn-id={entry.turnId} data-key={entry.key}>
+      {children}
+    </li>
+  );
 }
 
 // One subscription per row: a token re-renders only the streaming row, and a finished entry keeps its
@@ -91,10 +105,12 @@ function ResponseRow({ entry, renderContent, labels }: { entry: ResponseEntry; r
 const Row = memo(function Row({ id, renderContent, labels, userLabel }: RowProps): ReactNode {
   const entry: ThreadEntry | undefined = useMessage({ key: id }).message;
   if (!entry) return null;
-  return (
-    <li data-ds-message="" data-role={entry.kind === 'user' ? 'user' : 'agent'} data-turn-id={entry.turnId} data-key={entry.key}>
-      {entry.kind === 'user' ? <UserRow entry={entry} userLabel={userLabel} /> : <ResponseRow entry={entry} renderContent={renderContent} labels={labels} />}
-    </li>
+  return entry.kind === 'user' ? (
+    <Item entry={entry}>
+      <UserRow entry={entry} userLabel={userLabel} />
+    </Item>
+  ) : (
+    <ResponseRow entry={entry} renderContent={renderContent} labels={labels} />
   );
 });
 

@@ -5,6 +5,7 @@
 import { forwardRef, useState, type ComponentPropsWithoutRef, type ReactNode } from 'react';
 import type { ResponsePart } from '../core/parts.js';
 import type { ResponseStatus } from '../core/protocol.js';
+import type { ResponseEntry } from '../core/session-state.js';
 import { AgentBadge } from './agent-badge.js';
 import { ResponseParts } from './response-parts.js';
 
@@ -31,6 +32,16 @@ export interface ResponseLabels {
   catchingUp: ReactNode;
   /** Marks a response this client picked up part-way. Default "resumed". */
   resumed: ReactNode;
+  /** Shown under a response whose agent went away mid-answer. Default "The assistant stopped responding". */
+  interrupted: ReactNode;
+  /** The button that asks again after an interrupted, failed or cancelled response. Default "Retry". */
+  retry: ReactNode;
+  /** The button that asks for another answer to a complete response. Default "Regenerate". */
+  regenerate: ReactNode;
+  /** Accessible names of the version switcher and its buttons. Default "Versions", "Previous version", "Next version". */
+  versions: string;
+  previous: string;
+  next: string;
 }
 
 export const DEFAULT_RESPONSE_LABELS: ResponseLabels = {
@@ -38,6 +49,12 @@ export const DEFAULT_RESPONSE_LABELS: ResponseLabels = {
   error: (m) => `Error: ${m ?? 'the agent could not finish'}`,
   catchingUp: 'Catching up…',
   resumed: 'resumed',
+  interrupted: 'The assistant stopped responding',
+  retry: 'Retry',
+  regenerate: 'Regenerate',
+  versions: 'Versions',
+  previous: 'Previous version',
+  next: 'Next version',
 };
 
 export interface ResponseViewData {
@@ -51,6 +68,11 @@ export interface ResponseViewData {
   catchingUp: boolean;
 }
 
+/** What `ResponseView` shows of a stored response. */
+export function viewOf(e: ResponseEntry): ResponseViewData {
+  return { text: e.text, parts: e.parts, status: e.status, agentId: e.agentId, responseId: e.responseId, resumed: e.resumed ?? false, error: e.error, catchingUp: e.gap ?? false };
+}
+
 export interface ResponseViewProps extends Omit<ComponentPropsWithoutRef<'article'>, 'children'> {
   response: ResponseViewData;
   renderContent?: RenderContent | undefined;
@@ -58,6 +80,8 @@ export interface ResponseViewProps extends Omit<ComponentPropsWithoutRef<'articl
   showAgent?: boolean | undefined;
   /** Controls shown in the response's header, e.g. a stop for this response alone. */
   actions?: ReactNode;
+  /** Shown after the ending, e.g. Retry and the version switcher. */
+  footer?: ReactNode;
 }
 
 /**
@@ -65,7 +89,7 @@ export interface ResponseViewProps extends Omit<ComponentPropsWithoutRef<'articl
  * announced: the polite announcer stays empty while streaming and receives the whole answer once it
  * ends — but only for a response this view saw streaming, so history does not read itself out.
  */
-export const ResponseView = forwardRef<HTMLElement, ResponseViewProps>(function ResponseView({ response: r, renderContent, labels, showAgent = true, actions, ...rest }, ref) {
+export const ResponseView = forwardRef<HTMLElement, ResponseViewProps>(function ResponseView({ response: r, renderContent, labels, showAgent = true, actions, footer, ...rest }, ref) {
   const l = { ...DEFAULT_RESPONSE_LABELS, ...labels };
   const streaming = r.status === 'streaming';
   const [sawStreaming, setSawStreaming] = useState(streaming);
@@ -74,10 +98,11 @@ export const ResponseView = forwardRef<HTMLElement, ResponseViewProps>(function 
   let ending: ReactNode = null;
   if (r.status === 'cancelled') ending = l.cancelled;
   else if (r.status === 'error') ending = l.error(r.error);
+  else if (r.status === 'interrupted') ending = l.interrupted;
 
-  const finished = r.status === 'complete' || r.status === 'cancelled' || r.status === 'error';
+  const finished = !streaming && r.status !== 'idle';
   const who = r.agentId ? `${r.agentId}: ` : '';
-  const announcement = sawStreaming && finished ? `${who}${r.text}${r.status === 'complete' ? '' : ` (${r.status === 'cancelled' ? 'cancelled' : 'error'})`}` : '';
+  const announcement = sawStreaming && finished ? `${who}${r.text}${r.status === 'complete' ? '' : ` (${r.status})`}` : '';
   const info: ContentInfo = { status: r.status, agentId: r.agentId, responseId: r.responseId };
 
   return (
@@ -116,6 +141,7 @@ export const ResponseView = forwardRef<HTMLElement, ResponseViewProps>(function 
           {ending}
         </p>
       )}
+      {footer}
       <div data-part="announcer" data-ds-visually-hidden="" aria-live="polite" aria-atomic="true">
         {announcement}
       </div>

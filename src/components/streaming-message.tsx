@@ -4,15 +4,22 @@
  */
 import { forwardRef } from 'react';
 import { useAgentStream } from '../react/use-agent-stream.js';
+import { useResponseVersions } from '../react/use-response-versions.js';
 import { PartRenderersProvider, type DataRenderers, type ToolRenderers } from './parts-context.js';
-import { ResponseView, type RenderContent, type ResponseLabels, type ResponseViewProps } from './response-view.js';
+import { ResponseControls } from './response-controls.js';
+import { DEFAULT_RESPONSE_LABELS, ResponseView, viewOf, type RenderContent, type ResponseLabels, type ResponseViewData, type ResponseViewProps } from './response-view.js';
 
-export interface StreamingMessageProps extends Omit<ResponseViewProps, 'response' | 'renderContent' | 'labels' | 'showAgent'> {
+const IDLE: ResponseViewData = { text: '', parts: [], status: 'idle', agentId: undefined, responseId: undefined, resumed: false, error: undefined, catchingUp: false };
+
+export interface StreamingMessageProps extends Omit<ResponseViewProps, 'response' | 'renderContent' | 'labels' | 'showAgent' | 'footer'> {
   /** The response to follow, or `'latest'` for the newest in the session. Default `'latest'`. */
   responseId?: string | 'latest';
   /** Renders the text (e.g. markdown to React elements). Default: the text as plain text. */
   renderContent?: RenderContent;
-  /** Texts for the endings and markers. Default: "Cancelled", "Error: …", "Catching up…", "resumed". */
+  /**
+   * Texts for the endings, markers and buttons. Default: "Cancelled", "Error: …", "The assistant
+   * stopped responding", "Catching up…", "resumed", "Retry", "Regenerate".
+   */
   labels?: Partial<ResponseLabels>;
   /** Whether to show the agent's badge. Default true. */
   showAgent?: boolean;
@@ -23,20 +30,24 @@ export interface StreamingMessageProps extends Omit<ResponseViewProps, 'response
 }
 
 /**
- * One agent response as it streams: a cursor while streaming, a visible ending when it was cancelled
- * or failed, and a polite announcement of the whole answer when it ends (not of every token).
- * `data-status` is `idle` | `streaming` | `complete` | `cancelled` | `error`.
+ * One agent response as it streams: a cursor while streaming, a visible ending when it was cancelled,
+ * failed or its agent went away, and a polite announcement of the whole answer when it ends (not of
+ * every token). Retry (or Regenerate, once complete) asks the agent again; the answers to one turn
+ * are versions, paged with "‹ 1 / 2 ›". `data-status` is `idle` | `streaming` | `complete` |
+ * `cancelled` | `error` | `interrupted`.
  *
  * @example
  * <StreamingMessage responseId="latest" renderContent={(text) => <Markdown>{text}</Markdown>} />
  */
 export const StreamingMessage = forwardRef<HTMLElement, StreamingMessageProps>(function StreamingMessage({ responseId = 'latest', renderContent, labels, showAgent, toolRenderers, dataRenderers, ...rest }, ref) {
   const s = useAgentStream({ responseId });
+  const v = useResponseVersions({ responseId: s.responseId });
   return (
     <PartRenderersProvider toolRenderers={toolRenderers} dataRenderers={dataRenderers}>
       <ResponseView
         ref={ref}
-        response={{ text: s.text, parts: s.parts, status: s.status, agentId: s.agentId, responseId: s.responseId, resumed: s.resumed, error: s.error, catchingUp: s.catchingUp }}
+        response={v.selected ? viewOf(v.selected) : IDLE}
+        footer={<ResponseControls v={v} labels={{ ...DEFAULT_RESPONSE_LABELS, ...labels }} />}
         renderContent={renderContent}
         labels={labels}
         showAgent={showAgent}
