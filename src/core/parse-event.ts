@@ -5,7 +5,7 @@
 import { DurableSessionError } from './errors.js';
 import type { Attachment } from './parts.js';
 import { parseBody, segmentsText } from './response-body.js';
-import { fail, id, Invalid, isRecord, notInherited, oneOf, optId, optText, text, TooLarge } from './validate.js';
+import { choice, fail, fields, id, Invalid, isRecord, notInherited, oneOf, opt, optId, optText, reasonText, text, TooLarge, type FieldCheck } from './validate.js';
 import {
   EventName,
   Header,
@@ -13,6 +13,9 @@ import {
   RESPONSE_STATUSES,
   type AgentResponseEvent,
   type ApprovalEvent,
+  type ClaimEvent,
+  type RetryEvent,
+  type SteerEvent,
   type UserMessageEvent,
   type AgentState,
   type AgentStatusEvent,
@@ -32,6 +35,13 @@ export type ParseResult = { ok: true; event: SessionEvent } | { ok: false; error
 const ACTIONS: readonly MessageAction[] = ['message.create', 'message.update', 'message.append', 'message.delete'];
 const STEER_ACKS: readonly SteerAckStatus[] = ['received', 'applied', 'rejected'];
 const AGENT_STATES: readonly AgentState[] = ['idle', 'thinking', 'streaming', 'offline'];
+
+const input: FieldCheck = (v, f) => text(v, f, Limits.maxInputChars);
+const bool: FieldCheck = (v, f) => (typeof v === 'boolean' ? v : fail(`${f} must be true or false`));
+const claimKey: FieldCheck = (v, f) => {
+  const k = text(v, f, 300);
+  return /^(response|retry):[A-Za-z0-9._:@~-]+$/.test(k) ? k : fail(`${f} must be response:<id> or retry:<id>`);
+};
 
 /** Validates the files attached to a user message. */
 export function parseAttachments(v: unknown): Attachment[] {
@@ -138,83 +148,32 @@ function parseInner(m: WireMessage): SessionEvent {
       if (instance !== undefined) ev.instance = instance;
       return ev;
     }
-    case EventName.Cancel: {
-      if (!isRecord(d)) fail('control.cancel data must be { controlId, target }');
-      const ev: CancelEvent = { ...b, type: 'control.cancel', controlId: id(d.controlId, 'controlId'), target: parseTarget(d.target) };
-      const reason = optText(d.reason, 'reason');
-      if (reason !== undefined) ev.reason = reason;
-      return ev;
-    }
-    case EventName.Steer: {
-      if (!isRecord(d)) fail('control.steer data must be { steerId, text, target }');
+    case EventName.Cancel:
+      return { ...b, type: 'control.cancel', ...fields<Omit<CancelEvent, keyof EventBase | 'type'>>(d, 'control.cancel data', { controlId: id, target: parseTarget, reason: reasonText }) };
+    case EventName.Steer:
+      return { ...b, type: 'control.steer', ...fields<Omit<SteerEvent, keyof EventBase | 'type'>>(d, 'control.steer data', { steerId: id, text: input, target: parseTarget }) };
+    case EventName.SteerAck:
       return {
         ...b,
-        type: 'control.steer',
-        steerId: id(d.steerId, 'steerId'),
-        text: text(d.text, 'text', Limits.maxInputChars),
-        target: parseTarget(d.target),
-      };
-    }
-    case EventName.SteerAck: {
-      if (!isRecord(d)) fail('control.steer-ack data must be { steerId, agentId, status }');
-      const ev: SteerAckEvent = {
-        ...b,
         type: 'control.steer-ack',
-        steerId: id(d.steerId, 'steerId'),
-        agentId: id(d.agentId, 'agentId'),
-        status: oneOf(d.status, STEER_ACKS, 'status'),
+        ...fields<Omit<SteerAckEvent, keyof EventBase | 'type'>>(d, 'control.steer-ack data', { steerId: id, agentId: id, status: choice(STEER_ACKS), responseId: opt(id), reason: reasonText }),
       };
-      const responseId = optId(d.responseId, 'responseId');
-      if (responseId !== undefined) ev.responseId = responseId;
-      const reason = optText(d.reason, 'reason');
-      if (reason !== undefined) ev.reason = reason;
-      return ev;
-    }
-    case EventName.AgentStatus: {
-      if (!isRecord(d)) fail('agent.status data must be { agentId, state }');
-      const ev: AgentStatusEvent = {
-        ...b,
-        type: 'agent.status',
-        agentId: id(d.agentId, 'agentId'),
-        state: oneOf(d.state, AGENT_STATES, 'state'),
-      };
-      const turnId = optId(d.turnId, 'turnId');
-      if (turnId !== undefined) ev.turnId = turnId;
-      return ev;
-    }
-    case EventName.Approval: {
-      if (!isRecord(d)) fail('control.approval data must be { decisionId, responseId, toolCallId, approved }');
-      if (typeof d.approved !== 'boolean') fail('approved must be true or false');
-      const ev: ApprovalEvent = {
+    case EventName.AgentStatus:
+      return { ...b, type: 'agent.status', ...fields<Omit<AgentStatusEvent, keyof EventBase | 'type'>>(d, 'agent.status data', { agentId: id, state: choice(AGENT_STATES), turnId: opt(id) }) };
+    case EventName.Approval:
+      return {
         ...b,
         type: 'control.approval',
-        decisionId: id(d.decisionId, 'decisionId'),
-        responseId: id(d.responseId, 'responseId'),
-        toolCallId: id(d.toolCallId, 'toolCallId'),
-        approved: d.approved,
+        ...fields<Omit<ApprovalEvent, keyof EventBase | 'type'>>(d, 'control.approval data', { decisionId: id, responseId: id, toolCallId: id, approved: bool, reason: reasonText }),
       };
-      const reason = optText(d.reason, 'reason');
-      if (reason !== undefined) ev.reason = reason;
-      return ev;
-    }
-    case EventName.Retry: {
-      if (!isRecord(d)) fail('control.retry data must be { retryId, turnId, agentId, responseId, mode }');
+    case EventName.Retry:
       return {
         ...b,
         type: 'control.retry',
-        retryId: id(d.retryId, 'retryId'),
-        turnId: id(d.turnId, 'turnId'),
-        agentId: id(d.agentId, 'agentId'),
-        responseId: id(d.responseId, 'responseId'),
-        mode: oneOf(d.mode, ['retry', 'regenerate'] as const, 'mode'),
+        ...fields<Omit<RetryEvent, keyof EventBase | 'type'>>(d, 'control.retry data', { retryId: id, turnId: id, agentId: id, responseId: id, mode: choice(['retry', 'regenerate'] as const) }),
       };
-    }
-    case EventName.Claim: {
-      if (!isRecord(d)) fail('agent.claim data must be { claimId, key, agentId, instance }');
-      const key = text(d.key, 'key', 300);
-      if (!/^(response|retry):[A-Za-z0-9._:@~-]+$/.test(key)) fail('key must be response:<id> or retry:<id>');
-      return { ...b, type: 'agent.claim', claimId: id(d.claimId, 'claimId'), key, agentId: id(d.agentId, 'agentId'), instance: id(d.instance, 'instance') };
-    }
+    case EventName.Claim:
+      return { ...b, type: 'agent.claim', ...fields<Omit<ClaimEvent, keyof EventBase | 'type'>>(d, 'agent.claim data', { claimId: id, key: claimKey, agentId: id, instance: id }) };
     default:
       throw new DurableSessionError('unknown_event', `Unknown event name ${JSON.stringify(String(m.name)).slice(0, 80)}; expected one of ${Object.values(EventName).join(', ')}.`, { serial: m.serial });
   }

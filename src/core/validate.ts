@@ -56,3 +56,33 @@ export function oneOf<T extends string>(v: unknown, allowed: readonly T[], field
   }
   return v as T;
 }
+
+/** Checks one field of untrusted data and returns it (undefined: leave it out). */
+export type FieldCheck = (v: unknown, field: string) => unknown;
+
+/** Makes a check optional: an absent field is left out. */
+export const opt =
+  (check: FieldCheck): FieldCheck =>
+  (v, field) =>
+    v === undefined ? undefined : check(v, field);
+
+export const choice =
+  <T extends string>(allowed: readonly T[]): FieldCheck =>
+  (v, field) =>
+    oneOf(v, allowed, field);
+
+/**
+ * Checks an object field by field: one table per event shape instead of a hand-written parser each.
+ * Fields the table does not name are dropped.
+ */
+export function fields<T>(d: unknown, what: string, spec: Record<string, FieldCheck>): T {
+  if (!isRecord(d)) fail(`${what} must be { ${Object.keys(spec).join(', ')} }`);
+  const out: Record<string, unknown> = {};
+  for (const k in spec) {
+    const v = spec[k](d[k], k);
+    if (v !== undefined) out[k] = v;
+  }
+  return out as T;
+}
+
+export const reasonText: FieldCheck = opt((v, f) => text(v, f, 1000));
