@@ -25,7 +25,9 @@ export interface DemoHandlerOptions {
  * Answers with `demoTokens` at a fixed rate — or, as the assistant, uses a tool when the prompt asks
  * for the weather in a city or mentions an email (see `demoToolFor`). A steer is acknowledged in the text (`— and, as you
  * asked, in French:`) and rewrites the rest of the answer (see `demoSteer`); `demoAnswer` gives the
- * exact text for the steers taken. Honours cancel at once.
+ * exact text for the steers taken. Honours cancel at once. Taking over another instance's answer
+ * (`turn.resumed`), it writes only the rest, so the text ends as an uninterrupted run's would (a
+ * steer the dead instance took is not replayed).
  */
 export function demoHandler(opts: DemoHandlerOptions = {}): TurnHandler {
   const rate = opts.tokensPerSecond ?? 20;
@@ -39,9 +41,19 @@ export function demoHandler(opts: DemoHandlerOptions = {}): TurnHandler {
       return tool.tool === 'weather' ? weatherTurn(turn, tool.city, 1000 / rate) : emailTurn(turn, tool.to, 1000 / rate);
     }
     const script = demoScript(turn.input.text, demoLength(turn.input.text, count), opts.voice);
-    await delay(think, turn.signal);
+    // Taking over a dead instance's answer: its words are known, so replay them unwritten and carry
+    // on after what the session already holds — the end result is the uninterrupted answer.
+    let skip = turn.resumed?.text.length ?? 0;
+    if (skip === 0) await delay(think, turn.signal);
     while (!script.done && !turn.signal.aborted) {
-      turn.write(script.next(turn.steers.take()?.text));
+      let chunk = script.next(skip > 0 ? undefined : turn.steers.take()?.text);
+      if (skip > 0) {
+        const n = Math.min(skip, chunk.length);
+        skip -= n;
+        chunk = chunk.slice(n);
+        if (!chunk) continue;
+      }
+      turn.write(chunk);
       await delay(1000 / rate, turn.signal);
     }
   };
