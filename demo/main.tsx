@@ -11,7 +11,7 @@ import { createAblyTransport, type AblyTransport } from '../src/transports/ably.
 import './demo.css';
 import { TryIt } from './try-it.js';
 
-type DemoConfig = { mode: 'local'; host: string; port: number } | { mode: 'ably' };
+type DemoConfig = { mode: 'local'; host: string; port: number; devAgents?: boolean } | { mode: 'ably' };
 
 /** The session lives in the URL, so copying the URL into another tab or browser joins it. */
 function sessionFromUrl(): string {
@@ -55,7 +55,7 @@ function connect(config: DemoConfig, clientId: string): AblyTransport {
 }
 
 function App() {
-  const [state, setState] = useState<{ transport: AblyTransport; sessionId: string; clientId: string } | { error: string } | null>(null);
+  const [state, setState] = useState<{ transport: AblyTransport; sessionId: string; clientId: string; devAgents: boolean } | { error: string } | null>(null);
   useEffect(() => {
     let transport: AblyTransport | undefined;
     // StrictMode runs this effect twice; only the surviving run may open a connection.
@@ -74,7 +74,7 @@ function App() {
         void transport.channel('lobby').publish({ name: 'session.open', data: { sessionId } }).catch((e: unknown) => {
           setState({ error: `Could not reach the agents: ${e instanceof Error ? e.message : String(e)}` });
         });
-        setState({ transport, sessionId, clientId });
+        setState({ transport, sessionId, clientId, devAgents: config.mode === 'local' && config.devAgents === true });
       })
       .catch((e: unknown) => setState({ error: `Could not load the demo configuration: ${e instanceof Error ? e.message : String(e)}. Is npm start running?` }));
     return () => {
@@ -94,7 +94,7 @@ function App() {
         </p>
       </header>
       <DurableSessionProvider sessionId={state.sessionId} transport={state.transport} device={deviceLabel()} name={state.clientId}>
-        <TryIt />
+        <TryIt devAgents={state.devAgents} />
         <DurableChat label="Demo chat" placeholder="Ask anything; mention @reviewer for a second agent" />
       </DurableSessionProvider>
     </main>

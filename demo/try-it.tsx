@@ -11,10 +11,19 @@ const OFFLINE_SECONDS = 5;
 export const WEATHER_PROMPT = "What's the weather in Paris?";
 export const EMAIL_PROMPT = 'Email the team a summary of this session';
 
-export function TryIt(): ReactNode {
+/** Asks the launcher to kill -9 the primary agent process; the standby then takes its answers over. */
+async function killAgent(): Promise<string> {
+  const r = await fetch('/api/dev/kill-agent?role=primary', { method: 'POST', headers: { 'x-ds-dev': '1' } });
+  const body = (await r.json()) as { killed?: number; error?: string };
+  return r.ok ? `Killed process ${body.killed}` : `Could not kill it: ${body.error ?? r.status}`;
+}
+
+/** `devAgents`: the launcher runs the local server and can kill its agent process (never on Ably cloud). */
+export function TryIt({ devAgents = false }: { devAgents?: boolean }): ReactNode {
   const { send } = useDurableSession();
   const { steer, canSteer } = useSteer();
   const [offlineLeft, setOfflineLeft] = useState(0);
+  const [killed, setKilled] = useState('');
 
   useEffect(() => {
     if (offlineLeft <= 0) return;
@@ -70,6 +79,17 @@ export function TryIt(): ReactNode {
           </button>
           <span>Reasoning, a tool whose input streams, a cited source; then an email that waits until you approve or deny it, in any tab.</span>
         </li>
+        {devAgents && (
+          <li>
+            <button type="button" onClick={() => void killAgent().then(setKilled, (e: unknown) => setKilled(String(e)))}>
+              Kill the agent process
+            </button>
+            <span role="status">
+              {killed && `${killed}. `}
+              Mid-answer, the answer pauses; once the server notices (about 15 s) a standby process carries it on from the same word. Retry asks again after any answer that stopped.
+            </span>
+          </li>
+        )}
       </ol>
     </section>
   );

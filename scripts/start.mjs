@@ -1,4 +1,4 @@
-// `npm start`: the local Ably-protocol server, the demo agent process and the demo app, in one
+// `npm start`: the local Ably-protocol server, the demo agent processes and the demo app, in one
 // command with one Ctrl-C. Set ABLY_API_KEY to run the same demo on Ably cloud instead of the
 // local server; nothing else changes. However the launcher ends — a signal to it alone (a process
 // manager, an IDE's stop button), a failure, an exception — it takes its children with it.
@@ -27,6 +27,7 @@ Environment:
   DS_TOKENS_PER_SECOND  demo agents' words per second (default 8)
   DS_TOKENS             words per answer unless the message says "in N words" (default 150)
   DS_THINK_MS           pause before an answer's first word (default 300)
+  DS_STANDBY            0: no standby agent process (default 1: one takes over if the agents die)
 `;
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -51,7 +52,13 @@ if (unknown.length > 0) {
 const reuseBuild = args.includes('--reuse-build') || env.DS_REUSE_BUILD === '1';
 /** Every process this launcher started and that has not exited yet. */
 const children = new Set();
-let agentsChild = null;
+/** The demo agent processes by role: `primary` answers, `standby` takes over answers of a dead one. */
+const agentChildren = new Map();
+/** Roles whose process was killed on purpose and stays dead until started again. */
+const held = new Set();
+/** How long after an agent process died unasked a new one starts. */
+const AGENT_RESTART_MS = 2000;
+const withStandby = env.DS_STANDBY !== '0';
 let serverChild = null;
 let vite = null;
 let shuttingDown = false;
@@ -142,7 +149,9 @@ function startChild(name, args, extraEnv, ready) {
 }
 
 function startLocalServer() {
-  return startChild('server', [join(root, 'dist/server/cli.js'), 'dev', '--port', String(serverPort), '--data-dir', join(dataDir, 'channels'), '--key', localKey], {}, /url:/).then(
+  // Under test a killed agent's connection is noticed in a second; the demo keeps Ably's 15 s.
+  const grace = env.DS_E2E === '1' ? { DS_PRESENCE_GRACE_MS: env.DS_PRESENCE_GRACE_MS ?? '1000' } : {};
+  return startChild('server', [join(root, 'dist/server/cli.js'), 'dev', '--port', String(serverPort), '--data-dir', join(dataDir, 'channels'), '--key', localKey], grace, /url:/).then(
     (c) => (serverChild = c),
   );
 }
@@ -154,6 +163,58 @@ async function restartLocalServer() {
   old.restarting = true;
   await endChild(old);
   await startLocalServer();
+}
+
+/**
+ * Starts the agent process of `role`. One that dies unasked (a crash, a kill -9) is replaced, so the
+ * demo keeps answering; meanwhile the standby, or the replacement, takes its answers over.
+ */
+async function startAgents(role, extraEnv = {}) {
+  const child = await startChild(
+    role === 'primary' ? 'agents' : 'standby',
+    [join(root, 'demo/agent-host.mjs')],
+    { DS_KEY: localKey, DS_SERVER_PORT: String(serverPort), DS_AGENT_LOG: env.DS_AGENT_LOG ?? join(dataDir, 'agent-log.jsonl'), DS_STANDBY: role === 'standby' ? '1' : '0', ...extraEnv },
+    /serving sessions/,
+  );
+  agentChildren.set(role, child);
+  child.on('exit', () => {
+    if (agentChildren.get(role) === child) agentChildren.delete(role);
+    if (shuttingDown || held.has(role)) return;
+    setTimeout(() => {
+      if (shuttingDown || held.has(role) || agentChildren.has(role)) return;
+      say(`[launcher] starting a new ${role} agent process`);
+      startAgents(role).catch((e) => say(`[launcher] ${e.message}`));
+    }, AGENT_RESTART_MS);
+  });
+  return child;
+}
+
+/**
+ * Local-only controls of the agent processes, for the demo's "kill the agent" button and e2e:
+ * GET agents (pids by role); POST kill-agent?role=&restart=0 (a kill -9, kept dead with restart=0);
+ * POST start-agent?role=&takeover=. The custom header keeps other sites' pages from posting here.
+ */
+async function devAgents(req, url, json) {
+  const role = url.searchParams.get('role') ?? 'primary';
+  if (role !== 'primary' && role !== 'standby') return json(400, { error: 'role must be primary or standby' });
+  if (url.pathname === '/api/dev/agents') return json(200, Object.fromEntries([...agentChildren].map(([r, c]) => [r, c.pid])));
+  if (req.method !== 'POST' || req.headers['x-ds-dev'] !== '1') return json(400, { error: 'POST with the header x-ds-dev: 1' });
+  if (url.pathname === '/api/dev/kill-agent') {
+    const child = agentChildren.get(role);
+    if (!child) return json(409, { error: `no ${role} agent process is running` });
+    if (url.searchParams.get('restart') === '0') held.add(role);
+    child.kill('SIGKILL');
+    return json(200, { role, killed: child.pid });
+  }
+  if (url.pathname === '/api/dev/start-agent') {
+    held.delete(role);
+    if (agentChildren.has(role)) return json(409, { error: `a ${role} agent process is running` });
+    const takeover = url.searchParams.get('takeover');
+    if (takeover && !['continue', 'restart', 'off'].includes(takeover)) return json(400, { error: 'takeover must be continue, restart or off' });
+    const child = await startAgents(role, takeover ? { DS_TAKEOVER: takeover } : {});
+    return json(200, { role, started: child.pid });
+  }
+  return json(404, { error: 'unknown dev endpoint' });
 }
 
 const BROWSER_CAPABILITY = JSON.stringify({ 'session:*': ['subscribe', 'publish', 'presence', 'history'], lobby: ['publish'] });
@@ -172,8 +233,9 @@ function apiPlugin() {
         };
         try {
           if (url.pathname === '/api/config') {
-            return json(200, local ? { mode: 'local', host: 'localhost', port: serverPort } : { mode: 'ably' });
+            return json(200, local ? { mode: 'local', host: 'localhost', port: serverPort, devAgents: true } : { mode: 'ably' });
           }
+          if (local && url.pathname.startsWith('/api/dev/')) return await devAgents(req, url, json);
           if (url.pathname === '/api/token') {
             // The browser never sees the API key: it gets a signed, short-lived token request
             // limited to session channels and the lobby.
@@ -205,12 +267,7 @@ async function main() {
   }
   if (local) await startLocalServer();
   if (shuttingDown) return;
-  agentsChild = await startChild(
-    'agents',
-    [join(root, 'demo/agent-host.mjs')],
-    { DS_KEY: localKey, DS_SERVER_PORT: String(serverPort), DS_AGENT_LOG: env.DS_AGENT_LOG ?? join(dataDir, 'agent-log.jsonl') },
-    /serving sessions/,
-  );
+  await Promise.all([startAgents('primary'), withStandby ? startAgents('standby') : null]);
   if (shuttingDown) return;
   vite = await createVite({
     root: join(root, 'demo'),
@@ -247,7 +304,7 @@ async function shutdown(code = 0) {
   if (shuttingDown) return;
   shuttingDown = true;
   // The agents go first, while the server is still there to close their connections cleanly.
-  if (agentsChild) await endChild(agentsChild);
+  await Promise.all([...agentChildren.values()].map(endChild));
   await Promise.all([vite?.close().catch(() => {}), ...[...children].map(endChild)]);
   process.exit(code);
 }

@@ -12,7 +12,10 @@ WebSocket in msgpack or JSON, REST for history, presence, publishing and tokens.
   --port       TCP port (default 8787; 0 picks a free one)
   --data-dir   keep channel logs in DIR so they survive a restart (default: memory only)
   --host       listen on all interfaces (0.0.0.0) or on ADDR (default 127.0.0.1)
-  --key        accept this API key instead of a random one (repeatable)`;
+  --key        accept this API key instead of a random one (repeatable)
+
+Environment:
+  DS_PRESENCE_GRACE_MS  how long a dropped connection keeps its presence (default 15000, as Ably)`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -45,6 +48,9 @@ async function main(argv: string[]): Promise<number> {
   if (host !== undefined) options.host = host;
   if (values['data-dir'] !== undefined) options.dataDir = values['data-dir'];
   if (values.key && values.key.length > 0) options.keys = values.key;
+  // Tests that kill agents need a dead connection noticed in a second, not Ably's 15.
+  const grace = process.env.DS_PRESENCE_GRACE_MS;
+  if (grace) options.presenceGraceMs = Number(grace);
   const server = await createServer(options);
   const shown = host === '0.0.0.0' ? `http://localhost:${server.port}` : server.url;
   process.stdout.write(

@@ -136,6 +136,26 @@ describe('npm start (scripts/start.mjs)', () => {
     expect(await portFree(stack.serverPort)).toBe(true);
   }, 120_000);
 
+  it('replaces an agent process killed mid-turn, and still ends every process it started, the replacement too', async () => {
+    const stack = await launch();
+    const api = (path: string, init?: RequestInit) => fetch(`http://127.0.0.1:${stack.appPort}/api/dev/${path}`, init).then(async (r) => ({ status: r.status, body: (await r.json()) as Record<string, number> }));
+    const before = (await api('agents')).body;
+    expect(Object.keys(before).sort()).toEqual(['primary', 'standby']);
+    await askMidTurn(stack.serverPort);
+    // Without the header a page of another site could post here: refused.
+    expect((await api('kill-agent', { method: 'POST' })).status).toBe(400);
+    const killed = await api('kill-agent?role=primary', { method: 'POST', headers: { 'x-ds-dev': '1' } });
+    expect(killed).toEqual({ status: 200, body: { role: 'primary', killed: before.primary } });
+    const after = await until(() => api('agents').then((r) => r.body), 'a new primary agent process', { ok: (b) => b.primary !== undefined && b.primary !== before.primary, timeoutMs: 30_000 });
+    expect(after.standby).toBe(before.standby);
+    expect(processTable().has(before.primary)).toBe(false);
+
+    process.kill(stack.launcher.pid!, 'SIGTERM');
+    await stack.exited;
+    const table = processTable();
+    expect([...stack.pids, after.primary].filter((pid) => table.has(pid))).toEqual([]);
+  }, 120_000);
+
   it('documents its options in --help', () => {
     const help = execFileSync(process.execPath, [join(root, 'scripts/start.mjs'), '--help'], { encoding: 'utf8' });
     expect(help).toContain('--reuse-build');
