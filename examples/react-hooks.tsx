@@ -2,7 +2,7 @@
 // would, so `npm run typecheck` proves they compile.
 import { DurableChat } from 'durable-sessions/components';
 import { createAblyTransport } from 'durable-sessions/ably';
-import { DurableSessionProvider, useAgentStream, useApproval, useConnectionState, useDurableSession, useMessage, useMessageIds, usePresence, useSteer, useStopButton, useToolCall } from 'durable-sessions/react';
+import { DurableSessionProvider, useAgentStream, useApproval, useConnectionState, useDurableSession, useMessage, useMessageIds, usePresence, useResponseVersions, useSteer, useStopButton, useToolCall } from 'durable-sessions/react';
 
 export const Provider = () => (
   <DurableSessionProvider sessionId="support-42" transport={() => createAblyTransport({ options: { authUrl: '/token' } })}>
@@ -86,4 +86,16 @@ export function ApprovalInbox() {
   const { pending, approve } = useApproval();
   const buttons = pending.map(({ part }) => <button key={part.id} onClick={() => void approve(part.toolCallId)}>Allow {part.toolName}</button>);
   return <div>{buttons}</div>;
+}
+
+export function Versions({ responseId }: { responseId: string }) {
+  const { index, count, select, selected } = useResponseVersions({ responseId });
+  const { retry } = useDurableSession();
+  return (
+    <div>
+      <button disabled={index === 0} onClick={() => select(index - 1)}>‹</button> {index + 1} / {count}
+      <p>{selected?.text}</p>
+      {selected?.status === 'interrupted' && <button onClick={() => void retry(selected.responseId)}>Retry</button>}
+    </div>
+  );
 }
