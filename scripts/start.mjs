@@ -58,6 +58,9 @@ const agentChildren = new Map();
 const held = new Set();
 /** How long after an agent process died unasked a new one starts. */
 const AGENT_RESTART_MS = 2000;
+/** Roles whose process is starting: it counts as running, so a role never gets two processes. */
+const starting = new Set();
+const agentRunning = (role) => agentChildren.has(role) || starting.has(role);
 const withStandby = env.DS_STANDBY !== '0';
 let serverChild = null;
 let vite = null;
@@ -170,18 +173,19 @@ async function restartLocalServer() {
  * demo keeps answering; meanwhile the standby, or the replacement, takes its answers over.
  */
 async function startAgents(role, extraEnv = {}) {
+  starting.add(role);
   const child = await startChild(
     role === 'primary' ? 'agents' : 'standby',
     [join(root, 'demo/agent-host.mjs')],
     { DS_KEY: localKey, DS_SERVER_PORT: String(serverPort), DS_AGENT_LOG: env.DS_AGENT_LOG ?? join(dataDir, 'agent-log.jsonl'), DS_STANDBY: role === 'standby' ? '1' : '0', ...extraEnv },
     /serving sessions/,
-  );
+  ).finally(() => starting.delete(role));
   agentChildren.set(role, child);
   child.on('exit', () => {
     if (agentChildren.get(role) === child) agentChildren.delete(role);
     if (shuttingDown || held.has(role)) return;
     setTimeout(() => {
-      if (shuttingDown || held.has(role) || agentChildren.has(role)) return;
+      if (shuttingDown || held.has(role) || agentRunning(role)) return;
       say(`[launcher] starting a new ${role} agent process`);
       startAgents(role).catch((e) => say(`[launcher] ${e.message}`));
     }, AGENT_RESTART_MS);
@@ -208,7 +212,7 @@ async function devAgents(req, url, json) {
   }
   if (url.pathname === '/api/dev/start-agent') {
     held.delete(role);
-    if (agentChildren.has(role)) return json(409, { error: `a ${role} agent process is running` });
+    if (agentRunning(role)) return json(409, { error: `a ${role} agent process is running` });
     const takeover = url.searchParams.get('takeover');
     if (takeover && !['continue', 'restart', 'off'].includes(takeover)) return json(400, { error: 'takeover must be continue, restart or off' });
     const child = await startAgents(role, takeover ? { DS_TAKEOVER: takeover } : {});
