@@ -86,6 +86,7 @@ test('useChat: a second tab follows live, and a reload mid-answer resumes to the
   await expect(a.locator('main')).toHaveAttribute('data-status', 'ready');
   expect(await a.locator('article[data-role="assistant"]').count()).toBe(1);
   expect(await b.locator('article[data-role="user"]').allTextContents()).toEqual(['Explain resume in 60 words']);
+  await Promise.all([a.context().close(), b.context().close()]);
 });
 
 test('useChat: stop is an explicit cancel the agent obeys', async ({ page }) => {

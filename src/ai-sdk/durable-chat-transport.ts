@@ -57,6 +57,7 @@ export class DurableChatTransport implements ChatTransport<UIMessage> {
   private resuming: string | null = null;
   private reconnects = 0;
   private readonly followers = new Set<() => void>();
+  private connecting = 0;
 
   constructor(opts: DurableChatTransportOptions) {
     if (opts.controller) this.controller = opts.controller;
@@ -101,13 +102,21 @@ export class DurableChatTransport implements ChatTransport<UIMessage> {
   reconnectToStream: ChatTransport<UIMessage>['reconnectToStream'] = async ({ abortSignal }) => {
     this.reconnects++;
     const wanted = this.resuming;
-    this.resuming = null;
-    await this.ready();
-    this.controller.flush();
-    const s = this.controller.store.getState();
-    const r = wanted ? selectResponse(s, wanted) : newestResponse(s, (e) => e.status === 'streaming' && this.wants(e));
-    if (!r || r.status !== 'streaming') return null;
-    return this.stream(r.turnId, r.responseId, new Set(), abortSignal);
+    // Until the stream is open, tokens landing while the session gets ready must not make `follow`
+    // start yet another resume (on a reload, useChat's own resume and the follower would race).
+    this.connecting++;
+    try {
+      await this.ready();
+      this.controller.flush();
+      const s = this.controller.store.getState();
+      const r = wanted ? selectResponse(s, wanted) : newestResponse(s, (e) => e.status === 'streaming' && this.wants(e));
+      if (!r || r.status !== 'streaming') return null;
+      return this.stream(r.turnId, r.responseId, new Set(), abortSignal);
+    } finally {
+      this.connecting--;
+      if (this.resuming === wanted) this.resuming = null;
+      queueMicrotask(() => this.followers.forEach((f) => f()));
+    }
   };
 
   /**
@@ -121,7 +130,7 @@ export class DurableChatTransport implements ChatTransport<UIMessage> {
   follow(chat: FollowedChat): () => void {
     let stopped = false;
     const check = () => {
-      if (stopped || this.open > 0 || this.resuming) return;
+      if (stopped || this.open > 0 || this.resuming || this.connecting > 0) return;
       const s = this.controller.store.getState();
       const stale = this.staleness(s);
       if (stale === 'none') return;
