@@ -13,6 +13,7 @@ import type { FileInput, SourceInput, ToolCallInput, Turn } from './agent-types.
 import { SteerQueue, type Steer } from './steer-queue.js';
 import { partsOf } from './parts-of.js';
 import { ToolCallHandle, type ToolCall } from './tool-call.js';
+import { TurnDecisions } from './turn-decisions.js';
 
 type FinalStatus = Exclude<ResponseStatus, 'streaming'>;
 
@@ -66,10 +67,7 @@ export class TurnWriter implements Turn {
   private reasoningOpen: { id: string; since: number } | null = null;
   private readonly tools = new Map<string, ToolCallHandle>();
   /** Decisions taken per tool call, and who waits for one. */
-  private readonly decisions = new Map<string, ApprovalDecision>();
-  private readonly waiting = new Map<string, (d: ApprovalDecision) => void>();
-  /** Decisions already acknowledged in the response (by this or an earlier instance). */
-  private readonly acknowledged = new Set<string>();
+  private readonly decisions = new TurnDecisions(this);
 
   constructor(o: TurnWriterOptions) {
     this.ch = o.channel;
@@ -113,10 +111,7 @@ export class TurnWriter implements Turn {
     for (const p of parts) {
       if (p.type === 'text') text += p.text;
       if (p.type === 'tool-call') this.tools.set(p.toolCallId, ToolCallHandle.adopt(this, p));
-      if (p.type === 'tool-call' && p.approval) {
-        this.decisions.set(p.toolCallId, p.approval);
-        this.acknowledged.add(p.toolCallId);
-      }
+      if (p.type === 'tool-call' && p.approval) this.decisions.adopt(p.toolCallId, p.approval);
     }
     this.partCount = parts.length;
     this.text = text;
@@ -175,55 +170,17 @@ export class TurnWriter implements Turn {
     return call.approval();
   }
 
-  /**
-   * A decision from the session for one of this turn's tool calls. The first one wins; it is
-   * acknowledged in the response so every tab settles on it. Returns why it was not taken, if not.
-   */
+  needsApproval(toolCallId: string): boolean | undefined {
+    return this.tools.get(toolCallId)?.needsApproval;
+  }
+
+  /** A decision from the session for one of this turn's tool calls; returns why it was not taken, if not. */
   decide(d: { toolCallId: string; approved: boolean; clientId?: string; reason?: string }): DurableSessionError | undefined {
-    const call = this.tools.get(d.toolCallId);
-    if (!call) return new DurableSessionError('unknown_target', `A decision names tool call ${JSON.stringify(d.toolCallId)}, which response ${this.responseId} does not have; it was ignored.`);
-    if (!call.needsApproval) return new DurableSessionError('invalid_state', `Tool call ${d.toolCallId} does not need approval; the decision was ignored.`);
-    const taken = this.decisions.get(d.toolCallId);
-    if (taken || this.ended) {
-      const why = taken ? `already ${taken.approved ? 'approved' : 'denied'}${taken.by ? ` by ${taken.by}` : ''}` : 'its turn ended';
-      return new DurableSessionError('invalid_state', `A decision for tool call ${d.toolCallId} came too late: ${why}; it was ignored.`);
-    }
-    const decision: ApprovalDecision = { approved: d.approved };
-    if (d.clientId !== undefined) decision.by = d.clientId;
-    if (d.reason !== undefined) decision.reason = d.reason;
-    this.decisions.set(d.toolCallId, decision);
-    const waiter = this.waiting.get(d.toolCallId);
-    if (waiter) this.settle(d.toolCallId, decision, waiter);
-    return undefined;
+    return this.decisions.decide(d);
   }
 
   awaitDecision(toolCallId: string): Promise<ApprovalDecision> {
-    return new Promise<ApprovalDecision>((resolve, reject) => {
-      if (this.signal.aborted) return reject(this.signal.reason as unknown);
-      const onAbort = () => {
-        this.waiting.delete(toolCallId);
-        reject(this.signal.reason as unknown);
-      };
-      this.signal.addEventListener('abort', onAbort, { once: true });
-      const done = (d: ApprovalDecision) => {
-        this.signal.removeEventListener('abort', onAbort);
-        resolve(d);
-      };
-      const early = this.decisions.get(toolCallId);
-      if (early) this.settle(toolCallId, early, done);
-      else this.waiting.set(toolCallId, done);
-    });
-  }
-
-  private settle(toolCallId: string, d: ApprovalDecision, resolve: (d: ApprovalDecision) => void): void {
-    this.waiting.delete(toolCallId);
-    if (this.acknowledged.has(toolCallId)) return resolve(d);
-    this.acknowledged.add(toolCallId);
-    const op: BodyOp = { op: 'tool-state', id: toolCallId, state: d.approved ? 'running' : 'denied' };
-    if (d.by !== undefined) op.by = d.by;
-    if (d.reason !== undefined) op.reason = d.reason;
-    this.emit(op);
-    resolve(d);
+    return this.decisions.wait(toolCallId);
   }
 
   /** Writes one part record into the batch. Throws `oversize` for a record clients would refuse. */
