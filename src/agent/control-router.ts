@@ -5,7 +5,7 @@
 import { targetsResponse } from '../core/control-target.js';
 import { DurableSessionError } from '../core/errors.js';
 import type { build } from '../core/build-event.js';
-import type { ApprovalEvent, CancelEvent, SteerEvent } from '../core/protocol.js';
+import type { ApprovalEvent, CancelEvent, ClaimEvent, ControlTarget, SessionEvent, SteerEvent } from '../core/protocol.js';
 import type { RecentMap } from '../core/recent.js';
 import type { Steer } from './steer-queue.js';
 import type { TurnWriter } from './turn-writer.js';
@@ -85,5 +85,38 @@ export function routeApproval(ev: ApprovalEvent, ctx: Pick<ControlContext, 'runn
   }
   if ([...ctx.endedTurns.values()].includes(ev.responseId)) {
     onError(new DurableSessionError('invalid_state', `A decision for tool call ${ev.toolCallId} came after response ${ev.responseId} ended; it was ignored.`, { serial: ev.serial }));
+  }
+}
+
+/** What a control asks of the policy: its kind and target (undefined for an event that is no control). */
+export function controlOf(ev: SessionEvent): { kind: 'cancel' | 'steer' | 'approval' | 'retry'; target: ControlTarget } | undefined {
+  switch (ev.type) {
+    case 'control.cancel':
+      return { kind: 'cancel', target: ev.target };
+    case 'control.steer':
+      return { kind: 'steer', target: ev.target };
+    case 'control.approval':
+      return { kind: 'approval', target: { kind: 'response', responseId: ev.responseId } };
+    case 'control.retry':
+      return { kind: 'retry', target: { kind: 'turn', turnId: ev.turnId } };
+    default:
+      return undefined;
+  }
+}
+
+export function notAParticipant(ev: ApprovalEvent): DurableSessionError {
+  return new DurableSessionError('unauthorized', `Ignored a decision on tool call ${ev.toolCallId} from ${ev.clientId ?? 'an anonymous client'}: not a participant of the session (authorizeControl).`, { serial: ev.serial });
+}
+
+/**
+ * Another instance thought this one dead and took one of its turns over: the claim stands (it came
+ * first in the channel), so this instance stops writing that response at once.
+ */
+export function yieldClaimed(ev: ClaimEvent, running: Map<string, TurnWriter>, instance: string): void {
+  if (ev.instance === instance || !ev.key.endsWith(`@${instance}`)) return;
+  for (const t of running.values()) {
+    if (ev.key !== `response:${t.responseId}@${instance}`) continue;
+    running.delete(t.turnId);
+    t.yieldTo(ev.instance);
   }
 }

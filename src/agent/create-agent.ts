@@ -12,7 +12,7 @@ import { RecentMap, RecentSet } from '../core/recent.js';
 import type { Unsubscribe } from '../core/transport.js';
 import type { Agent, AgentOptions, ControlPolicy, SessionParticipants, TranscriptLine, Turn } from './agent-types.js';
 import { participantsOnly } from './control-policy.js';
-import { rejectUntaken, routeApproval, routeCancel, routeSteer, type ControlContext } from './control-router.js';
+import { controlOf, notAParticipant, rejectUntaken, routeApproval, routeCancel, routeSteer, yieldClaimed, type ControlContext } from './control-router.js';
 import { partsOf } from './parts-of.js';
 import { scanHistory } from './history-scan.js';
 import { agentTakeover } from './agent-takeover.js';
@@ -152,10 +152,10 @@ export function createAgent(opts: AgentOptions): Agent {
     runTurn(turn);
   };
 
+  /** Whether the control policy obeys this cancel, steer, approval decision or retry. */
   const obeys = (ev: SessionEvent): boolean => {
-    if (ev.type === 'control.cancel' || ev.type === 'control.steer') return authorized(ev.type === 'control.cancel' ? 'cancel' : 'steer', ev);
-    if (ev.type === 'control.approval') return authorized('approval', { target: { kind: 'response', responseId: ev.responseId }, ...(ev.clientId ? { clientId: ev.clientId } : {}) });
-    return false;
+    const c = controlOf(ev);
+    return c !== undefined && policy(ev.clientId === undefined ? c : { ...c, clientId: ev.clientId }, participants);
   };
 
   const { watch, retry } = agentTakeover({
@@ -177,9 +177,6 @@ export function createAgent(opts: AgentOptions): Agent {
     ...(opts.onTakeover ? { onTakeover: opts.onTakeover } : {}),
   });
 
-  const authorized = (kind: 'cancel' | 'steer' | 'approval' | 'retry', ev: { target: Parameters<ControlPolicy>[0]['target']; clientId?: string }) =>
-    policy({ kind, target: ev.target, ...(ev.clientId ? { clientId: ev.clientId } : {}) }, participants);
-
   const onMessage = (m: WireMessage) => {
     const p = parseEvent(m);
     if (!p.ok) {
@@ -193,32 +190,22 @@ export function createAgent(opts: AgentOptions): Agent {
         startTurn(ev);
         break;
       case 'control.cancel':
-        if (seenControls.add(`c:${ev.controlId}`) && authorized('cancel', ev)) routeCancel(ev, control);
+        if (seenControls.add(`c:${ev.controlId}`) && obeys(ev)) routeCancel(ev, control);
         break;
       case 'control.steer':
-        if (seenControls.add(`s:${ev.steerId}`) && authorized('steer', ev)) routeSteer(ev, control);
+        if (seenControls.add(`s:${ev.steerId}`) && obeys(ev)) routeSteer(ev, control);
         break;
-      case 'agent.claim': {
+      case 'agent.claim':
         watch.onClaim(ev);
-        // Another instance thought this one dead and took a turn over: the claim stands, so stop writing.
-        const lost = ev.instance !== instance && ev.key.endsWith(`@${instance}`) ? [...running.values()].find((t) => ev.key === `response:${t.responseId}@${instance}`) : undefined;
-        if (lost) {
-          running.delete(lost.turnId);
-          lost.yieldTo(ev.instance);
-        }
+        yieldClaimed(ev, running, instance);
         break;
-      }
       case 'control.retry':
-        if (ev.agentId === agentId && seenControls.add(`r:${ev.retryId}`) && authorized('retry', { target: { kind: 'turn', turnId: ev.turnId }, ...(ev.clientId ? { clientId: ev.clientId } : {}) })) {
-          watch.claim(`retry:${ev.retryId}`, () => void retry(ev));
-        }
+        if (ev.agentId === agentId && seenControls.add(`r:${ev.retryId}`) && obeys(ev)) watch.claim(`retry:${ev.retryId}`, () => void retry(ev));
         break;
       case 'control.approval':
         if (!seenControls.add(`a:${ev.decisionId}`)) break;
-        if (authorized('approval', { target: { kind: 'response', responseId: ev.responseId }, ...(ev.clientId ? { clientId: ev.clientId } : {}) })) routeApproval(ev, control, onError);
-        else if (ownsResponse(ev.responseId)) {
-          onError(new DurableSessionError('unauthorized', `Ignored a decision on tool call ${ev.toolCallId} from ${ev.clientId ?? 'an anonymous client'}: not a participant of the session (authorizeControl).`, { serial: ev.serial }));
-        }
+        if (obeys(ev)) routeApproval(ev, control, onError);
+        else if (ownsResponse(ev.responseId)) onError(notAParticipant(ev));
         break;
       case 'agent.response':
         // Another agent's (or our earlier self's) answer: remember the turn as answered when it is ours.
