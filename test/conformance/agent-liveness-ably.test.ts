@@ -121,4 +121,40 @@ describe('agent liveness over the local server and the real ably SDK', () => {
     expect(standby.records).toHaveLength(1);
     expect(standby.records[0]).toMatchObject({ reason: 'takeover', text: FULL });
   });
+
+  it('two standbys race for the orphan: exactly one answers', async () => {
+    const { server, transport } = await setup();
+    const primaryT = transport('agent-1');
+    const primary = writer(primaryT, (n) => (n >= 6 ? never : tick()));
+    const standbys = [writer(transport('agent-2'), tick, { standby: true }), writer(transport('agent-3'), tick, { standby: true })];
+    await Promise.all([primary.agent.start(), ...standbys.map((w) => w.agent.start())]);
+    const [alice] = await tabs(transport);
+    await alice.send('write');
+    await until(() => responses(alice.store.getState())[0]?.text, 'six words', { ok: (t) => t === WORDS.slice(0, 6).join('') });
+    server.dropConnection(primaryT.client.connection.id!, 'unresumable', { holdUntil: never });
+    await until(() => responses(alice.store.getState())[0], 'the finished answer', { ok: (x) => x?.status === 'complete' });
+    await Promise.all(standbys.map((w) => w.agent.idle()));
+    expect(standbys.map((w) => w.records.length).sort()).toEqual([0, 1]);
+    expect(responses(alice.store.getState())[0].text).toBe(FULL);
+  });
+
+  it('a stop sent while no agent is alive is honoured by the instance that takes the turn over', async () => {
+    const { server, transport } = await setup();
+    const primaryT = transport('agent-1');
+    const primary = writer(primaryT, (n) => (n >= 4 ? never : tick()));
+    await primary.agent.start();
+    const [alice, bob] = await tabs(transport);
+    await alice.send('write');
+    await until(() => responses(bob.store.getState())[0]?.text, 'four words', { ok: (t) => t === WORDS.slice(0, 4).join('') });
+    server.dropConnection(primaryT.client.connection.id!, 'unresumable', { holdUntil: never });
+    await until(() => responses(bob.store.getState())[0]?.status, 'interrupted', { ok: (st) => st === 'interrupted' });
+    expect((await bob.cancel()).ok).toBe(true);
+    const taker = writer(transport('agent-4'), tick);
+    await taker.agent.start();
+    for (const c of [alice, bob]) {
+      const r = await until(() => responses(c.store.getState())[0], 'cancelled', { ok: (x) => x?.status === 'cancelled' });
+      expect(r?.text).toBe(WORDS.slice(0, 4).join(''));
+    }
+    expect(taker.records).toEqual([]);
+  });
 });
