@@ -58,9 +58,7 @@ try {
     return (await cdp.send('Runtime.getHeapUsage')).usedSize;
   };
   await cdp.send('HeapProfiler.enable');
-  // V8's and React's caches keep settling for the first couple of hundred mounts (the growth per
-  // cycle falls run over run); a leak would not. Measure after they settled.
-  await page.evaluate(() => window.bench.mountCycles(200));
+  await page.evaluate(() => window.bench.mountCycles(20));
   const before = await heap();
   await page.evaluate((n) => window.bench.mountCycles(n), CYCLES);
   const after = await heap();
