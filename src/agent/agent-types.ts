@@ -19,7 +19,10 @@ export interface TranscriptLine {
 /** What `turn.toolCall` takes. */
 export interface ToolCallInput {
   toolName: string;
-  /** Default: a fresh id unique in the turn. */
+  /**
+   * Default: a fresh id unique in the turn. On a takeover, the id of a call in `turn.resumed` hands
+   * back that call, in the state the session holds, to be carried on.
+   */
   toolCallId?: string;
   /** The call waits in `awaiting-approval` until a participant approves or denies it. */
   needsApproval?: boolean;

@@ -66,6 +66,8 @@ export class TurnWriter implements Turn {
   private held: Extract<BodyOp, { op: 'reasoning' | 'tool-delta' }> | null = null;
   private reasoningOpen: { id: string; since: number } | null = null;
   private readonly tools = new Map<string, ToolCallHandle>();
+  /** Calls taken over from an earlier instance that the handler has not picked up yet. */
+  private readonly adopted = new Map<string, ToolCallHandle>();
   /** Decisions taken per tool call, and who waits for one. */
   private readonly decisions = new TurnDecisions(this);
 
@@ -110,7 +112,11 @@ export class TurnWriter implements Turn {
     let text = '';
     for (const p of parts) {
       if (p.type === 'text') text += p.text;
-      if (p.type === 'tool-call') this.tools.set(p.toolCallId, ToolCallHandle.adopt(this, p));
+      if (p.type === 'tool-call') {
+        const h = ToolCallHandle.adopt(this, p);
+        this.tools.set(p.toolCallId, h);
+        this.adopted.set(p.toolCallId, h);
+      }
       if (p.type === 'tool-call' && p.approval) this.decisions.adopt(p.toolCallId, p.approval);
     }
     this.partCount = parts.length;
@@ -136,6 +142,12 @@ export class TurnWriter implements Turn {
   toolCall(p: ToolCallInput): ToolCall {
     if (this.ended) throw new DurableSessionError('invalid_state', `Turn ${this.turnId} already ended; no tool call can start.`);
     const id = p.toolCallId ?? this.nextId('call');
+    // A call the instance before this one started (see `resumed`) is carried on, not started again.
+    const adopted = this.adopted.get(id);
+    if (adopted) {
+      this.adopted.delete(id);
+      return adopted;
+    }
     if (this.tools.has(id)) throw new DurableSessionError('invalid_argument', `Tool call id ${JSON.stringify(id)} is already used in this turn.`);
     this.closeReasoning();
     const call = new ToolCallHandle(this, id, p.toolName, p.needsApproval === true);

@@ -2,6 +2,8 @@
 // waits for a person's approval — deterministic, so tests and stories know every part in advance.
 import { delay } from '../delay.js';
 import type { Turn } from '../create-agent.js';
+import type { ToolCallPart } from '../../core/parts.js';
+import type { ToolCall } from '../tool-call.js';
 import { demoSeed, choose } from './demo-seed.js';
 
 const CONDITIONS = ['sunny', 'partly cloudy', 'overcast', 'light rain', 'windy', 'foggy'] as const;
@@ -52,57 +54,90 @@ function pieces(json: string, n: number): string[] {
   return out;
 }
 
-/** Writes `text` a word at a time at `stepMs` per word; stops when the turn is cancelled. */
-async function words(turn: Turn, text: string, stepMs: number): Promise<void> {
+/** Writes `text` a word at a time at `stepMs` per word, after the first `skip` characters (already written); stops on cancel. */
+async function words(turn: Turn, text: string, stepMs: number, skip = 0): Promise<void> {
   const ws = text.split(' ');
   for (let i = 0; i < ws.length && !turn.signal.aborted; i++) {
-    turn.write(i === 0 ? ws[i] : ` ${ws[i]}`);
+    let w = i === 0 ? ws[i] : ` ${ws[i]}`;
+    const n = Math.min(skip, w.length);
+    skip -= n;
+    w = w.slice(n);
+    if (!w) continue;
+    turn.write(w);
     await delay(stepMs, turn.signal);
   }
 }
 
-/** Reasons briefly, calls `weather` with its input streamed in pieces, cites a source, then answers. */
-export async function weatherTurn(turn: Turn, city: string, stepMs: number): Promise<void> {
-  for (const r of demoToolText.weatherReasoning(city)) {
-    turn.reasoning(r);
-    await delay(stepMs, turn.signal);
-    if (turn.signal.aborted) return;
-  }
-  const call = turn.toolCall({ toolName: 'weather' });
-  for (const p of pieces(JSON.stringify({ city }), INPUT_STEPS)) {
-    call.inputDelta(p);
+/**
+ * What an earlier instance already did in a turn taken over (nothing, on a fresh turn): the tool
+ * turns carry on from there instead of reasoning, calling or citing twice.
+ */
+function priorOf(turn: Turn, toolName: string) {
+  const parts = turn.resumed?.parts ?? [];
+  const call = parts.find((p): p is ToolCallPart => p.type === 'tool-call' && p.toolName === toolName);
+  return {
+    reasoned: parts.some((p) => p.type === 'reasoning'),
+    cited: parts.some((p) => p.type === 'source'),
+    call: call ? { toolCallId: call.toolCallId, inputChars: call.inputText.length } : undefined,
+    text: turn.resumed?.text.length ?? 0,
+  };
+}
+
+/** Streams the part of `json` not yet sent, in pieces, as a model streams a tool's arguments. */
+async function streamInput(turn: Turn, call: ToolCall, json: string, sent: number, stepMs: number): Promise<void> {
+  if (call.state !== 'input-streaming') return;
+  for (const p of pieces(json, INPUT_STEPS)) {
+    const n = Math.min(sent, p.length);
+    sent -= n;
+    if (n === p.length) continue;
+    call.inputDelta(p.slice(n));
     await delay(stepMs, turn.signal);
     if (turn.signal.aborted) return;
   }
   call.input();
-  call.running();
-  await delay(stepMs * 3, turn.signal);
+}
+
+/** Reasons briefly, calls `weather` with its input streamed in pieces, cites a source, then answers. */
+export async function weatherTurn(turn: Turn, city: string, stepMs: number): Promise<void> {
+  const prior = priorOf(turn, 'weather');
+  for (const r of prior.reasoned ? [] : demoToolText.weatherReasoning(city)) {
+    turn.reasoning(r);
+    await delay(stepMs, turn.signal);
+    if (turn.signal.aborted) return;
+  }
+  const call = turn.toolCall({ toolName: 'weather', ...(prior.call ? { toolCallId: prior.call.toolCallId } : {}) });
+  await streamInput(turn, call, JSON.stringify({ city }), prior.call?.inputChars ?? 0, stepMs);
   if (turn.signal.aborted) return;
   const w = demoWeather(city);
-  call.output(w);
-  turn.source(demoToolText.weatherSource(city));
-  await words(turn, demoToolText.weatherAnswer(w), stepMs);
+  if (call.state === 'input-available' || call.state === 'running') {
+    call.running();
+    await delay(stepMs * 3, turn.signal);
+    if (turn.signal.aborted) return;
+    call.output(w);
+  }
+  if (!prior.cited) turn.source(demoToolText.weatherSource(city));
+  await words(turn, demoToolText.weatherAnswer(w), stepMs, prior.text);
 }
 
 /** Drafts an email with its input streamed, waits for a person to approve or deny it, then says what happened. */
 export async function emailTurn(turn: Turn, to: string, stepMs: number): Promise<void> {
-  const call = turn.toolCall({ toolName: 'send_email', needsApproval: true });
-  for (const p of pieces(JSON.stringify(demoToolText.emailInput(to)), INPUT_STEPS)) {
-    call.inputDelta(p);
-    await delay(stepMs, turn.signal);
-    if (turn.signal.aborted) return;
-  }
-  let approved: boolean;
+  const prior = priorOf(turn, 'send_email');
+  const call = turn.toolCall({ toolName: 'send_email', needsApproval: true, ...(prior.call ? { toolCallId: prior.call.toolCallId } : {}) });
+  await streamInput(turn, call, JSON.stringify(demoToolText.emailInput(to)), prior.call?.inputChars ?? 0, stepMs);
+  if (turn.signal.aborted) return;
+  let approved = call.state === 'output-available';
   let reason: string | undefined;
   try {
-    ({ approved, reason } = await call.approval());
+    if (!approved) ({ approved, reason } = await call.approval());
   } catch {
     // Cancelled while waiting: the runtime ends the response `cancelled`.
     return;
   }
-  if (!approved) return words(turn, demoToolText.denied(reason), stepMs);
-  await delay(stepMs * 2, turn.signal);
-  if (turn.signal.aborted) return;
-  call.output({ sent: true, to });
-  await words(turn, demoToolText.sent(to), stepMs);
+  if (!approved) return words(turn, demoToolText.denied(reason), stepMs, prior.text);
+  if (call.state === 'running') {
+    await delay(stepMs * 2, turn.signal);
+    if (turn.signal.aborted) return;
+    call.output({ sent: true, to });
+  }
+  await words(turn, demoToolText.sent(to), stepMs, prior.text);
 }
