@@ -44,3 +44,27 @@ export async function launch() {
     throw new Error(`No Chromium found (set CHROMIUM_PATH, install /usr/bin/chromium, or run \`npx playwright install chromium\`): ${e instanceof Error ? e.message.split('\n')[0] : e}`);
   }
 }
+
+/**
+ * Bytes of the page's heap held by objects, strings, closures and DOM nodes, after garbage
+ * collection — everything but V8's compiled code and its own bookkeeping (`system / …`), which grow
+ * as functions are optimised and re-optimised and would read as a leak that is none.
+ */
+export async function objectHeapBytes(cdp) {
+  for (let i = 0; i < 3; i++) await cdp.send('HeapProfiler.collectGarbage');
+  let json = '';
+  const onChunk = (e) => (json += e.chunk);
+  cdp.on('HeapProfiler.addHeapSnapshotChunk', onChunk);
+  await cdp.send('HeapProfiler.takeHeapSnapshot', { reportProgress: false });
+  cdp.off('HeapProfiler.addHeapSnapshotChunk', onChunk);
+  const snap = JSON.parse(json);
+  const f = snap.snapshot.meta.node_fields;
+  const types = snap.snapshot.meta.node_types[0];
+  const [typeAt, nameAt, sizeAt] = [f.indexOf('type'), f.indexOf('name'), f.indexOf('self_size')];
+  let bytes = 0;
+  for (let i = 0; i < snap.nodes.length; i += f.length) {
+    if (types[snap.nodes[i + typeAt]] === 'code' || snap.strings[snap.nodes[i + nameAt]].startsWith('system / ')) continue;
+    bytes += snap.nodes[i + sizeAt];
+  }
+  return bytes;
+}
