@@ -125,7 +125,11 @@ export interface AgentOptions {
    * agent answers yet (sent while the agent was starting or restarting). Default 60000; 0 disables.
    */
   answerPendingWithinMs?: number;
-  /** This process's instance id, in presence and on every response it writes. Default: a random id. */
+  /**
+   * This process's instance id, in presence and on every response it writes. Default: a random id.
+   * Give each process its own: a restarted process that reused its predecessor's id would look alive
+   * to the tabs showing the dead one's unfinished answers, and never take them over.
+   */
   instanceId?: string;
   /**
    * What to do with an unfinished response of this agent whose instance left the session (crashed,
