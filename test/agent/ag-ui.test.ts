@@ -2,10 +2,10 @@
 // turn on the memory transport; two tabs and a late joiner hold it part by part; malformed runs fail typed.
 import { EventType, type BaseEvent, type RunErrorEvent, type TextMessageContentEvent, type ToolCallArgsEvent } from '@ag-ui/core';
 import { describe, expect, it } from 'vitest';
-import { AG_UI_STATE_ID, applyJsonPatch, createAgent, streamFrom, type AgUiEvent, type Turn, type TurnRecord } from '../../src/agent/index.js';
+import { AG_UI_STATE_ID, applyJsonPatch, streamFrom, type AgUiEvent } from '../../src/agent/index.js';
 import { DurableSessionError, type ResponsePart } from '../../src/core/index.js';
-import { createMemoryTransport } from '../../src/transports/memory.js';
-import { client, createBroker, responses } from '../helpers/session-fixture.js';
+import { client, responses } from '../helpers/session-fixture.js';
+import { askOnce, llmAgent } from '../helpers/llm-agent.js';
 import { until } from '../helpers/until.js';
 
 // The published types must fit ours, event by event (an AG-UI event is a `{ type: EventType.X, … }`).
@@ -48,19 +48,12 @@ async function* play(events: readonly object[]) {
   }
 }
 
-function agentWith(handler: (turn: Turn) => Promise<unknown>) {
-  const broker = createBroker();
-  const records: TurnRecord[] = [];
-  const agent = createAgent({ transport: createMemoryTransport({ broker, clientId: 'agent' }), sessionId: 's', agentId: 'ag-ui', batch: { intervalMs: 1, maxChars: 8 }, onTurnEnd: (r) => records.push(r), handler });
-  return { broker, agent, records };
-}
-
 const partsOf = (c: ReturnType<typeof client>): ResponsePart[] => responses(c.ctrl.store.getState())[0]?.parts ?? [];
 
 describe('AG-UI events into a session', () => {
   it('a recorded run: two tabs and a late joiner hold every part the agent recorded', async () => {
     const written: string[] = [];
-    const { broker, agent, records } = agentWith(async (turn) => written.push(await streamFrom(turn, play(recorded))));
+    const { broker, agent, records } = llmAgent(async (turn) => written.push(await streamFrom(turn, play(recorded))));
     await agent.start();
     const alice = client(broker, 'alice', 's');
     const bob = client(broker, 'bob', 's');
@@ -88,7 +81,7 @@ describe('AG-UI events into a session', () => {
 
   it('an AG-UI HTTP agent: its server-sent events Response streams into the turn', async () => {
     const sse = recorded.map((e) => `data: ${JSON.stringify(e)}\n\n`).join('');
-    const { broker, agent, records } = agentWith((turn) => streamFrom(turn, new Response(sse, { headers: { 'content-type': 'text/event-stream' } })));
+    const { broker, agent, records } = llmAgent((turn) => streamFrom(turn, new Response(sse, { headers: { 'content-type': 'text/event-stream' } })));
     await agent.start();
     const alice = client(broker, 'alice', 's');
     await alice.ctrl.acquire();
@@ -100,7 +93,7 @@ describe('AG-UI events into a session', () => {
   });
 
   it('RUN_ERROR ends the turn in error with its message', async () => {
-    const { broker, agent, records } = agentWith((turn) =>
+    const { broker, agent, records } = llmAgent((turn) =>
       streamFrom(turn, play([recorded[0], recorded[8], recorded[9], { type: EventType.RUN_ERROR, message: 'model overloaded', code: '529' }])),
     );
     await agent.start();
@@ -121,19 +114,16 @@ describe('AG-UI events into a session', () => {
     ['a STATE_DELTA whose path does not resolve', [recorded[7], { type: EventType.STATE_DELTA, delta: [{ op: 'replace', path: '/missing/deep', value: 1 }] }], 'malformed_event'],
   ] as const)('%s: a typed DurableSessionError, and the turn ends in error', async (_what, events, code) => {
     const failures: unknown[] = [];
-    const { broker, agent, records } = agentWith(async (turn) => {
-      try {
-        await streamFrom(turn, play(events));
-      } catch (e) {
-        failures.push(e);
-        throw e;
-      }
-    });
-    await agent.start();
-    const alice = client(broker, 'alice', 's');
-    await alice.ctrl.acquire();
-    await alice.ctrl.send('hi');
-    const record = await until(() => records[0], 'the turn record');
+    const record = await askOnce(
+      llmAgent(async (turn) => {
+        try {
+          await streamFrom(turn, play(events));
+        } catch (e) {
+          failures.push(e);
+          throw e;
+        }
+      }),
+    );
     expect(record.status).toBe('error');
     expect(failures).toHaveLength(1);
     expect(failures[0]).toBeInstanceOf(DurableSessionError);

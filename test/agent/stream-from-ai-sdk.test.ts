@@ -3,10 +3,10 @@
 import { jsonSchema, simulateReadableStream, stepCountIs, streamText, tool, type ModelMessage, type TextStreamPart, type ToolSet } from 'ai';
 import { MockLanguageModelV3 } from 'ai/test';
 import { describe, expect, it } from 'vitest';
-import { approvalResponses, createAgent, streamFrom, type AiSdkStreamPart, type Turn, type TurnRecord } from '../../src/agent/index.js';
+import { approvalResponses, streamFrom, type AiSdkStreamPart } from '../../src/agent/index.js';
 import { selectPendingApprovals, selectResponse, type ToolCallPart } from '../../src/core/index.js';
-import { createMemoryTransport } from '../../src/transports/memory.js';
-import { client, createBroker, responses } from '../helpers/session-fixture.js';
+import { client, responses } from '../helpers/session-fixture.js';
+import { finish, llmAgent, stepsModel, type ModelPart } from '../helpers/llm-agent.js';
 import { until } from '../helpers/until.js';
 
 // The structural types must accept what the installed SDK declares, part type by part type.
@@ -14,9 +14,6 @@ type Real = TextStreamPart<ToolSet>;
 const accepts = (p: Extract<Real, { type: AiSdkStreamPart['type'] }>): AiSdkStreamPart => p;
 void accepts;
 
-type ModelPart = Parameters<typeof simulateReadableStream<unknown>>[0]['chunks'][number];
-const usage = { inputTokens: { total: 5, noCache: 5, cacheRead: 0, cacheWrite: 0 }, outputTokens: { total: 20, text: 20, reasoning: 5 } };
-const finish = (unified: 'stop' | 'tool-calls') => ({ type: 'finish', finishReason: { unified, raw: unified }, usage });
 const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
 
 const firstStep: ModelPart[] = [
@@ -75,20 +72,6 @@ const weather = (executed: unknown[], needsApproval = false) =>
     },
   });
 
-function agentWith(handler: (turn: Turn) => Promise<unknown>) {
-  const broker = createBroker();
-  const records: TurnRecord[] = [];
-  const agent = createAgent({
-    transport: createMemoryTransport({ broker, clientId: 'agent' }),
-    sessionId: 's',
-    agentId: 'llm',
-    batch: { intervalMs: 1, maxChars: 8 },
-    onTurnEnd: (r) => records.push(r),
-    handler,
-  });
-  return { broker, agent, records };
-}
-
 const toolIn = (c: ReturnType<typeof client>, id: string) =>
   responses(c.ctrl.store.getState())
     .flatMap((r) => r.parts)
@@ -100,7 +83,7 @@ describe('streamFrom: the AI SDK fullStream', () => {
     const model = new MockLanguageModelV3({ doStream: [{ stream: first.stream }, { stream: simulateReadableStream({ chunks: secondStep }) }] as never });
     const executed: unknown[] = [];
     const written: string[] = [];
-    const { broker, agent, records } = agentWith(async (turn) => {
+    const { broker, agent, records } = llmAgent(async (turn) => {
       const result = streamText({ model, prompt: turn.input.text, tools: { weather: weather(executed) }, stopWhen: stepCountIs(2), abortSignal: turn.signal });
       written.push(await streamFrom(turn, result.fullStream));
     });
@@ -148,7 +131,7 @@ describe('streamFrom: the AI SDK fullStream', () => {
         return { stream: held.stream as never };
       },
     });
-    const { broker, agent, records } = agentWith((turn) => streamFrom(turn, streamText({ model, prompt: turn.input.text, abortSignal: turn.signal }).fullStream));
+    const { broker, agent, records } = llmAgent((turn) => streamFrom(turn, streamText({ model, prompt: turn.input.text, abortSignal: turn.signal }).fullStream));
     await agent.start();
     const alice = client(broker, 'alice', 's');
     await alice.ctrl.acquire();
@@ -172,9 +155,9 @@ describe('streamFrom: the AI SDK fullStream', () => {
     ['denied by bob', false],
   ] as const)('a tool needing approval waits in every tab; %s, streamText continues from the decision', async (_name, approve) => {
     const executed: unknown[] = [];
-    const model = new MockLanguageModelV3({ doStream: [{ stream: simulateReadableStream({ chunks: firstStep }) }, { stream: simulateReadableStream({ chunks: secondStep }) }] as never });
+    const model = stepsModel(firstStep, secondStep);
     const handed: unknown[] = [];
-    const { broker, agent, records } = agentWith(async (turn) => {
+    const { broker, agent, records } = llmAgent(async (turn) => {
       const messages: ModelMessage[] = [{ role: 'user', content: turn.input.text }];
       for (let step = 0; step < 3; step++) {
         const result = streamText({ model, tools: { weather: weather(executed, true) }, messages, abortSignal: turn.signal });
@@ -224,7 +207,7 @@ describe('streamFrom: the AI SDK fullStream', () => {
     ];
     const model = new MockLanguageModelV3({ doStream: { stream: simulateReadableStream({ chunks }) } as never });
     const executed: unknown[] = [];
-    const { broker, agent, records } = agentWith((turn) => streamFrom(turn, streamText({ model, prompt: 'x', tools: { weather: weather(executed) }, abortSignal: turn.signal, onError: () => {} }).fullStream));
+    const { broker, agent, records } = llmAgent((turn) => streamFrom(turn, streamText({ model, prompt: 'x', tools: { weather: weather(executed) }, abortSignal: turn.signal, onError: () => {} }).fullStream));
     await agent.start();
     const alice = client(broker, 'alice', 's');
     await alice.ctrl.acquire();

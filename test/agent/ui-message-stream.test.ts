@@ -1,18 +1,14 @@
 // A real streamText (the `ai` package's mock model) into a session three ways — the result itself, its
 // toUIMessageStream(), and a route's Response piped by pipeUIMessageStream — and what every client holds.
-import { jsonSchema, readUIMessageStream, simulateReadableStream, stepCountIs, streamText, tool, type UIMessage } from 'ai';
-import { MockLanguageModelV3 } from 'ai/test';
+import { jsonSchema, readUIMessageStream, stepCountIs, streamText, tool, type UIMessage } from 'ai';
 import { describe, expect, it } from 'vitest';
 import { toUIParts } from '../../src/ai-sdk/index.js';
-import { createAgent, pipeUIMessageStream, streamFrom, type Turn, type TurnRecord } from '../../src/agent/index.js';
+import { pipeUIMessageStream, streamFrom, type Turn } from '../../src/agent/index.js';
 import { DurableSessionError } from '../../src/core/index.js';
-import { createMemoryTransport } from '../../src/transports/memory.js';
-import { client, createBroker, responses } from '../helpers/session-fixture.js';
+import { client, responses } from '../helpers/session-fixture.js';
+import { askOnce, finish, llmAgent, stepsModel, type ModelPart } from '../helpers/llm-agent.js';
 import { until } from '../helpers/until.js';
 
-type ModelPart = Parameters<typeof simulateReadableStream<unknown>>[0]['chunks'][number];
-const usage = { inputTokens: { total: 5, noCache: 5, cacheRead: 0, cacheWrite: 0 }, outputTokens: { total: 20, text: 20, reasoning: 5 } };
-const finish = (unified: 'stop' | 'tool-calls') => ({ type: 'finish', finishReason: { unified, raw: unified }, usage });
 const firstStep: ModelPart[] = [
   { type: 'stream-start', warnings: [] },
   { type: 'reasoning-start', id: 'r1' },
@@ -40,7 +36,7 @@ const secondStep: ModelPart[] = [
 ];
 
 function run(prompt: string, abortSignal: AbortSignal) {
-  const model = new MockLanguageModelV3({ doStream: [{ stream: simulateReadableStream({ chunks: firstStep }) }, { stream: simulateReadableStream({ chunks: secondStep }) }] as never });
+  const model = stepsModel(firstStep, secondStep);
   const weather = tool({
     inputSchema: jsonSchema<{ city: string }>({ type: 'object', properties: { city: { type: 'string' } }, required: ['city'] }),
     execute: async ({ city }) => ({ city, tempC: 18 }),
@@ -67,9 +63,7 @@ const seen = (parts: UIMessage['parts']) =>
     });
 
 async function session(handler: (turn: Turn) => Promise<unknown>) {
-  const broker = createBroker();
-  const records: TurnRecord[] = [];
-  const agent = createAgent({ transport: createMemoryTransport({ broker, clientId: 'agent' }), sessionId: 's', agentId: 'llm', batch: { intervalMs: 1, maxChars: 8 }, onTurnEnd: (r) => records.push(r), handler });
+  const { broker, agent, records } = llmAgent(handler);
   await agent.start();
   const alice = client(broker, 'alice', 's');
   const bob = client(broker, 'bob', 's');
@@ -103,25 +97,14 @@ describe('a real streamText into a session', () => {
 
   it('a route that fails answers with a typed error and the turn ends in error', async () => {
     const failures: unknown[] = [];
-    const record = await (async () => {
-      const broker = createBroker();
-      const records: TurnRecord[] = [];
-      const agent = createAgent({
-        transport: createMemoryTransport({ broker, clientId: 'agent' }),
-        sessionId: 's',
-        agentId: 'llm',
-        onTurnEnd: (r) => records.push(r),
-        handler: (turn) => pipeUIMessageStream(turn, new Response('{"error":"busy"}', { status: 503, statusText: 'Service Unavailable' })).catch((e: unknown) => {
+    const record = await askOnce(
+      llmAgent((turn) =>
+        pipeUIMessageStream(turn, new Response('{"error":"busy"}', { status: 503, statusText: 'Service Unavailable' })).catch((e: unknown) => {
           failures.push(e);
           throw e;
         }),
-      });
-      await agent.start();
-      const alice = client(broker, 'alice', 's');
-      await alice.ctrl.acquire();
-      await alice.ctrl.send('hi');
-      return until(() => records[0], 'the turn record');
-    })();
+      ),
+    );
     expect(record.status).toBe('error');
     expect(failures[0]).toBeInstanceOf(DurableSessionError);
     expect(failures[0]).toMatchObject({ code: 'transport', statusCode: 503 });
