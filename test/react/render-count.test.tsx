@@ -1,5 +1,5 @@
 import { act, render, screen } from '@testing-library/react';
-import { memo } from 'react';
+import { memo, type ReactNode } from 'react';
 import { describe, expect, it } from 'vitest';
 import { createBroker } from '../../src/broker/index.js';
 import {
@@ -37,6 +37,18 @@ function Controls({ onRender }: { onRender: () => void }) {
   );
 }
 
+/** The thread as a list of memoised rows, one subscription each: the shape a real message list has. */
+function ThreadOf({ Row }: { Row: (p: { id: string }) => ReactNode }) {
+  const { ids } = useMessageIds();
+  return (
+    <ul data-testid="thread">
+      {ids.map((id) => (
+        <Row key={id} id={id} />
+      ))}
+    </ul>
+  );
+}
+
 describe('render counting (fake animation frames)', () => {
   it('streams 2,000 tokens into a 200-message thread: finished rows never re-render, the stream renders at most once per frame', async () => {
     const broker = createBroker();
@@ -60,16 +72,7 @@ describe('render counting (fake animation frames)', () => {
       kinds.set(id, entry?.kind);
       return <li data-kind={entry?.kind}>{entry?.text}</li>;
     });
-    function Thread() {
-      const { ids } = useMessageIds();
-      return (
-        <ul data-testid="thread">
-          {ids.map((id) => (
-            <Row key={id} id={id} />
-          ))}
-        </ul>
-      );
-    }
+    const Thread = () => <ThreadOf Row={Row} />;
     function Streaming() {
       const s = useAgentStream();
       streamRenders++;
@@ -187,16 +190,7 @@ describe('render counting (fake animation frames)', () => {
       if (message?.kind === 'response' && message.status === 'streaming') streamingRows.add(id);
       return <li>{message?.text}</li>;
     });
-    function Thread() {
-      const { ids } = useMessageIds();
-      return (
-        <ul data-testid="thread">
-          {ids.map((id) => (
-            <Row key={id} id={id} />
-          ))}
-        </ul>
-      );
-    }
+    const Thread = () => <ThreadOf Row={Row} />;
     function Streaming() {
       const s = useAgentStream();
       counts.stream++;
