@@ -1,8 +1,6 @@
 // Maps the Vercel AI SDK's `streamText(...).fullStream` parts onto a turn, read structurally so the
 // runtime needs no `ai` import; and hands back approval decisions in the shape `streamText` continues from.
-import { DurableSessionError } from '../core/errors.js';
-import type { ApprovalDecision } from '../core/parts.js';
-import { id as validId } from '../core/validate.js';
+import { ForeignToolCalls } from './foreign-tool-calls.js';
 import type { Turn } from './agent-types.js';
 import type { ToolCall } from './tool-call.js';
 
@@ -49,62 +47,30 @@ export interface AiSdkOptions {
   fileUrl?: (file: { base64: string; mediaType: string }) => string | Promise<string>;
 }
 
-interface Entry {
-  call: ToolCall;
-  approval?: { approvalId: string; providerExecuted: boolean; decision: Promise<ApprovalDecision>; handedOut: boolean };
-}
-
-/**
- * The SDK's tool calls per turn, by the SDK's id: a `tool-result` arrives in the next `streamText`
- * call (after an approval), so the mapping has to outlive one stream.
- */
-const callsOf = new WeakMap<Turn, Map<string, Entry>>();
+const AI_SDK = 'AI SDK stream';
 
 /** After a chunk: keep pulling, or stop (the SDK reported an abort). */
 export type ChunkOutcome = 'go' | 'stop';
 
 const message = (e: unknown): string => (e instanceof Error ? e.message : typeof e === 'string' ? e : JSON.stringify(e) ?? String(e));
 
-function isId(v: string): boolean {
-  try {
-    validId(v, 'toolCallId');
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function calls(turn: Turn): Map<string, Entry> {
-  let m = callsOf.get(turn);
-  if (!m) callsOf.set(turn, (m = new Map()));
-  return m;
-}
-
-function open(turn: Turn, sdkId: string, toolName: string): Entry {
-  // Provider ids such as `call_abc` fall outside the session's id characters; those get a fresh
-  // id, and the SDK id keeps finding the call through the map.
-  let call: ToolCall;
-  try {
-    call = turn.toolCall(isId(sdkId) ? { toolName, toolCallId: sdkId } : { toolName });
-  } catch (e) {
-    if (!(e instanceof DurableSessionError) || e.code !== 'invalid_argument') throw e;
-    call = turn.toolCall({ toolName });
-  }
-  const entry: Entry = { call };
-  calls(turn).set(sdkId, entry);
-  return entry;
-}
-
 const settled = (c: ToolCall) => c.state === 'output-available' || c.state === 'output-error' || c.state === 'denied';
 
-function withInput(entry: Entry, input: unknown): ToolCall {
-  if (entry.call.state === 'input-streaming') entry.call.input(input === undefined ? null : input);
-  return entry.call;
+function withInput(call: ToolCall, input: unknown): ToolCall {
+  if (call.state === 'input-streaming') call.input(input === undefined ? null : input);
+  return call;
 }
 
 /** Applies one `fullStream` part to the turn. Throws on an `error` part, so the turn ends `error`. */
 export async function applyAiSdkPart(turn: Turn, p: AiSdkStreamPart, opts: AiSdkOptions): Promise<ChunkOutcome> {
-  const known = (sdkId: string) => calls(turn).get(sdkId);
+  // The SDK's tool calls by the SDK's id: a `tool-result` arrives in the next `streamText` call
+  // (after an approval), so the table outlives one stream.
+  const calls = ForeignToolCalls.of(turn, AI_SDK);
+  // A settled call under the same id is a new call by a provider that reuses ids across steps.
+  const current = (sdkId: string, toolName: string) => {
+    const prior = calls.get(sdkId);
+    return prior && !settled(prior) ? prior : calls.open(sdkId, toolName);
+  };
   switch (p.type) {
     case 'text-delta':
       turn.write(p.text);
@@ -113,42 +79,31 @@ export async function applyAiSdkPart(turn: Turn, p: AiSdkStreamPart, opts: AiSdk
       turn.reasoning(p.text);
       return 'go';
     case 'tool-input-start':
-      open(turn, p.id, p.toolName);
+      calls.open(p.id, p.toolName);
       return 'go';
     case 'tool-input-delta': {
-      const e = known(p.id);
-      if (e?.call.state === 'input-streaming') e.call.inputDelta(p.delta);
+      const call = calls.get(p.id);
+      if (call?.state === 'input-streaming') call.inputDelta(p.delta);
       return 'go';
     }
-    case 'tool-call': {
-      const prior = known(p.toolCallId);
-      // A settled call under the same id is a new call by a provider that reuses ids across steps.
-      const e = prior && !settled(prior.call) ? prior : open(turn, p.toolCallId, p.toolName);
-      withInput(e, p.input);
+    case 'tool-call':
+      withInput(current(p.toolCallId, p.toolName), p.input);
       return 'go';
-    }
     case 'tool-approval-request': {
       const tc = p.toolCall;
-      const prior = known(tc.toolCallId);
-      const e = prior && !settled(prior.call) ? prior : open(turn, tc.toolCallId, tc.toolName);
-      if (e.approval || withInput(e, tc.input).state !== 'input-available') return 'go';
-      const decision = e.call.approval();
-      // Rejects on cancel; whoever awaits `approvalResponses` sees that, nobody else needs to.
-      decision.catch(() => {});
-      e.approval = { approvalId: p.approvalId, providerExecuted: tc.providerExecuted === true, decision, handedOut: false };
+      const call = current(tc.toolCallId, tc.toolName);
+      if (withInput(call, tc.input).state === 'input-available') calls.askApproval(call, p.approvalId, tc.providerExecuted === true);
       return 'go';
     }
     case 'tool-result': {
-      const e = known(p.toolCallId) ?? open(turn, p.toolCallId, p.toolName);
-      const call = withInput(e, p.input);
+      const call = withInput(calls.get(p.toolCallId) ?? calls.open(p.toolCallId, p.toolName), p.input);
       if (call.state !== 'input-available' && call.state !== 'running') return 'go';
       if (p.preliminary) call.running();
       else call.output(p.output);
       return 'go';
     }
     case 'tool-error': {
-      const e = known(p.toolCallId) ?? open(turn, p.toolCallId, p.toolName);
-      const call = withInput(e, p.input);
+      const call = withInput(calls.get(p.toolCallId) ?? calls.open(p.toolCallId, p.toolName), p.input);
       if (call.state === 'input-available' || call.state === 'running') call.error(message(p.error));
       return 'go';
     }
@@ -187,7 +142,7 @@ export async function applyAiSdkPart(turn: Turn, p: AiSdkStreamPart, opts: AiSdk
  * }
  */
 export async function approvalResponses(turn: Turn): Promise<AiSdkApprovalResponse[]> {
-  const pending = [...(callsOf.get(turn)?.values() ?? [])].flatMap((e) => (e.approval && !e.approval.handedOut ? [e.approval] : []));
+  const pending = ForeignToolCalls.of(turn, AI_SDK).approvals.filter((a) => !a.handedOut);
   for (const a of pending) a.handedOut = true;
   return Promise.all(
     pending.map(async (a) => {

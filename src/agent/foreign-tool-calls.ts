@@ -12,6 +12,8 @@ export interface ForeignApproval {
   toolCallId: string;
   decision: Promise<ApprovalDecision>;
   handedOut: boolean;
+  /** The AI SDK's flag for a tool its provider runs, echoed back with the decision. */
+  providerExecuted?: boolean;
 }
 
 const tables = new WeakMap<Turn, Map<string, ForeignToolCalls>>();
@@ -34,7 +36,11 @@ export class ForeignToolCalls {
     return t;
   }
 
-  /** Starts a tool call. Foreign ids outside the session's id characters get a fresh session id. */
+  /**
+   * Starts a tool call. A foreign id outside the session's id characters (`call_abc`), or one a
+   * provider reuses for a new call in a later step, gets a fresh session id; the foreign id keeps
+   * finding the call through this table.
+   */
   open(foreignId: string, toolName: string): ToolCall {
     let ok = true;
     try {
@@ -42,7 +48,13 @@ export class ForeignToolCalls {
     } catch {
       ok = false;
     }
-    const call = this.turn.toolCall(ok ? { toolName, toolCallId: foreignId } : { toolName });
+    let call: ToolCall;
+    try {
+      call = this.turn.toolCall(ok ? { toolName, toolCallId: foreignId } : { toolName });
+    } catch (e) {
+      if (!(e instanceof DurableSessionError) || e.code !== 'invalid_argument') throw e;
+      call = this.turn.toolCall({ toolName });
+    }
     this.calls.set(foreignId, call);
     return call;
   }
@@ -59,11 +71,13 @@ export class ForeignToolCalls {
   }
 
   /** Asks the session to decide on `call`; the decision is kept for whoever continues the stream. */
-  askApproval(call: ToolCall, approvalId: string): void {
+  askApproval(call: ToolCall, approvalId: string, providerExecuted = false): void {
     if (this.approvals.some((a) => a.toolCallId === call.toolCallId)) return;
     const decision = call.approval();
     // Rejects on cancel; whoever awaits the decisions sees that, nobody else needs to.
     decision.catch(() => {});
-    this.approvals.push({ approvalId, toolCallId: call.toolCallId, decision, handedOut: false });
+    const a: ForeignApproval = { approvalId, toolCallId: call.toolCallId, decision, handedOut: false };
+    if (providerExecuted) a.providerExecuted = true;
+    this.approvals.push(a);
   }
 }

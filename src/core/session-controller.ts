@@ -6,7 +6,7 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import { ActionQueue } from './action-queue.js';
 import { SessionActions, type ControllerOptionsState } from './session-actions.js';
 import { DurableSessionError, toSessionError } from './errors.js';
-import { animationFrameScheduler, type FrameScheduler } from './frame-scheduler.js';
+import { animationFrameScheduler } from './frame-scheduler.js';
 import { HistorySync } from './history-sync.js';
 import { randomId } from './ids.js';
 import { PresenceSeat } from './presence-seat.js';
