@@ -7,10 +7,12 @@ import { EventName, Header, type AgentState, type ControlTarget, type OutgoingMe
 
 /** Builders for outgoing events, so publishers cannot drift from what {@link parseEvent} accepts. */
 export const build = {
-  userMessage(turnId: string, text: string, extra: { attachments?: Attachment[]; metadata?: Record<string, unknown> } = {}): OutgoingMessage {
-    const data: { text: string; attachments?: Attachment[]; metadata?: Record<string, unknown> } = { text };
+  userMessage(turnId: string, text: string, extra: { attachments?: Attachment[]; metadata?: Record<string, unknown>; parent?: string | null; edits?: string } = {}): OutgoingMessage {
+    const data: { text: string; attachments?: Attachment[]; metadata?: Record<string, unknown>; parent?: string | null; edits?: string } = { text };
     if (extra.attachments?.length) data.attachments = extra.attachments;
     if (extra.metadata !== undefined) data.metadata = extra.metadata;
+    if (extra.parent !== undefined) data.parent = extra.parent;
+    if (extra.edits !== undefined) data.edits = extra.edits;
     return { name: EventName.UserMessage, data, headers: { [Header.Turn]: turnId }, id: `ds.${turnId}` };
   },
   approval(p: { decisionId: string; responseId: string; toolCallId: string; approved: boolean; reason?: string }): OutgoingMessage {

@@ -6,6 +6,7 @@ import type { StoreApi } from 'zustand/vanilla';
 import type { ActionQueue } from './action-queue.js';
 import { toSessionError, type DurableSessionError } from './errors.js';
 import type { WireMessage } from './protocol.js';
+import type { HistoryPage } from './transport.js';
 import { readHistory } from './read-history.js';
 import { entryOf, type SessionState } from './session-state.js';
 import type { TransportChannel } from './transport.js';
@@ -15,6 +16,8 @@ export interface HistorySyncHost {
   readonly queue: ActionQueue;
   channel(): TransportChannel;
   maxHistory(): number;
+  /** Messages per history page: what hydration reads, and what each `loadOlder` adds. */
+  pageSize(): number;
   now(): number;
   closed(): boolean;
   /** Validates one history message and queues it (without scheduling a frame). */
@@ -25,12 +28,46 @@ export interface HistorySyncHost {
 export class HistorySync {
   private running: Promise<void> | null = null;
   private again = false;
+  /** The oldest history page read so far: where the next older page comes from. */
+  private cursor: HistoryPage | null = null;
+  private older: Promise<number> | null = null;
 
   constructor(private readonly host: HistorySyncHost) {}
 
-  /** Loads everything before the attach point. */
+  /** Loads the newest page of what came before the attach point; older pages come with {@link loadOlder}. */
   hydrate(): Promise<void> {
     return this.run(true);
+  }
+
+  /**
+   * Reads the next older history page (one request) into the store; resolves with how many messages
+   * it held (0 when there is nothing older). Calls while one is in flight share it.
+   */
+  loadOlder(): Promise<number> {
+    if (this.older) return this.older;
+    const cursor = this.cursor;
+    if (!cursor || !cursor.hasNext() || this.host.closed()) return Promise.resolve(0);
+    const { queue } = this.host;
+    this.older = (async () => {
+      queue.dispatchNow({ type: 'paging', loadingOlder: true });
+      let read = 0;
+      try {
+        const page = await cursor.next();
+        if (page && !this.host.closed()) {
+          this.cursor = page;
+          read = page.items.length;
+          this.ingest(page.items);
+        }
+        queue.dispatchNow({ type: 'paging', hasOlder: page !== null && page.hasNext() });
+      } catch (e) {
+        this.host.report(toSessionError(e, 'Loading older messages failed'));
+      } finally {
+        queue.dispatchNow({ type: 'paging', loadingOlder: false });
+        this.older = null;
+      }
+      return read;
+    })();
+    return this.older;
   }
 
   /**
@@ -68,6 +105,14 @@ export class HistorySync {
   }
 
   private async load(hydration: boolean): Promise<void> {
+    if (hydration) {
+      // One page, newest first: a session of thousands of turns opens as fast as a short one.
+      const page = await this.host.channel().history({ direction: 'backwards', limit: this.host.pageSize(), untilAttach: true });
+      this.cursor = page;
+      this.ingest(page.items);
+      this.host.queue.dispatchNow({ type: 'paging', hasOlder: page.hasNext() });
+      return;
+    }
     const stopAt = hydration ? undefined : backfillBound(this.host.store.getState());
     const opts: Parameters<typeof readHistory>[1] = {
       query: { direction: 'backwards', limit: 100, untilAttach: hydration },
@@ -75,9 +120,12 @@ export class HistorySync {
       cancelled: () => this.host.closed(),
     };
     if (stopAt !== undefined) opts.reached = (m) => m.serial < stopAt;
-    const collected = await readHistory(this.host.channel(), opts);
-    // Oldest first, so turns are built in channel order.
-    for (let i = collected.length - 1; i >= 0; i--) this.host.ingest(collected[i]);
+    this.ingest(await readHistory(this.host.channel(), opts));
+  }
+
+  /** Applies messages read newest first, oldest first, so turns are built in channel order. */
+  private ingest(newestFirst: readonly WireMessage[]): void {
+    for (let i = newestFirst.length - 1; i >= 0; i--) this.host.ingest(newestFirst[i]);
     this.host.queue.flush();
   }
 }

@@ -29,6 +29,7 @@ export {
   type RetryRequest,
   turnStatus,
   type ApprovalRequest,
+  type BranchChoice,
   type CancelRequest,
   type ConnectionInfo,
   type PresenceEntryView,
@@ -36,12 +37,15 @@ export {
   type SessionState,
   type SteerRequest,
   type ThreadEntry,
+  type ThreadView,
+  type TurnRecord,
   type TurnStatus,
   type UserEntry,
 } from './session-state.js';
 export { reduceSession, type SessionAction } from './reduce-session.js';
+export { branchChoice, parentOfTurn, selectBranchInfo, selectPath, selectTip, threadTree, type BranchInfo, type ThreadPath, type ThreadTree } from './thread-tree.js';
 export { createSessionController, SessionController } from './session-controller.js';
-export type { ControlResult, SendOptions, SessionControllerOptions, SessionControllerUpdate } from './session-controller-options.js';
+export type { ControlResult, SendOptions, SessionControllerOptions, SessionControllerUpdate, ViewStorage } from './session-controller-options.js';
 export { cancelCovers, reachedTurns, responsesInScope, targetedTurn, targetsResponse, type TargetedResponse } from './control-target.js';
 export { readHistory, type ReadHistoryOptions } from './read-history.js';
 export type { OffsetPrecondition, WirePolicy } from './wire-policy.js';

@@ -117,6 +117,8 @@ function parseInner(m: WireMessage): SessionEvent {
       const ev: UserMessageEvent = { ...b, type: 'user.message', turnId: id(h[Header.Turn], Header.Turn), text: text(d.text, 'text', Limits.maxInputChars) };
       if (d.attachments !== undefined) ev.attachments = parseAttachments(d.attachments);
       if (d.metadata !== undefined) ev.metadata = parseMetadata(d.metadata);
+      if (d.parent !== undefined) ev.parent = d.parent === null ? null : id(d.parent, 'parent');
+      if (d.edits !== undefined) ev.edits = id(d.edits, 'edits');
       return ev;
     }
     case EventName.AgentResponse: {

@@ -7,7 +7,7 @@
  *
  * | name                | published by | data                                   | headers                       |
  * |---------------------|--------------|----------------------------------------|-------------------------------|
- * | `user.message`      | a client     | `{ text, attachments?, metadata? }`    | `ds-turn`                     |
+ * | `user.message`      | a client     | `{ text, attachments?, metadata?, parent?, edits? }` | `ds-turn`       |
  * | `agent.response`    | an agent     | the response body (grown by appends)   | `ds-response`, `ds-agent`, `ds-turn`, `ds-status`, `ds-offset`, `ds-error`? |
  * | `control.cancel`    | a client     | `{ controlId, target, reason? }`       |                               |
  * | `control.steer`     | a client     | `{ steerId, text, target }`            |                               |
@@ -59,6 +59,19 @@
  * its durable body, or ends it `interrupted` and answers the turn afresh. `control.retry` asks for a
  * new response to a turn (retry an interrupted or failed one, or regenerate a finished one); earlier
  * responses stay in the thread as earlier versions.
+ *
+ * **Branches.** The conversation is a tree of turns. A user message names the turn it follows in
+ * `parent` (a turn id, or `null` for the first turn of the session); a message without `parent` (an
+ * older client) follows the turn before it in channel order. Editing a message publishes a NEW
+ * message with the edited one's parent and `edits: <its turn id>`: a sibling turn, which agents
+ * answer with the path from the root to it as their transcript. Nothing is rewritten, so every branch
+ * stays in history, durable and addressable. Which branch a tab shows is that tab's choice (kept
+ * across reloads); a new branch from any tab is followed by every tab unless it opted out. Regenerated
+ * responses are the other branch point: an agent's answers to one turn, shown one at a time.
+ *
+ * **Paging.** A client hydrates from ONE history page (the newest messages, aggregated) and loads
+ * older pages on demand, one history request each, so a session of thousands of turns opens as fast
+ * as a short one.
  *
  * **Cancel** is an explicit event; nothing is inferred from a closed socket. Its target may be a
  * response, a turn (the user message, so a stop before the first token still lands), an agent, or
@@ -164,6 +177,13 @@ export interface UserMessageEvent extends EventBase {
   attachments?: Attachment[];
   /** App data sent with the message (JSON, at most {@link Limits.maxMetadataChars} serialised). */
   metadata?: Record<string, unknown>;
+  /**
+   * The turn this message follows: a turn id, or `null` for the session's first turn. Absent (older
+   * clients): the turn before it in channel order.
+   */
+  parent?: string | null;
+  /** Set on an edit: the turn whose message this one replaces, in a new branch beside it. */
+  edits?: string;
 }
 
 export interface AgentResponseEvent extends EventBase {

@@ -12,12 +12,15 @@ import type { DurableSessionError } from './errors.js';
 import type { ControlTarget, SessionEvent } from './protocol.js';
 import { addLocalUserMessage, applyResponse, applyUserMessage, markInterrupted } from './reduce-thread.js';
 import type { Attachment } from './parts.js';
-import { pushError, type ApprovalRequest, type PresenceEntryView, type SessionState } from './session-state.js';
+import { pushError, type ApprovalRequest, type BranchChoice, type PresenceEntryView, type SessionState } from './session-state.js';
 import type { ConnectionChange } from './transport.js';
 
 export type SessionAction =
   | { type: 'event'; event: SessionEvent }
-  | { type: 'local/send'; turnId: string; text: string; clientId: string; at: number; attachments?: Attachment[]; metadata?: Record<string, unknown> }
+  | { type: 'local/send'; turnId: string; text: string; clientId: string; at: number; attachments?: Attachment[]; metadata?: Record<string, unknown>; parent?: string | null; edits?: string }
+  | { type: 'local/select-branch'; point: string; choice: BranchChoice }
+  | { type: 'view/restore'; branches: Record<string, BranchChoice> }
+  | { type: 'paging'; hasOlder?: boolean; loadingOlder?: boolean }
   | { type: 'local/send-failed'; turnId: string; error: DurableSessionError }
   | { type: 'local/cancel'; controlId: string; target: ControlTarget; at: number }
   | { type: 'local/steer'; steerId: string; text: string; target: ControlTarget; at: number }
@@ -39,6 +42,20 @@ export function reduceSession(state: SessionState, action: SessionAction): Sessi
       return applyEvent(state, action.event);
     case 'local/send':
       return addLocalUserMessage(state, action);
+    case 'local/select-branch': {
+      const c = state.view.branches[action.point];
+      if (c && c.pick === action.choice.pick && c.seen === action.choice.seen) return state;
+      return { ...state, view: { ...state.view, branches: { ...state.view.branches, [action.point]: action.choice } } };
+    }
+    case 'view/restore':
+      // Picks this tab made before a reload; the tab's own later picks win.
+      return { ...state, view: { ...state.view, branches: { ...action.branches, ...state.view.branches } } };
+    case 'paging': {
+      const paging = { ...state.paging };
+      if (action.hasOlder !== undefined) paging.hasOlder = action.hasOlder;
+      if (action.loadingOlder !== undefined) paging.loadingOlder = action.loadingOlder;
+      return paging.hasOlder === state.paging.hasOlder && paging.loadingOlder === state.paging.loadingOlder ? state : { ...state, paging };
+    }
     case 'local/send-failed': {
       const key = `local:${action.turnId}`;
       const e = state.entries[key];

@@ -6,7 +6,8 @@ import { isFinalStatus, type AgentResponseEvent, type UserMessageEvent } from '.
 import { applySegments, type PartsResult } from './apply-parts.js';
 import type { DurableSessionError } from './errors.js';
 import type { Attachment } from './parts.js';
-import { entryOf, pushError, type ResponseEntry, type SessionState, type UserEntry } from './session-state.js';
+import { entryOf, pushError, type ResponseEntry, type SessionState, type TurnRecord, type UserEntry } from './session-state.js';
+import { newestSeen, threadTree } from './thread-tree.js';
 
 const isLive = (r: ResponseEntry) => r.status === 'streaming' || r.gap === true;
 
@@ -47,19 +48,54 @@ function insertOrdered(order: string[], key: string): string[] {
 
 export function addLocalUserMessage(
   state: SessionState,
-  a: { turnId: string; text: string; clientId: string; at: number; attachments?: Attachment[]; metadata?: Record<string, unknown> },
+  a: { turnId: string; text: string; clientId: string; at: number; attachments?: Attachment[]; metadata?: Record<string, unknown>; parent?: string | null; edits?: string },
 ): SessionState {
   const key = `local:${a.turnId}`;
   if (state.entries[key] || state.turns[a.turnId]?.userKey) return state;
   const entry: UserEntry = { kind: 'user', key, turnId: a.turnId, text: a.text, clientId: a.clientId, timestamp: a.at, pending: true };
   if (a.attachments?.length) entry.attachments = a.attachments;
   if (a.metadata !== undefined) entry.metadata = a.metadata;
-  return {
+  placeInTree(entry, a);
+  const next: SessionState = {
     ...state,
     order: [...state.order, key],
     entries: { ...state.entries, [key]: entry },
-    turns: { ...state.turns, [a.turnId]: { userKey: key, responseKeys: state.turns[a.turnId]?.responseKeys ?? [] } },
+    turns: { ...state.turns, [a.turnId]: turnRecord(key, state.turns[a.turnId], a.parent) },
   };
+  // This tab's own edit is the branch it wants to see, whatever it picked before.
+  if (a.edits === undefined || a.parent === undefined) return next;
+  const point = a.parent ?? '';
+  const siblings = threadTree(state).children.get(point) ?? [];
+  const seen = newestSeen(siblings, (t) => state.turns[t]?.userKey ?? '');
+  return { ...next, view: { ...next.view, branches: { ...next.view.branches, [point]: { pick: a.turnId, seen } } } };
+}
+
+function placeInTree(entry: UserEntry, a: { parent?: string | null; edits?: string }): void {
+  if (a.parent !== undefined) entry.parent = a.parent;
+  if (a.edits !== undefined) entry.edits = a.edits;
+}
+
+function turnRecord(userKey: string, prev: TurnRecord | undefined, parent: string | null | undefined): TurnRecord {
+  const t: TurnRecord = { userKey, responseKeys: prev?.responseKeys ?? [] };
+  if (parent !== undefined) t.parent = parent;
+  return t;
+}
+
+/**
+ * A tab that does not follow new branches keeps showing what it showed when another tab's edit
+ * lands: the newest sibling before the edit becomes its pick. Hydration and older pages never pin.
+ */
+function keepViewOnForeignBranch(state: SessionState, ev: UserMessageEvent): SessionState {
+  if (state.view.followBranches || !state.connection.hydrated || state.connection.backfilling || ev.parent === undefined) return state;
+  const point = ev.parent ?? '';
+  if (state.view.branches[point]) return state;
+  const siblings = threadTree(state).children.get(point);
+  if (!siblings?.length) return state;
+  const keyOf = (t: string) => state.turns[t]?.userKey ?? '';
+  const seen = newestSeen(siblings, keyOf);
+  if (ev.serial < seen) return state;
+  const shown = siblings[siblings.length - 1];
+  return { ...state, view: { ...state.view, branches: { ...state.view.branches, [point]: { pick: shown, seen: ev.serial } } } };
 }
 
 export function applyUserMessage(state: SessionState, ev: UserMessageEvent): SessionState {
@@ -72,21 +108,18 @@ export function applyUserMessage(state: SessionState, ev: UserMessageEvent): Ses
   if (ev.clientId !== undefined) entry.clientId = ev.clientId;
   if (ev.attachments?.length) entry.attachments = ev.attachments;
   if (ev.metadata !== undefined) entry.metadata = ev.metadata;
+  placeInTree(entry, ev);
   const localKey = `local:${ev.turnId}`;
-  const entries = { ...state.entries, [ev.serial]: entry };
-  let order = state.order;
+  const ours = prior !== undefined;
+  const base = ours ? state : keepViewOnForeignBranch(state, ev);
+  const entries = { ...base.entries, [ev.serial]: entry };
+  let order = base.order;
   if (entries[localKey]) {
     delete entries[localKey];
     order = order.filter((k) => k !== localKey);
   }
   order = insertOrdered(order, ev.serial);
-  const prevTurn = state.turns[ev.turnId];
-  return {
-    ...state,
-    order,
-    entries,
-    turns: { ...state.turns, [ev.turnId]: { userKey: ev.serial, responseKeys: prevTurn?.responseKeys ?? [] } },
-  };
+  return { ...base, order, entries, turns: { ...base.turns, [ev.turnId]: turnRecord(ev.serial, base.turns[ev.turnId], ev.parent) } };
 }
 
 export function applyResponse(state: SessionState, ev: AgentResponseEvent): SessionState {

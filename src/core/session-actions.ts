@@ -11,10 +11,12 @@ import { randomId } from './ids.js';
 import type { Listeners } from './listeners.js';
 import type { ControlTarget, OutgoingMessage } from './protocol.js';
 import type { ControlResult, SendOptions, SessionControllerOptions } from './session-controller-options.js';
-import type { SessionState } from './session-state.js';
+import { entryOf, type SessionState } from './session-state.js';
+import { parentOfTurn, selectTip } from './thread-tree.js';
 import type { TransportChannel } from './transport.js';
 
-export type ControllerOptionsState = Required<Pick<SessionControllerOptions, 'maxHistory' | 'maxInputChars' | 'now' | 'agentGoneMs'>> & Pick<SessionControllerOptions, 'trustAgent'>;
+export type ControllerOptionsState = Required<Pick<SessionControllerOptions, 'maxHistory' | 'maxInputChars' | 'now' | 'agentGoneMs' | 'historyPageSize' | 'allowEditingOthers'>> &
+  Pick<SessionControllerOptions, 'trustAgent'>;
 
 export abstract class SessionActions {
   abstract readonly store: StoreApi<SessionState>;
@@ -29,13 +31,41 @@ export abstract class SessionActions {
    * Sends a user message, with files attached by URL and app metadata if given. Resolves once the
    * channel accepted it, or with the error (never rejects).
    */
-  async send(text: string, extra: SendOptions = {}): Promise<ControlResult> {
-    const bad = checkInputText(text, this.options.maxInputChars, 'send()', 'message') ?? checkSendExtras(extra);
+  send(text: string, extra: SendOptions = {}): Promise<ControlResult> {
+    this.queue.flush();
+    const s = this.store.getState();
+    // The message follows the path this tab shows. Before the thread is loaded it names no parent,
+    // so it follows whatever turn came last, as every client reads it.
+    const tip = s.connection.hydrated ? (selectTip(s) ?? null) : undefined;
+    return this.publishMessage(text, extra, tip === undefined ? {} : { parent: tip });
+  }
+
+  /**
+   * Edits a user message: sends `text` as a new message beside it, in a new branch that agents
+   * answer. The original and its answers stay, one branch away. Only the author's own messages by
+   * default (`allowEditingOthers`). Resolves with the new turn's id, or the error (never rejects).
+   */
+  edit(key: string, text: string, extra: SendOptions = {}): Promise<ControlResult> {
+    this.queue.flush();
+    const s = this.store.getState();
+    const e = entryOf(s, key);
+    if (e?.kind !== 'user') return Promise.resolve(this.refuse(new DurableSessionError('unknown_target', `edit(): this session has no user message ${JSON.stringify(key)}. Pass the key of a user message from useThread().ids.`)));
+    if (e.pending || e.failed) return Promise.resolve(this.refuse(new DurableSessionError('invalid_state', 'edit(): this message has not reached the session yet; wait for it to be sent (or send it again) before editing it.')));
+    if (!this.options.allowEditingOthers && e.clientId !== this.clientId) {
+      return Promise.resolve(this.refuse(new DurableSessionError('unauthorized', `edit(): message ${key} was sent by ${e.clientId ?? 'another participant'}; only its author may edit it (set allowEditingOthers to allow).`)));
+    }
+    const parent = parentOfTurn(s, e.turnId);
+    return this.publishMessage(text, extra, { parent: parent ?? null, edits: e.turnId });
+  }
+
+  private async publishMessage(text: string, extra: SendOptions, place: { parent?: string | null; edits?: string }): Promise<ControlResult> {
+    const what = place.edits === undefined ? 'send()' : 'edit()';
+    const bad = checkInputText(text, this.options.maxInputChars, what, 'message') ?? checkSendExtras(extra);
     if (bad) return this.refuse(bad);
     const turnId = randomId('turn-');
-    this.queue.dispatchNow({ type: 'local/send', turnId, text, clientId: this.clientId, at: this.options.now(), ...extra });
+    this.queue.dispatchNow({ type: 'local/send', turnId, text, clientId: this.clientId, at: this.options.now(), ...extra, ...place });
     try {
-      await this.channel.publish(build.userMessage(turnId, text, extra));
+      await this.channel.publish(build.userMessage(turnId, text, { ...extra, ...place }));
       return { ok: true, id: turnId };
     } catch (e) {
       const error = toSessionError(e, 'Sending the message failed');

@@ -24,8 +24,25 @@ export interface SessionControllerOptions {
    * burst of tokens costs one render.
    */
   scheduler?: FrameScheduler;
-  /** Most messages loaded from history when hydrating or backfilling. Default 2000. */
+  /** Most messages a backfill (after a discontinuity or gap) reads from history. Default 2000. */
   maxHistory?: number;
+  /**
+   * Messages per history page (at most 1000). The thread opens on the newest page; `loadOlder()` reads
+   * one more page per call. Default 100.
+   */
+  historyPageSize?: number;
+  /**
+   * Whether this tab switches to a new branch (an edit, a regenerated answer) made in any tab.
+   * Default true; false keeps the branches this tab shows until its reader picks another.
+   */
+  followBranches?: boolean;
+  /** Whether `edit()` may edit another participant's message. Default false. */
+  allowEditingOthers?: boolean;
+  /**
+   * Where this tab keeps its branch picks across a reload: any `Storage`-like object. Default the
+   * browser's `sessionStorage` (per tab) when there is one; `null` keeps them in memory only.
+   */
+  viewStorage?: ViewStorage | null;
   /** Longest text `send` and `steer` accept. Default `Limits.maxInputChars` (16000). */
   maxInputChars?: number;
   /** Clock for timestamps. Default `Date.now`. */
@@ -50,6 +67,12 @@ export type SessionControllerUpdate = Partial<Pick<SessionControllerOptions, 'tr
 
 export type ControlResult = { ok: true; id: string } | { ok: false; error: DurableSessionError };
 
+
+/** The part of the Web Storage API a controller uses to keep a tab's branch picks. */
+export interface ViewStorage {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+}
 
 /** What `send` may carry besides the text. */
 export interface SendOptions {

@@ -19,6 +19,8 @@ import type { ControlResult, SendOptions, SessionControllerOptions, SessionContr
 export type { ControlResult, SendOptions, SessionControllerOptions, SessionControllerUpdate };
 import type { SessionAction } from './reduce-session.js';
 import { initialSessionState, type SessionState } from './session-state.js';
+import { branchChoice } from './thread-tree.js';
+import { browserSessionStorage, ViewKeeper } from './view-keeper.js';
 import type { PresenceMember, SessionTransport, TransportChannel, Unsubscribe } from './transport.js';
 
 /** Events only an agent speaks: `trustAgent` decides whose to apply. */
@@ -39,6 +41,7 @@ export class SessionController extends SessionActions {
   protected readonly queue: ActionQueue;
   private readonly history: HistorySync;
   private readonly liveness: LivenessWatcher;
+  private readonly viewKeeper: ViewKeeper;
   protected options: ControllerOptionsState;
   private readonly seat: PresenceSeat;
   private readonly enterPresence: boolean;
@@ -55,12 +58,24 @@ export class SessionController extends SessionActions {
     if (!opts.transport) throw new DurableSessionError('invalid_argument', 'SessionController needs a transport (createAblyTransport or createMemoryTransport).');
     this.transportArg = opts.transport;
     this.sessionId = opts.sessionId;
-    this.options = { maxHistory: opts.maxHistory ?? 2000, maxInputChars: opts.maxInputChars ?? Limits.maxInputChars, now: opts.now ?? Date.now, agentGoneMs: opts.agentGoneMs ?? 3000 };
+    const pageSize = opts.historyPageSize ?? 100;
+    if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 1000) throw new DurableSessionError('invalid_argument', `historyPageSize must be an integer from 1 to 1000 (got ${pageSize}).`);
+    this.options = {
+      maxHistory: opts.maxHistory ?? 2000,
+      maxInputChars: opts.maxInputChars ?? Limits.maxInputChars,
+      now: opts.now ?? Date.now,
+      agentGoneMs: opts.agentGoneMs ?? 3000,
+      historyPageSize: pageSize,
+      allowEditingOthers: opts.allowEditingOthers ?? false,
+    };
     if (opts.trustAgent) this.options.trustAgent = opts.trustAgent;
     this.tabId = opts.presence?.tabId ?? randomId('tab-');
     this.seat = new PresenceSeat({ kind: 'user', ...opts.presence, tabId: this.tabId });
     this.enterPresence = opts.enterPresence ?? true;
-    this.store = createStore<SessionState>()(() => initialSessionState(opts.sessionId));
+    const initial = initialSessionState(opts.sessionId);
+    if (opts.followBranches === false) initial.view = { ...initial.view, followBranches: false };
+    this.store = createStore<SessionState>()(() => initial);
+    this.viewKeeper = new ViewKeeper(this.store, opts.viewStorage === undefined ? browserSessionStorage() : opts.viewStorage);
     this.queue = new ActionQueue(this.store, opts.scheduler ?? animationFrameScheduler, (s) => {
       if (s.needsBackfill && !s.connection.backfilling) void this.history.backfill();
     });
@@ -70,6 +85,7 @@ export class SessionController extends SessionActions {
       queue: this.queue,
       channel: () => this.channel,
       maxHistory: () => this.options.maxHistory,
+      pageSize: () => this.options.historyPageSize,
       now: () => this.options.now(),
       closed: () => this.closed,
       ingest: (m) => this.onMessage(m, true),
@@ -167,6 +183,7 @@ export class SessionController extends SessionActions {
       ch.onDiscontinuity(() => void this.history.backfill()),
       ch.presence.subscribe((members) => this.queue.dispatch({ type: 'presence', members: memberViews(members) })),
       this.liveness.start(),
+      this.viewKeeper.start((a) => this.queue.dispatchNow(a)),
     );
     try {
       await ch.attach();
@@ -232,9 +249,32 @@ export class SessionController extends SessionActions {
     this.queue.dispatchNow({ type: 'errors/clear' });
   }
 
-  /** Loads everything before the attach point from history (done by `start()`). */
+  /** Loads the newest history page from before the attach point (done by `start()`). */
   hydrate(): Promise<void> {
     return this.history.hydrate();
+  }
+
+  /**
+   * Loads the next older page of history (one request of `historyPageSize` messages); resolves with
+   * how many messages it read, 0 when nothing is older. `state.paging` says whether more is there.
+   */
+  loadOlder(): Promise<number> {
+    return this.history.loadOlder();
+  }
+
+  /**
+   * Shows alternative `index` of a message in this tab: another branch of an edited user message, or
+   * another version of an agent's answer. Other tabs keep what they show. Throws a
+   * {@link DurableSessionError} for a message the session does not have or an index out of range.
+   */
+  selectBranch(key: string, index: number): void {
+    this.queue.flush();
+    const c = branchChoice(this.store.getState(), key, index);
+    if (c instanceof DurableSessionError) {
+      this.report(c);
+      throw c;
+    }
+    this.queue.dispatchNow({ type: 'local/select-branch', ...c });
   }
 
   /** Walks history back to what the store holds settled (done on a discontinuity or a gap). */

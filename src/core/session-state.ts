@@ -23,6 +23,10 @@ export interface UserEntry {
   attachments?: Attachment[];
   /** App data sent with the message. */
   metadata?: Record<string, unknown>;
+  /** The turn this message follows (`null`: the first turn); absent for messages of older clients. */
+  parent?: string | null;
+  /** Set when this message is an edit: the turn it stands beside as another branch. */
+  edits?: string;
 }
 
 /** An agent's response: one message grown by appends. */
@@ -137,8 +141,8 @@ export interface SessionState {
   live: Record<string, ResponseEntry>;
   /** responseId → entry key. */
   responses: Record<string, string>;
-  /** turnId → keys of its user message and responses. */
-  turns: Record<string, { userKey?: string; responseKeys: string[] }>;
+  /** turnId → keys of its user message and responses, and the turn it follows. */
+  turns: Record<string, TurnRecord>;
   cancels: Record<string, CancelRequest>;
   steers: Record<string, SteerRequest>;
   /** Approval decisions published in the session, by decision id. */
@@ -152,6 +156,38 @@ export interface SessionState {
   errors: DurableSessionError[];
   /** Set by the reducer when a gap needs a backfill; cleared when a backfill starts. */
   needsBackfill: boolean;
+  /** This tab's choice of branches: which path of the conversation tree it shows. Never published. */
+  view: ThreadView;
+  /** Older history not loaded yet (the thread opens on its newest page). */
+  paging: { hasOlder: boolean; loadingOlder: boolean };
+}
+
+export interface TurnRecord {
+  userKey?: string;
+  responseKeys: string[];
+  /** From the user message: the turn it follows (`null` for a first turn). Undefined: the previous turn. */
+  parent?: string | null;
+}
+
+/** A tab's pick at one branch point. */
+export interface BranchChoice {
+  /** The chosen turn (among the children of one turn), or the chosen response key (among an agent's versions). */
+  pick: string;
+  /**
+   * The newest sibling's serial when the pick was made: a sibling newer than this (a new branch or a
+   * new version from any tab) takes the view over, unless the tab opted out of following.
+   */
+  seen: string;
+}
+
+export interface ThreadView {
+  /**
+   * Branch choices by branch point: a parent turn id (`''` for the root) for edited messages, or
+   * `<turnId> <agentId>` for an agent's versions of one answer.
+   */
+  branches: Record<string, BranchChoice>;
+  /** Follow a new branch or version made in any tab (default true); otherwise keep this tab's picks. */
+  followBranches: boolean;
 }
 
 export function initialSessionState(sessionId: string): SessionState {
@@ -171,6 +207,8 @@ export function initialSessionState(sessionId: string): SessionState {
     presence: [],
     errors: [],
     needsBackfill: false,
+    view: { branches: {}, followBranches: true },
+    paging: { hasOlder: false, loadingOlder: false },
   };
 }
 

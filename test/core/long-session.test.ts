@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { build } from '../../src/core/index.js';
+import { describe, expect, it, vi } from 'vitest';
+import { build, selectPath } from '../../src/core/index.js';
 import { client, createBroker, responses, users } from '../helpers/session-fixture.js';
 import { settle, until } from '../helpers/until.js';
 import { handDrivenAgent } from './hand-driven-agent.js';
@@ -17,15 +17,26 @@ function seed(broker: ReturnType<typeof createBroker>, n: number) {
 }
 
 describe('a long session', () => {
-  it('hydrates every turn across history pages, in channel order', async () => {
+  it('opens on the newest page, then pages older turns in, one history request each, in channel order', async () => {
     const broker = createBroker();
     seed(broker, 180);
     const alice = client(broker, 'alice', 's');
+    const history = vi.spyOn(alice.transport.channel('s'), 'history');
     await alice.ctrl.acquire();
-    const s = await until(() => alice.ctrl.store.getState(), 'hydration', { ok: (s) => s.connection.hydrated });
+    let s = await until(() => alice.ctrl.store.getState(), 'hydration', { ok: (s) => s.connection.hydrated });
+    // 100 messages per page: the newest 50 turns, and more to come.
+    expect(users(s).map((u) => u.text)).toEqual(Array.from({ length: 50 }, (_, i) => `question ${130 + i}`));
+    expect(s.paging).toEqual({ hasOlder: true, loadingOlder: false });
+    expect(history).toHaveBeenCalledTimes(1);
+    const read: number[] = [];
+    while (alice.ctrl.store.getState().paging.hasOlder) read.push(await alice.ctrl.loadOlder());
+    expect(read).toEqual([100, 100, 60]);
+    expect(await alice.ctrl.loadOlder()).toBe(0);
+    s = alice.ctrl.store.getState();
     expect(users(s).map((u) => u.text)).toEqual(Array.from({ length: 180 }, (_, i) => `question ${i}`));
     expect(responses(s).map((r) => [r.text, r.status])).toEqual(Array.from({ length: 180 }, (_, i) => [`answer ${i}`, 'complete']));
     expect([...s.order].sort()).toEqual(s.order);
+    expect(selectPath(s).turnIds).toEqual(Array.from({ length: 180 }, (_, i) => `t${i}`));
   });
 
   it('recovers a streaming answer behind a long backlog after a discontinuity with losses', async () => {
@@ -46,9 +57,10 @@ describe('a long session', () => {
       await new Promise((r) => setTimeout(r, 0));
     }
     h.finish(turn.turnId);
-    const s = await until(() => alice.ctrl.store.getState(), 'the live answer', { ok: (s) => responses(s).length === 151 && responses(s)[150].status === 'complete' && !s.connection.backfilling });
-    expect(responses(s)[150].text).toBe(words.join(''));
+    // The newest history page (100 messages: 50 turns), then the live turn.
+    const s = await until(() => alice.ctrl.store.getState(), 'the live answer', { ok: (s) => responses(s).length === 51 && responses(s)[50].status === 'complete' && !s.connection.backfilling });
+    expect(responses(s)[50].text).toBe(words.join(''));
     expect(h.records[0].text).toBe(words.join(''));
-    expect(s.order).toHaveLength(302);
+    expect(s.order).toHaveLength(102);
   });
 });

@@ -98,7 +98,7 @@ describe('render counting (fake animation frames)', () => {
     });
 
     render(
-      <DurableSessionProvider sessionId={SESSION} transport={transport} options={{ scheduler: frames.scheduler }}>
+      <DurableSessionProvider sessionId={SESSION} transport={transport} options={{ scheduler: frames.scheduler, historyPageSize: 500 }}>
         <Thread />
         <Streaming />
         <OtherStream id={responseIds[FINISHED_PAIRS - 1]} />
@@ -224,7 +224,7 @@ describe('render counting (fake animation frames)', () => {
       if (m.name === 'agent.response' && m.action === 'message.append' && typeof m.data === 'string') delivered.data += m.data;
     });
     const ui = (liveId?: string) => (
-      <DurableSessionProvider sessionId={SESSION} transport={transport} options={{ scheduler: frames.scheduler }}>
+      <DurableSessionProvider sessionId={SESSION} transport={transport} options={{ scheduler: frames.scheduler, historyPageSize: 500 }}>
         <Thread />
         <Streaming />
         <DoneCall id="call-done" />
@@ -323,7 +323,7 @@ describe('render counting (fake animation frames)', () => {
       if (m.name === 'agent.response' && m.action === 'message.append') delivered.n++;
     });
     render(
-      <DurableSessionProvider sessionId={SESSION} transport={transport} options={{ scheduler: frames.scheduler }}>
+      <DurableSessionProvider sessionId={SESSION} transport={transport} options={{ scheduler: frames.scheduler, historyPageSize: 500 }}>
         <Streaming />
       </DurableSessionProvider>,
     );

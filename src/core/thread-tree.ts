@@ -1,0 +1,195 @@
+/**
+ * The conversation as a tree of turns, and the one path through it a tab shows. Pure selectors over
+ * the store, memoised on the records that change only when a message is added — never per token.
+ */
+import { DurableSessionError } from './errors.js';
+import { entryOf, type BranchChoice, type SessionState, type ThreadView } from './session-state.js';
+
+export interface ThreadTree {
+  /** Turn ids in channel order (of each turn's first message). */
+  turns: string[];
+  /** turnId → the turn it follows: `''` for the root, or an id not in `turns` while that turn is not loaded. */
+  parent: Map<string, string>;
+  /** Branch point (a turn id, `''` for the root) → the turns that follow it, in channel order. */
+  children: Map<string, string[]>;
+}
+
+/** The path a tab shows, root to leaf: its turns, and the keys of the entries to render. */
+export interface ThreadPath {
+  turnIds: string[];
+  keys: string[];
+}
+
+/** Where one message stands among its alternatives: sibling turns (an edited message) or an agent's versions. */
+export interface BranchInfo {
+  /** The branch point: a parent turn id (`''` for the root), or `<turnId> <agentId>` for versions. */
+  point: string;
+  /** The alternatives in channel order: turn ids for a user message, response keys for a response. */
+  ids: string[];
+  /** Position of this message among them. */
+  index: number;
+  count: number;
+}
+
+const trees = new WeakMap<SessionState['turns'], { order: string[]; tree: ThreadTree }>();
+const paths = new WeakMap<ThreadTree, { view: ThreadView; path: ThreadPath }>();
+
+const isLocal = (key: string) => key.startsWith('local:');
+
+/** The key that places a turn in channel order: its user message, else its first response. */
+function turnKey(s: SessionState, turnId: string): string {
+  const t = s.turns[turnId];
+  return t?.userKey ?? t?.responseKeys[0] ?? '';
+}
+
+/** The tree of every loaded turn. Rebuilt only when a message is added. */
+export function threadTree(s: SessionState): ThreadTree {
+  const hit = trees.get(s.turns);
+  if (hit && hit.order === s.order) return hit.tree;
+  const turns: string[] = [];
+  const known = new Set<string>();
+  for (const k of s.order) {
+    const e = entryOf(s, k);
+    if (!e || known.has(e.turnId)) continue;
+    known.add(e.turnId);
+    turns.push(e.turnId);
+  }
+  const parent = new Map<string, string>();
+  const children = new Map<string, string[]>();
+  let previous = '';
+  for (const t of turns) {
+    const explicit = s.turns[t]?.parent;
+    // A message from an older client names no parent: it follows the turn before it.
+    const p = explicit === undefined ? previous : (explicit ?? '');
+    parent.set(t, p);
+    const kids = children.get(p);
+    if (kids) kids.push(t);
+    else children.set(p, [t]);
+    previous = t;
+  }
+  const tree = { turns, parent, children };
+  trees.set(s.turns, { order: s.order, tree });
+  return tree;
+}
+
+/**
+ * Which alternative a tab shows at one branch point: its pick, unless a newer alternative arrived
+ * since (and the tab follows new branches), else the newest.
+ */
+function chosen(view: ThreadView, point: string, ids: readonly string[], keyOf: (id: string) => string): number {
+  const newest = ids.length - 1;
+  const c: BranchChoice | undefined = view.branches[point];
+  if (!c) return newest;
+  const i = ids.indexOf(c.pick);
+  if (i < 0) return newest;
+  if (view.followBranches) for (const id of ids) if (!isLocal(keyOf(id)) && keyOf(id) > c.seen) return newest;
+  return i;
+}
+
+/** The newest serial among alternatives: what a pick made now has seen. */
+export function newestSeen(ids: readonly string[], keyOf: (id: string) => string): string {
+  let seen = '';
+  for (const id of ids) {
+    const k = keyOf(id);
+    if (!isLocal(k) && k > seen) seen = k;
+  }
+  return seen;
+}
+
+/** Each agent's answers to a turn, oldest first, in the order the agents first answered. */
+function versionsByAgent(s: SessionState, turnId: string): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const k of s.turns[turnId]?.responseKeys ?? []) {
+    const e = entryOf(s, k);
+    if (e?.kind !== 'response') continue;
+    const list = out.get(e.agentId);
+    if (list) list.push(k);
+    else out.set(e.agentId, [k]);
+  }
+  for (const list of out.values()) list.sort();
+  return out;
+}
+
+const versionPoint = (turnId: string, agentId: string) => `${turnId} ${agentId}`;
+
+/**
+ * The path this tab shows, from the first loaded turn to a leaf, with the entry keys to render: each
+ * turn's user message, then the chosen version of each agent's answer. Same object until a message
+ * is added or the tab picks another branch.
+ */
+export function selectPath(s: SessionState): ThreadPath {
+  const tree = threadTree(s);
+  const hit = paths.get(tree);
+  if (hit && hit.view === s.view) return hit.path;
+  const keyOf = (t: string) => turnKey(s, t);
+  const index = new Map(tree.turns.map((t, i) => [t, i]));
+  // Where the path starts: the root's children, or — while older history is not loaded — the turns
+  // whose parent is not loaded yet. Several such groups mean branches that split above the loaded
+  // page; the one holding the newest turn is shown until older pages say more.
+  let start: [string, string[]] | undefined;
+  for (const [p, kids] of tree.children) {
+    if (p !== '' && tree.parent.has(p)) continue;
+    if (!start || (index.get(kids[kids.length - 1]) ?? 0) > (index.get(start[1][start[1].length - 1]) ?? 0)) start = [p, kids];
+  }
+  const turnIds: string[] = [];
+  const keys: string[] = [];
+  let at = start;
+  while (at) {
+    const [point, kids] = at;
+    const t = kids[chosen(s.view, point, kids, keyOf)];
+    turnIds.push(t);
+    const userKey = s.turns[t]?.userKey;
+    if (userKey) keys.push(userKey);
+    for (const [agentId, versions] of versionsByAgent(s, t)) keys.push(versions[chosen(s.view, versionPoint(t, agentId), versions, (k) => k)]);
+    const next = tree.children.get(t);
+    at = next ? [t, next] : undefined;
+  }
+  const path = { turnIds, keys };
+  paths.set(tree, { view: s.view, path });
+  return path;
+}
+
+/** The last turn of the shown path: what a new message follows. */
+export function selectTip(s: SessionState): string | undefined {
+  const { turnIds } = selectPath(s);
+  return turnIds[turnIds.length - 1];
+}
+
+/** The turn a loaded turn follows (`null` for a first turn), as an edit of its message must name it. */
+export function parentOfTurn(s: SessionState, turnId: string): string | null | undefined {
+  const explicit = s.turns[turnId]?.parent;
+  if (explicit !== undefined) return explicit;
+  const p = threadTree(s).parent.get(turnId);
+  return p === undefined ? undefined : p === '' ? null : p;
+}
+
+/**
+ * Where a message stands among its alternatives: a user message among the messages that follow the
+ * same turn (its edits and the original), a response among its agent's answers to the turn.
+ */
+export function selectBranchInfo(s: SessionState, key: string): BranchInfo | undefined {
+  const e = entryOf(s, key);
+  if (!e) return undefined;
+  if (e.kind === 'user') {
+    const tree = threadTree(s);
+    const point = tree.parent.get(e.turnId);
+    const ids = point === undefined ? [e.turnId] : (tree.children.get(point) ?? [e.turnId]);
+    return { point: point ?? '', ids, index: ids.indexOf(e.turnId), count: ids.length };
+  }
+  const ids = versionsByAgent(s, e.turnId).get(e.agentId) ?? [key];
+  return { point: versionPoint(e.turnId, e.agentId), ids, index: ids.indexOf(key), count: ids.length };
+}
+
+/**
+ * The choice a tab records to show alternative `index` of the message `key`, or the error saying why
+ * it cannot (no such message, index out of range).
+ */
+export function branchChoice(s: SessionState, key: string, index: number): { point: string; choice: BranchChoice } | DurableSessionError {
+  const info = selectBranchInfo(s, key);
+  if (!info) return new DurableSessionError('unknown_target', `selectBranch(): this session has no message ${JSON.stringify(key)}. Pass a key from useThread().ids.`);
+  if (!Number.isInteger(index) || index < 0 || index >= info.count) {
+    return new DurableSessionError('invalid_argument', `selectBranch(): index ${index} is out of range; message ${key} has ${info.count} branch${info.count === 1 ? '' : 'es'} (0–${info.count - 1}).`);
+  }
+  const keyOf = (id: string) => (info.point.includes(' ') ? id : turnKey(s, id));
+  return { point: info.point, choice: { pick: info.ids[index], seen: newestSeen(info.ids, keyOf) } };
+}
