@@ -2,7 +2,7 @@
 // would, so `npm run typecheck` proves they compile.
 import { DurableChat } from 'durable-sessions/components';
 import { createAblyTransport } from 'durable-sessions/ably';
-import { DurableSessionProvider, useAgentStream, useApproval, useConnectionState, useDurableSession, useMessage, useMessageIds, usePresence, useResponseVersions, useSteer, useStopButton, useToolCall } from 'durable-sessions/react';
+import { DurableSessionProvider, useAgentStream, useApproval, useConnectionState, useDurableSession, useMessage, useMessageIds, usePresence, useResponseVersions, useSteer, useStopButton, useThread, useBranches, useToolCall } from 'durable-sessions/react';
 
 export const Provider = () => (
   <DurableSessionProvider sessionId="support-42" transport={() => createAblyTransport({ options: { authUrl: '/token' } })}>
@@ -97,5 +97,38 @@ export function Versions({ responseId }: { responseId: string }) {
       <p>{selected?.text}</p>
       {selected?.status === 'interrupted' && <button onClick={() => void retry(selected.responseId)}>Retry</button>}
     </div>
+  );
+}
+
+export function BranchingThread() {
+  const { messages, hasOlder, loadOlder, loadingOlder, edit } = useThread();
+  return (
+    <ol>
+      {hasOlder && (
+        <li>
+          <button disabled={loadingOlder} onClick={() => void loadOlder()}>
+            {loadingOlder ? 'Loading earlier messages…' : 'Load earlier messages'}
+          </button>
+        </li>
+      )}
+      {messages.map((m) => (
+        <li key={m.key}>
+          {m.text}
+          {m.kind === 'user' && <button onClick={() => void edit(m.key, `${m.text} (in French)`)}>Edit</button>}
+          <Branches messageKey={m.key} />
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+export function Branches({ messageKey: key }: { messageKey: string }) {
+  const { index, count, select } = useBranches({ key });
+  if (count < 2) return null;
+  return (
+    <span>
+      <button disabled={index === 0} onClick={() => select(index - 1)}>‹</button> {index + 1} / {count}
+      <button disabled={index === count - 1} onClick={() => select(index + 1)}>›</button>
+    </span>
   );
 }

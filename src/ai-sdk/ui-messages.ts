@@ -4,7 +4,8 @@ import type { FileUIPart, UIMessage, UIMessagePart, UIDataTypes, UITools } from 
 import { DurableSessionError } from '../core/errors.js';
 import type { Attachment, ResponsePart } from '../core/parts.js';
 import type { SendOptions } from '../core/session-controller-options.js';
-import { selectThread, type ResponseEntry, type SessionState, type UserEntry } from '../core/session-state.js';
+import { selectPathEntries } from '../core/thread-tree.js';
+import { type ResponseEntry, type SessionState, type UserEntry } from '../core/session-state.js';
 
 type UIPart = UIMessagePart<UIDataTypes, UITools>;
 
@@ -68,7 +69,7 @@ export function userToUIMessage(u: UserEntry, id = u.turnId): UIMessage {
  * response (older versions are what a regenerate replaced). `skip` leaves responses out by id.
  */
 export function threadToUIMessages(s: SessionState, opts: { skip?: ReadonlySet<string>; userIds?: ReadonlyMap<string, string> } = {}): UIMessage[] {
-  const thread = selectThread(s);
+  const thread = selectPathEntries(s);
   const newest = new Map<string, string>();
   for (const e of thread) if (e.kind === 'response') newest.set(`${e.turnId}\u0000${e.agentId}`, e.responseId);
   const out: UIMessage[] = [];

@@ -70,15 +70,15 @@ function UserRow({ entry, userLabel }: { entry: UserEntry; userLabel: ReactNode 
 
 /**
  * When several agents answer one turn, each streaming response gets its own stop, so stopping one
- * agent leaves the others running. The main StopButton still stops the whole turn. An agent's later
- * answers to the turn (retries, regenerations) show in its first answer's row, one version at a time.
+ * agent leaves the others running. The main StopButton still stops the whole turn. An agent's answers
+ * to the turn (retries, regenerations) share one row, one version at a time.
  */
 function ResponseRow({ entry, renderContent, labels }: { entry: ResponseEntry; renderContent: RenderContent | undefined; labels: Partial<ResponseLabels> | undefined }): ReactNode {
   const ctrl = useSessionController('MessageList');
   const v = useResponseVersions({ responseId: entry.responseId });
   const shared = useSessionSelector(ctrl, (s) => (s.turns[entry.turnId]?.responseKeys ?? []).some((k) => (entryOf(s, k) as ResponseEntry | undefined)?.agentId !== entry.agentId), entry.turnId);
-  if (v.versions[0] && v.versions[0].key !== entry.key) return null;
-  const shown = v.selected ?? entry;
+  // The row is the version this tab shows (the thread path's pick); the switcher moves the pick.
+  const shown = entry;
   const actions =
     shared && shown.status === 'streaming' ? (
       <StopButton target={{ kind: 'response', responseId: shown.responseId }} shortcut={false} data-part="stop" aria-label={`Stop ${shown.agentId}`}>

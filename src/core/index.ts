@@ -43,7 +43,7 @@ export {
   type UserEntry,
 } from './session-state.js';
 export { reduceSession, type SessionAction } from './reduce-session.js';
-export { branchChoice, parentOfTurn, selectBranchInfo, selectPath, selectTip, threadTree, type BranchInfo, type ThreadPath, type ThreadTree } from './thread-tree.js';
+export { branchChoice, parentOfTurn, selectBranchInfo, selectPath, selectPathEntries, selectTip, shownVersionKey, threadTree, type BranchInfo, type ThreadPath, type ThreadTree } from './thread-tree.js';
 export { createSessionController, SessionController } from './session-controller.js';
 export type { ControlResult, SendOptions, SessionControllerOptions, SessionControllerUpdate, ViewStorage } from './session-controller-options.js';
 export { cancelCovers, reachedTurns, responsesInScope, targetedTurn, targetsResponse, type TargetedResponse } from './control-target.js';

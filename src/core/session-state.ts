@@ -271,7 +271,8 @@ export function selectVersions(s: SessionState, responseId: string): ResponseEnt
     const e = entryOf(s, k);
     if (e?.kind === 'response' && e.agentId === r.agentId) out.push(e);
   }
-  return out;
+  // Channel order: an older version backfilled after a newer one still comes first.
+  return out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }
 
 /**

@@ -3,7 +3,7 @@
  * the store, memoised on the records that change only when a message is added — never per token.
  */
 import { DurableSessionError } from './errors.js';
-import { entryOf, type BranchChoice, type SessionState, type ThreadView } from './session-state.js';
+import { entryOf, type BranchChoice, type SessionState, type ThreadEntry, type ThreadView } from './session-state.js';
 
 export interface ThreadTree {
   /** Turn ids in channel order (of each turn's first message). */
@@ -192,4 +192,22 @@ export function branchChoice(s: SessionState, key: string, index: number): { poi
   }
   const keyOf = (id: string) => (info.point.includes(' ') ? id : turnKey(s, id));
   return { point: info.point, choice: { pick: info.ids[index], seen: newestSeen(info.ids, keyOf) } };
+}
+
+/** The version of an agent's answer this tab shows for the turn of `responseKey` (the path's pick). */
+export function shownVersionKey(s: SessionState, responseKey: string): string | undefined {
+  const e = entryOf(s, responseKey);
+  if (e?.kind !== 'response') return undefined;
+  const versions = versionsByAgent(s, e.turnId).get(e.agentId);
+  return versions ? versions[chosen(s.view, versionPoint(e.turnId, e.agentId), versions, (k) => k)] : undefined;
+}
+
+/** The entries on the shown path, oldest first: the thread as this tab shows it. */
+export function selectPathEntries(s: SessionState): ThreadEntry[] {
+  const out: ThreadEntry[] = [];
+  for (const k of selectPath(s).keys) {
+    const e = entryOf(s, k);
+    if (e) out.push(e);
+  }
+  return out;
 }

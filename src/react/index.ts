@@ -13,3 +13,5 @@ export { useMessage, useMessageIds, type UseMessageIdsParams, type UseMessageIds
 export { useToolCall, type ToolCallOwner, type UseToolCallParams, type UseToolCallResponse } from './use-tool-call.js';
 export { useApproval, type PendingApproval, type UseApprovalParams, type UseApprovalResponse } from './use-approval.js';
 export { useResponseVersions, type UseResponseVersionsParams, type UseResponseVersionsResponse } from './use-response-versions.js';
+export { useThread, type UseThreadParams, type UseThreadResponse } from './use-thread.js';
+export { useBranches, type UseBranchesParams, type UseBranchesResponse } from './use-branches.js';

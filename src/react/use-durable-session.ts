@@ -6,7 +6,8 @@ import { useCallback, useEffect } from 'react';
 import type { DurableSessionError } from '../core/errors.js';
 import type { ControlTarget } from '../core/protocol.js';
 import type { ControlResult, SendOptions, SessionController } from '../core/session-controller.js';
-import { entryOf, selectThread, turnStatus, type ConnectionInfo, type PresenceEntryView, type ResponseEntry, type SessionState, type ThreadEntry } from '../core/session-state.js';
+import { entryOf, turnStatus, type ConnectionInfo, type PresenceEntryView, type ResponseEntry, type SessionState, type ThreadEntry } from '../core/session-state.js';
+import { selectPathEntries } from '../core/thread-tree.js';
 import { onResponseFinish } from './on-response-finish.js';
 import { useSessionController } from './session-context.js';
 import { useLatestRef } from './use-latest-ref.js';
@@ -32,7 +33,10 @@ export interface UseDurableSessionParams {
 
 export interface UseDurableSessionResponse {
   sessionId: string;
-  /** The thread, oldest first. Finished entries keep their identity across renders. */
+  /**
+   * The thread as this tab shows it (the chosen path through edits and regenerations), oldest first.
+   * Finished entries keep their identity across renders.
+   */
   messages: ThreadEntry[];
   status: ChatStatus;
   /**
@@ -51,6 +55,11 @@ export interface UseDurableSessionResponse {
   retry: (responseId: string) => Promise<ControlResult>;
   /** Asks for another answer to a finished (`complete`) response's turn, as a new version. Never throws. */
   regenerate: (responseId: string) => Promise<ControlResult>;
+  /**
+   * Edits a user message (by key): the new text goes out as a new branch beside it, which agents
+   * answer; the original stays one branch away. Never throws; resolves with the outcome.
+   */
+  edit: (key: string, text: string, options?: SendOptions) => Promise<ControlResult>;
   /** The newest error the session kept, until {@link clearError}. */
   error: DurableSessionError | undefined;
   /** Forgets the kept errors, so `error` is undefined again (e.g. when the user dismisses it). */
@@ -88,7 +97,7 @@ export function selectChatStatus(s: SessionState): ChatStatus {
  */
 export function useDurableSession(params: UseDurableSessionParams = {}): UseDurableSessionResponse {
   const ctrl = useSessionController('useDurableSession');
-  const messages = useSessionSelector(ctrl, selectThread, '', shallowArrayEqual);
+  const messages = useSessionSelector(ctrl, selectPathEntries, '', shallowArrayEqual);
   const status = useSessionSelector(ctrl, selectChatStatus);
   const error = useSessionSelector(ctrl, (s) => s.errors[s.errors.length - 1]);
   const connection = useSessionSelector(ctrl, (s) => s.connection);
@@ -111,6 +120,7 @@ export function useDurableSession(params: UseDurableSessionParams = {}): UseDura
   const steer = useCallback((text: string, target?: ControlTarget) => ctrl.steer(text, target), [ctrl]);
   const retry = useCallback((responseId: string) => ctrl.retry(responseId), [ctrl]);
   const regenerate = useCallback((responseId: string) => ctrl.regenerate(responseId), [ctrl]);
+  const edit = useCallback((key: string, text: string, options?: SendOptions) => ctrl.edit(key, text, options), [ctrl]);
   const clearError = useCallback(() => ctrl.clearErrors(), [ctrl]);
-  return { sessionId: ctrl.sessionId, messages, status, send, cancel, steer, retry, regenerate, error, clearError, connection, presence, controller: ctrl };
+  return { sessionId: ctrl.sessionId, messages, status, send, cancel, steer, retry, regenerate, edit, error, clearError, connection, presence, controller: ctrl };
 }

@@ -4,13 +4,17 @@
  */
 import { entryOf, type ThreadEntry } from '../core/session-state.js';
 import { useSessionController } from './session-context.js';
-import { useSessionSelector } from './use-session-selector.js';
+import { selectPath } from '../core/thread-tree.js';
+import { shallowArrayEqual, useSessionSelector } from './use-session-selector.js';
 
 /** No options yet; the object is there so options can be added without changing the signature. */
 export type UseMessageIdsParams = Record<string, never>;
 
 export interface UseMessageIdsResponse {
-  /** Keys of the thread's entries, oldest first. Changes only when an entry is added — not per token. */
+  /**
+   * Keys of the entries this tab shows (the chosen path through edits and regenerations), oldest
+   * first. Changes only when the path does — not per token.
+   */
   ids: readonly string[];
 }
 
@@ -32,7 +36,7 @@ export interface UseMessageResponse {
  */
 export function useMessageIds(_params?: UseMessageIdsParams): UseMessageIdsResponse {
   const ctrl = useSessionController('useMessageIds');
-  return { ids: useSessionSelector(ctrl, (s) => s.order) };
+  return { ids: useSessionSelector(ctrl, (s) => selectPath(s).keys, '', shallowArrayEqual) };
 }
 
 /**

@@ -2,10 +2,10 @@
  * `useResponseVersions`: every answer one agent gave one turn (the first, then each retry or
  * regeneration), and which of them this tab shows — the newest, unless the reader picked another.
  */
-import { useCallback, useState } from 'react';
-import { selectVersions, type ResponseEntry } from '../core/session-state.js';
+import { useCallback } from 'react';
+import { selectResponse, selectVersions, type ResponseEntry } from '../core/session-state.js';
+import { shownVersionKey } from '../core/thread-tree.js';
 import { useSessionController } from './session-context.js';
-import { useLatestRef } from './use-latest-ref.js';
 import { shallowArrayEqual, useSessionSelector } from './use-session-selector.js';
 
 export interface UseResponseVersionsParams {
@@ -19,7 +19,10 @@ export interface UseResponseVersionsResponse {
   /** Position of the shown version in `versions`; -1 when there are none. */
   index: number;
   count: number;
-  /** Shows the version at `index` in this tab only, until another version arrives. */
+  /**
+   * Shows the version at `index` in this tab only (kept across reloads) until a newer version
+   * arrives. An index out of range is ignored.
+   */
   select: (index: number) => void;
   /** The version to show. */
   selected: ResponseEntry | undefined;
@@ -28,8 +31,8 @@ export interface UseResponseVersionsResponse {
 const NONE: ResponseEntry[] = [];
 
 /**
- * The versions of one agent's answer to a turn, for a "‹ 1 / 2 ›" switcher. The choice is local to the
- * component; a new version (a retry from any tab) is shown as soon as it appears.
+ * The versions of one agent's answer to a turn, for a "‹ 1 / 2 ›" switcher. The pick is this tab's,
+ * the same one `useThread` shows; a new version (a retry from any tab) is shown as soon as it appears.
  *
  * @example
  * const { index, count, select, selected } = useResponseVersions({ responseId });
@@ -39,17 +42,18 @@ export function useResponseVersions(params: UseResponseVersionsParams): UseRespo
   const { responseId } = params;
   const ctrl = useSessionController('useResponseVersions');
   const versions = useSessionSelector(ctrl, (s) => (responseId ? selectVersions(s, responseId) : NONE), responseId ?? '', shallowArrayEqual);
-  // Remembering how many versions there were when the reader chose lets a new one take over the view.
-  const [pick, setPick] = useState<{ id: string; count: number } | null>(null);
-  const latest = useLatestRef(versions);
+  const shown = useSessionSelector(ctrl, (s) => {
+    const r = responseId ? selectResponse(s, responseId) : undefined;
+    return r ? shownVersionKey(s, r.key) : undefined;
+  }, responseId ?? '');
   const select = useCallback(
     (i: number) => {
-      const v = latest.current[i];
-      if (v) setPick({ id: v.responseId, count: latest.current.length });
+      const v = versions[i];
+      if (v) ctrl.selectBranch(v.key, i);
     },
-    [latest],
+    [ctrl, versions],
   );
-  const picked = pick && pick.count === versions.length ? versions.findIndex((v) => v.responseId === pick.id) : -1;
-  const index = picked >= 0 ? picked : versions.length - 1;
+  const found = versions.findIndex((v) => v.key === shown);
+  const index = found >= 0 ? found : versions.length - 1;
   return { versions, index, count: versions.length, select, selected: versions[index] };
 }

@@ -79,9 +79,10 @@ describe('StreamingMessage and MessageList: interrupted, retry, versions', () =>
     await act(async () => previous.click());
     expect(answer().dataset.status).toBe('interrupted');
     expect(answer().querySelector('[data-part="content"]')!.textContent).toBe('one two ');
-    // Only the newest version can be asked again; the other view keeps its own choice.
+    // Only the newest version can be asked again. The pick is the tab's: every view of the answer shows it.
     expect(within(answer()).queryByRole('button', { name: 'Retry' })).toBeNull();
     expect(within(answer()).getByRole('button', { name: 'Previous version' }).getAttribute('aria-disabled')).toBe('true');
-    expect(screen.getByTestId('latest').dataset.status).toBe('complete');
+    expect(screen.getByTestId('latest').dataset.status).toBe('interrupted');
+    expect(ctrl!.store.getState().view.branches).not.toEqual({});
   });
 });
