@@ -18,6 +18,7 @@ const SECTIONS = [
   ['server', 'server.mjs'],
   ['thread', 'thread.mjs'],
   ['failover', 'failover.mjs'],
+  ['paging', 'paging.mjs'],
 ];
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7).split(',');
 const selected = SECTIONS.filter(([name]) => !only || only.includes(name));

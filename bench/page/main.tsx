@@ -433,3 +433,64 @@ async function latencyProbe(o: { ablyOptions: Record<string, unknown>; sessionId
 }
 
 (window as any).bench.latencyProbe = latencyProbe;
+
+/**
+ * Paging probe over the local server: opens a session with DurableChat over a fresh ably connection
+ * and times until the thread shows the newest page (`rows` rows, the last one reading `lastText`);
+ * then, on request, loads older pages one by one. History requests and the messages they returned
+ * are counted by a pass-through wrapper of the transport's channel.
+ */
+async function openSession(o: { ablyOptions: Record<string, unknown>; sessionId: string; rows: number; lastText: string; older?: { firstText: string[] } }) {
+  const { createAblyTransport } = await import('../../src/transports/ably.js');
+  const t0 = performance.now();
+  const transport = createAblyTransport({ options: o.ablyOptions as never });
+  const counter = { requests: 0, items: 0, pages: [] as number[] };
+  const channel = transport.channel.bind(transport);
+  const wrapped = new WeakSet<object>();
+  const wrap = (page: any): any => {
+    counter.requests++;
+    counter.items += page.items.length;
+    counter.pages.push(page.items.length);
+    return { items: page.items, hasNext: () => page.hasNext(), next: async () => { const n = await page.next(); return n && wrap(n); } };
+  };
+  transport.channel = (id: string) => {
+    const ch = channel(id);
+    if (!wrapped.has(ch)) {
+      wrapped.add(ch);
+      const history = ch.history.bind(ch);
+      ch.history = async (q: any) => wrap(await history(q));
+    }
+    return ch;
+  };
+  const ctrl = createSessionController({ transport, sessionId: o.sessionId, viewStorage: null });
+  mount(
+    <DurableSessionProvider sessionId={o.sessionId} transport={transport} controller={ctrl}>
+      <DurableChat label="Paging" />
+    </DurableSessionProvider>,
+  );
+  const rows = () => document.querySelectorAll('[data-ds-message]');
+  const lastContent = () => document.querySelector('[data-ds-message]:last-child [data-ds-streaming-message] [data-part="content"]')?.textContent ?? '';
+  await waitFor(() => rows().length >= o.rows && lastContent() === o.lastText, 'the newest page rendered', 60_000);
+  const ms = performance.now() - t0;
+  // Two more frames: a list that pages on its own while opening shows up in these counts.
+  await nextFrame();
+  await nextFrame();
+  const open = { requests: counter.requests, items: counter.items, rows: rows().length, hasOlder: ctrl.store.getState().paging.hasOlder };
+  const older: { ms: number; rows: number; items: number }[] = [];
+  for (const firstText of o.older?.firstText ?? []) {
+    await nextFrame();
+    const before = rows().length;
+    const requests = counter.requests;
+    const t1 = performance.now();
+    const read = await ctrl.loadOlder();
+    await waitFor(() => rows().length > before && (rows()[0].querySelector('[data-part="content"]')?.textContent ?? '') === firstText, 'an older page rendered', 60_000);
+    older.push({ ms: performance.now() - t1, rows: rows().length - before, items: read, requests: counter.requests - requests } as never);
+  }
+  root?.unmount();
+  root = null;
+  await ctrl.stop();
+  await transport.close();
+  return { ms, open, older, pages: counter.pages };
+}
+
+(window as any).bench.openSession = openSession;
