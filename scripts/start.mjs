@@ -11,6 +11,7 @@ import react from '@vitejs/plugin-react';
 import * as Ably from 'ably';
 import { createServer as createVite } from 'vite';
 import { devAgentsApi } from './dev-agents.mjs';
+import { devSeedApi } from './dev-seed.mjs';
 
 const HELP = `Usage: npm start [-- --reuse-build]   (or node scripts/start.mjs [--reuse-build])
 
@@ -29,6 +30,10 @@ Environment:
   DS_TOKENS             words per answer unless the message says "in N words" (default 150)
   DS_THINK_MS           pause before an answer's first word (default 300)
   DS_STANDBY            0: no standby agent process (default 1: one takes over if the agents die)
+  DS_MAX_MESSAGES       messages the local server keeps per session (default 10000; 25000 under DS_E2E=1)
+
+Dev endpoints (local server only, POST with the header x-ds-dev: 1):
+  /api/dev/seed?s=<session>&turns=<n>   publish n finished turns (≤ 10000) into a new session
 `;
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -154,7 +159,8 @@ function startChild(name, args, extraEnv, ready) {
 
 function startLocalServer() {
   // Under test a killed agent's connection is noticed in a second; the demo keeps Ably's 15 s.
-  const grace = env.DS_E2E === '1' ? { DS_PRESENCE_GRACE_MS: env.DS_PRESENCE_GRACE_MS ?? '1000' } : {};
+  // It also keeps a whole 10,000-turn session (20,000 messages) for the paging tests.
+  const grace = env.DS_E2E === '1' ? { DS_PRESENCE_GRACE_MS: env.DS_PRESENCE_GRACE_MS ?? '1000', DS_MAX_MESSAGES: env.DS_MAX_MESSAGES ?? '25000' } : {};
   return startChild('server', [join(root, 'dist/server/cli.js'), 'dev', '--port', String(serverPort), '--data-dir', join(dataDir, 'channels'), '--key', localKey], grace, /url:/).then(
     (c) => (serverChild = c),
   );
@@ -200,6 +206,7 @@ const BROWSER_CAPABILITY = JSON.stringify({ 'session:*': ['subscribe', 'publish'
 
 function apiPlugin() {
   const rest = new Ably.Rest({ key, ...(local ? { endpoint: 'localhost', port: serverPort, tls: false } : {}) });
+  const devSeed = devSeedApi(rest);
   return {
     name: 'durable-sessions-demo-api',
     configureServer(server) {
@@ -214,6 +221,7 @@ function apiPlugin() {
           if (url.pathname === '/api/config') {
             return json(200, local ? { mode: 'local', host: 'localhost', port: serverPort, devAgents: true } : { mode: 'ably' });
           }
+          if (local && url.pathname === '/api/dev/seed') return await devSeed(req, url, json);
           if (local && url.pathname.startsWith('/api/dev/')) return await devAgents(req, url, json);
           if (url.pathname === '/api/token') {
             // The browser never sees the API key: it gets a signed, short-lived token request

@@ -15,7 +15,8 @@ WebSocket in msgpack or JSON, REST for history, presence, publishing and tokens.
   --key        accept this API key instead of a random one (repeatable)
 
 Environment:
-  DS_PRESENCE_GRACE_MS  how long a dropped connection keeps its presence (default 15000, as Ably)`;
+  DS_PRESENCE_GRACE_MS  how long a dropped connection keeps its presence (default 15000, as Ably)
+  DS_MAX_MESSAGES       messages each channel keeps for history (default 10000)`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -51,6 +52,9 @@ async function main(argv: string[]): Promise<number> {
   // Tests that kill agents need a dead connection noticed in a second, not Ably's 15.
   const grace = process.env.DS_PRESENCE_GRACE_MS;
   if (grace) options.presenceGraceMs = Number(grace);
+  // Tests of long sessions (10,000 turns are 20,000 messages) need more history than the default.
+  const maxMessages = process.env.DS_MAX_MESSAGES;
+  if (maxMessages) options.retention = { maxMessages: Number(maxMessages) };
   const server = await createServer(options);
   const shown = host === '0.0.0.0' ? `http://localhost:${server.port}` : server.url;
   process.stdout.write(
