@@ -7,7 +7,7 @@ import { EventName, Header, type RetryEvent, type SessionEvent, type UserMessage
 import { readHistory } from '../core/read-history.js';
 import type { RecentMap } from '../core/recent.js';
 import type { TransportChannel } from '../core/transport.js';
-import type { AgentOptions, TranscriptLine } from './agent-types.js';
+import type { AgentOptions } from './agent-types.js';
 import { TakeoverWatch } from './takeover.js';
 import { scanTakeover, type Orphan } from './takeover-scan.js';
 import type { TurnWriter } from './turn-writer.js';
@@ -22,11 +22,11 @@ export interface TakeoverContext {
   questions: RecentMap<string, UserMessageEvent>;
   running: ReadonlyMap<string, TurnWriter>;
   seenTurns: Set<string>;
-  transcript: TranscriptLine[];
   isStopped: () => boolean;
   /** Whether the agent's control policy obeys this control. */
   obeys: (ev: SessionEvent) => boolean;
-  newTurn: (ev: UserMessageEvent, transcriptBefore: TranscriptLine[], responseId?: string) => TurnWriter;
+  /** A writer for a response to `ev`, its transcript the path to the turn. */
+  newTurn: (ev: UserMessageEvent, responseId?: string) => TurnWriter;
   runTurn: (turn: TurnWriter) => void;
   onError: (e: DurableSessionError) => void;
   onTakeover?: AgentOptions['onTakeover'];
@@ -49,7 +49,7 @@ export function agentTakeover(ctx: TakeoverContext): { watch: TakeoverWatch; ret
 
   /** Ends an orphan durably (`interrupted` or `cancelled`) from its current body. */
   const settleOrphan = (o: Orphan, body: string, user: UserMessageEvent, status: 'interrupted' | 'cancelled'): Promise<void> => {
-    const t = ctx.newTurn(user, [], o.responseId);
+    const t = ctx.newTurn(user, o.responseId);
     t.adopt(o.serial, body);
     return t.end(status);
   };
@@ -64,12 +64,12 @@ export function agentTakeover(ctx: TakeoverContext): { watch: TakeoverWatch; ret
     if (scan.cancelled) return settleOrphan(o, scan.body, user, 'cancelled');
     if (ctx.mode === 'restart') {
       await settleOrphan(o, scan.body, user, 'interrupted');
-      const fresh = ctx.newTurn(user, ctx.transcript.slice());
+      const fresh = ctx.newTurn(user);
       fresh.reason = 'takeover';
       void fresh.open('streaming');
       return ctx.runTurn(fresh);
     }
-    const turn = ctx.newTurn(user, ctx.transcript.slice(), o.responseId);
+    const turn = ctx.newTurn(user, o.responseId);
     turn.adopt(o.serial, scan.body);
     turn.reason = 'takeover';
     for (const st of scan.steers) turn.steers.push(st);
@@ -96,7 +96,7 @@ export function agentTakeover(ctx: TakeoverContext): { watch: TakeoverWatch; ret
       const scan = await readOrphan(orphan);
       if (scan?.body !== undefined && !scan.final) await settleOrphan(orphan, scan.body, user, 'interrupted');
     }
-    const turn = ctx.newTurn(user, ctx.transcript.slice());
+    const turn = ctx.newTurn(user);
     turn.reason = ev.mode;
     void turn.open('streaming');
     ctx.runTurn(turn);

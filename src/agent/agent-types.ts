@@ -52,7 +52,11 @@ export interface Turn {
   readonly sessionId: string;
   /** The user message that started the turn. */
   readonly input: { text: string; clientId?: string; serial: string; attachments?: Attachment[]; metadata?: Record<string, unknown> };
-  /** Earlier messages of the session, oldest first (user messages and finished responses). */
+  /**
+   * The conversation before this turn, oldest first: the questions and finished answers on the path
+   * from the root to it. A sibling branch (another version of an edited question) and answers
+   * replaced by a regeneration are not in it.
+   */
   readonly transcript: readonly TranscriptLine[];
   /** Fired by an explicit cancel for this turn, response, agent or everything. Never by a disconnect. */
   readonly signal: AbortSignal;
@@ -140,6 +144,12 @@ export interface AgentOptions {
   takeover?: 'continue' | 'restart' | 'off';
   /** How long an instance may be gone from presence before its turns are taken over. Default 3000. */
   takeoverAfterMs?: number;
+  /**
+   * Whether to answer an edit (a new branch) of a message someone else sent. Clients refuse such an
+   * edit by default; an agent that sees one anyway reports `unauthorized` and does not answer it.
+   * Default false.
+   */
+  answerEditsOfOthers?: boolean;
   /** A standby answers no new messages; it takes over turns of instances that died, and retries. Default false. */
   standby?: boolean;
   /** Called with each turn's final record, for logs and tests. */

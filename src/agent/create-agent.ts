@@ -15,6 +15,7 @@ import { participantsOnly } from './control-policy.js';
 import { controlOf, notAParticipant, rejectUntaken, routeApproval, routeCancel, routeSteer, yieldClaimed, type ControlContext } from './control-router.js';
 import { partsOf } from './parts-of.js';
 import { scanHistory } from './history-scan.js';
+import { ConversationLog } from './conversation-log.js';
 import { agentTakeover } from './agent-takeover.js';
 import { TurnWriter } from './turn-writer.js';
 
@@ -44,7 +45,7 @@ export function createAgent(opts: AgentOptions): Agent {
   const endedTurns = new RecentMap<string, string>(REMEMBERED);
   /** Newest serial this agent processed: where a catch-up after a discontinuity may stop. */
   let lastSerial = '';
-  const transcript: TranscriptLine[] = [];
+  const log = new ConversationLog();
   const idleWaiters: (() => void)[] = [];
   const present = new Set<string>();
   const speakers = new Set<string>();
@@ -75,7 +76,7 @@ export function createAgent(opts: AgentOptions): Agent {
     if (!running.delete(t.turnId)) return;
     endedTurns.set(t.turnId, t.responseId);
     rejectUntaken(t, control);
-    transcript.push({ role: 'agent', text: t.text, agentId });
+    log.addAnswer(t.turnId, agentId, t.text);
     opts.onTurnEnd?.({
       sessionId,
       turnId: t.turnId,
@@ -91,7 +92,7 @@ export function createAgent(opts: AgentOptions): Agent {
     if (running.size === 0) for (const w of idleWaiters.splice(0)) w();
   };
 
-  const newTurn = (ev: UserMessageEvent, transcriptBefore: TranscriptLine[], responseId = randomId('resp-')): TurnWriter => {
+  const newTurn = (ev: UserMessageEvent, responseId = randomId('resp-')): TurnWriter => {
     const input: Turn['input'] = { text: ev.text, serial: ev.serial };
     if (ev.clientId !== undefined) input.clientId = ev.clientId;
     if (ev.attachments) input.attachments = ev.attachments;
@@ -103,7 +104,7 @@ export function createAgent(opts: AgentOptions): Agent {
       turnId: ev.turnId,
       responseId,
       input,
-      transcript: transcriptBefore,
+      transcript: log.before(ev.turnId),
       controller: new AbortController(),
       batch,
       onError,
@@ -135,11 +136,17 @@ export function createAgent(opts: AgentOptions): Agent {
     questions.set(ev.turnId, ev);
     if (seenTurns.has(ev.turnId) || stopped) return;
     seenTurns.add(ev.turnId);
-    const prior = transcript.slice();
-    transcript.push({ role: 'user', text: ev.text });
+    log.addUser(ev);
     if (opts.standby) return;
+    if (ev.edits !== undefined && !opts.answerEditsOfOthers) {
+      const original = questions.get(ev.edits);
+      if (original && original.clientId !== ev.clientId) {
+        onError(new DurableSessionError('unauthorized', `Agent ${agentId} did not answer turn ${ev.turnId}: it edits ${ev.edits}, a message ${original.clientId ?? 'another participant'} sent, and ${ev.clientId ?? 'an anonymous client'} is not its author (answerEditsOfOthers).`, { serial: ev.serial }));
+        return;
+      }
+    }
     if (opts.respondTo && !opts.respondTo({ text: ev.text, turnId: ev.turnId, ...(ev.clientId ? { clientId: ev.clientId } : {}) })) return;
-    const turn = newTurn(ev, prior);
+    const turn = newTurn(ev);
     if (cancelledTurns.has(ev.turnId)) {
       // Stop arrived before the turn began: the create itself carries `cancelled`, and no text follows.
       running.set(ev.turnId, turn);
@@ -168,7 +175,6 @@ export function createAgent(opts: AgentOptions): Agent {
     questions,
     running,
     seenTurns,
-    transcript,
     isStopped: () => stopped,
     obeys,
     newTurn,
@@ -211,9 +217,8 @@ export function createAgent(opts: AgentOptions): Agent {
         // Another agent's (or our earlier self's) answer: remember the turn as answered when it is ours.
         if (ev.agentId === agentId) seenTurns.add(ev.turnId);
         watch.onResponse(ev);
-        if (isFinalStatus(ev.status) && ev.agentId !== agentId && ev.action !== 'message.append') {
-          transcript.push({ role: 'agent', text: ev.text, agentId: ev.agentId });
-        }
+        // Another agent's finished answer, whole: a final append carries only its last piece.
+        if (isFinalStatus(ev.status) && ev.agentId !== agentId && ev.action !== 'message.append') log.addAnswer(ev.turnId, ev.agentId, ev.text);
         break;
       default:
         break;
@@ -264,7 +269,10 @@ export function createAgent(opts: AgentOptions): Agent {
       for (const id of scan.cancelledTurns) cancelledTurns.add(id);
       for (const id of scan.speakers) speakers.add(id);
       for (const id of scan.seenTurns) seenTurns.add(id);
-      transcript.push(...scan.transcript);
+      for (const ev of scan.conversation) {
+        if (ev.type === 'user.message') log.addUser(ev);
+        else log.addAnswer(ev.turnId, ev.agentId, ev.text);
+      }
       // A message sent just before this agent attached is still waiting for an answer: give it one
       // (or, if it was already cancelled, end it cancelled so every tab sees the outcome).
       for (const ev of scan.questions) questions.set(ev.turnId, ev);

@@ -1,10 +1,9 @@
 /**
  * What an agent learns on start from the session's history: which turns are answered, which still
- * wait (and whether they were already cancelled), who spoke, and the transcript so far. Pure.
+ * wait (and whether they were already cancelled), who spoke, and the conversation so far. Pure.
  */
 import { parseEvent } from '../core/parse-event.js';
 import { isFinalStatus, type AgentResponseEvent, type ClaimEvent, type UserMessageEvent, type WireMessage } from '../core/protocol.js';
-import type { TranscriptLine } from './agent-types.js';
 
 export interface HistoryScan {
   /** Newest serial seen. */
@@ -17,7 +16,8 @@ export interface HistoryScan {
   cancelledTurns: string[];
   /** Client ids that published a user message. */
   speakers: string[];
-  transcript: TranscriptLine[];
+  /** Every question and every finished answer, in channel order: what the conversation log is built from. */
+  conversation: (UserMessageEvent | AgentResponseEvent)[];
   /** Recent user messages no response of this agent answers yet, oldest first. */
   unanswered: UserMessageEvent[];
   /** Every user message, oldest first: what a retry or takeover answers. */
@@ -42,23 +42,20 @@ export function scanHistory(messages: readonly WireMessage[], o: HistoryScanOpti
   }
   const answered = new Set<string>();
   for (const ev of events) if (ev.type === 'agent.response' && ev.agentId === o.agentId) answered.add(ev.turnId);
-  const out: HistoryScan = { lastSerial: '', seenTurns: [], seenControls: [], cancelledTurns: [], speakers: [], transcript: [], unanswered: [], questions: [], agentEvents: [] };
+  const out: HistoryScan = { lastSerial: '', seenTurns: [], seenControls: [], cancelledTurns: [], speakers: [], conversation: [], unanswered: [], questions: [], agentEvents: [] };
   const cutoff = o.now - o.answerPendingWithinMs;
   for (const ev of events) {
     if (ev.serial > out.lastSerial) out.lastSerial = ev.serial;
     switch (ev.type) {
       case 'user.message':
         out.questions.push(ev);
+        out.conversation.push(ev);
         if (ev.clientId !== undefined) out.speakers.push(ev.clientId);
-        if (o.answerPendingWithinMs > 0 && !answered.has(ev.turnId) && ev.timestamp >= cutoff) {
-          out.unanswered.push(ev);
-        } else {
-          out.seenTurns.push(ev.turnId);
-          out.transcript.push({ role: 'user', text: ev.text });
-        }
+        if (o.answerPendingWithinMs > 0 && !answered.has(ev.turnId) && ev.timestamp >= cutoff) out.unanswered.push(ev);
+        else out.seenTurns.push(ev.turnId);
         break;
       case 'agent.response':
-        if (isFinalStatus(ev.status)) out.transcript.push({ role: 'agent', text: ev.text, agentId: ev.agentId });
+        if (isFinalStatus(ev.status)) out.conversation.push(ev);
         if (ev.agentId === o.agentId) out.agentEvents.push(ev);
         break;
       case 'agent.claim':

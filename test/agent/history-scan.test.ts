@@ -17,7 +17,7 @@ const answer = (turnId: string, agentId: string, text: string) =>
 describe('scanHistory', () => {
   const opts = { agentId: 'a', answerPendingWithinMs: 60_000, now: 10_000 };
 
-  it('leaves answered and old turns alone, queues recent unanswered ones, and keeps the transcript in order', () => {
+  it('leaves answered and old turns alone, queues recent unanswered ones, and keeps the conversation in order', () => {
     const history = [
       msg(build.userMessage('t1', 'first'), { clientId: 'alice', at: 1_000 }),
       answer('t1', 'a', 'one'),
@@ -29,10 +29,12 @@ describe('scanHistory', () => {
     expect(scan.seenTurns).toEqual(['t1']);
     expect(scan.unanswered.map((u) => u.turnId)).toEqual(['t2']);
     expect(scan.speakers).toEqual(['alice', 'bob']);
-    expect(scan.transcript).toEqual([
-      { role: 'user', text: 'first' },
-      { role: 'agent', text: 'one', agentId: 'a' },
-      { role: 'agent', text: 'two', agentId: 'b' },
+    // Every question (answered or not) and every finished answer: the agent's log places them in the tree.
+    expect(scan.conversation.map((e) => (e.type === 'user.message' ? `${e.turnId}: ${e.text}` : `${e.agentId}: ${e.text}`))).toEqual([
+      't1: first',
+      'a: one',
+      't2: answered by someone else only',
+      'b: two',
     ]);
     expect(scan.lastSerial).toBe(history[3].serial);
   });

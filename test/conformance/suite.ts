@@ -4,6 +4,7 @@ import { build } from '../../src/core/build-event.js';
 import type { WireMessage } from '../../src/core/protocol.js';
 import type { ConnectionChange, PresenceMember, SessionTransport, TransportChannel } from '../../src/core/transport.js';
 import { until } from '../helpers/until.js';
+import { branchConformance } from './branch-cases.js';
 import { partsConformance } from './parts-cases.js';
 
 /** What the suite needs from a transport under test. */
@@ -78,6 +79,7 @@ export function runConformance(name: string, makeHarness: () => Promise<Conforma
     });
 
     partsConformance({ harness: () => h, session: () => session });
+    branchConformance({ harness: () => h, session: () => session });
 
     it('delivers publishes in order, with increasing serials, to every subscriber', async () => {
       const a = await h.connect('alice');
