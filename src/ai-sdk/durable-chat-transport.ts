@@ -92,12 +92,22 @@ export class DurableChatTransport implements ChatTransport<UIMessage> {
     if (!last) throw new DurableSessionError('invalid_argument', 'sendMessages() got no messages; there is nothing to send.');
     if (last.role === 'assistant') return this.afterApproval(s, last, abortSignal);
     const { text, extra } = userMessageToSend(last);
-    const sent = await this.controller.send(text, extra);
+    // `sendMessage({ text, messageId })` replaces a message of the chat: in the session, an edit — a
+    // new branch beside the original, which stays.
+    const edited = trigger === 'submit-message' && messageId !== undefined ? this.userKeyOf(s, messageId) : undefined;
+    const sent = edited ? await this.controller.edit(edited, text, extra) : await this.controller.send(text, extra);
     if (!sent.ok) throw sent.error;
     this.userIds.set(sent.id, last.id);
     this.knownTurns.add(sent.id);
     return this.stream(sent.id, undefined, new Set(), abortSignal);
   };
+
+  /** The session key of the user message useChat knows by this id, if it is one the session has. */
+  private userKeyOf(s: SessionState, uiId: string): string | undefined {
+    let turnId: string | undefined = Object.prototype.hasOwnProperty.call(s.turns, uiId) ? uiId : undefined;
+    for (const [t, id] of this.userIds) if (id === uiId && s.turns[t]?.userKey) turnId = t;
+    return turnId ? s.turns[turnId]?.userKey : undefined;
+  }
 
   reconnectToStream: ChatTransport<UIMessage>['reconnectToStream'] = async ({ abortSignal }) => {
     this.reconnects++;

@@ -6,7 +6,7 @@ import { act, renderHook } from '@testing-library/react';
 import type { UIMessage } from 'ai';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createDurableChatTransport, type DurableChatTransport } from '../../src/ai-sdk/index.js';
-import { microtaskScheduler, selectResponse, selectVersions } from '../../src/core/index.js';
+import { microtaskScheduler, selectBranchInfo, selectPathEntries, selectResponse, selectThread, selectVersions } from '../../src/core/index.js';
 import { EventName } from '../../src/core/protocol.js';
 import { createMemoryTransport } from '../../src/transports/memory.js';
 import { createBroker } from '../helpers/session-fixture.js';
@@ -88,6 +88,43 @@ describe('useChat over a durable session: versions and a dying agent', () => {
       ['message', 'complete', false],
       ['regenerate', 'complete', false],
     ]);
+  });
+
+  it('sendMessage({ text, messageId }) edits: a new branch the agent answers from the path, the original kept in the session', async () => {
+    const broker = createBroker();
+    const agent = await startHandAgent(broker, SESSION);
+    const transport = tab(broker, 'alice');
+    const chat = mount(transport);
+    for (const [i, [q, a]] of [['Name a colour', 'Red.'], ['Why?', 'It is warm.']].entries()) {
+      await act(async () => {
+        void chat.result.current.sendMessage({ text: q });
+      });
+      const t = await agent.nextTurn();
+      t.write(a);
+      agent.finish(t);
+      await until(() => chat.result.current.status, `the answer to ${q}`, { ok: (st) => st === 'ready' && assistants(chat.result.current).length === i + 1 });
+    }
+    const second = chat.result.current.messages[2];
+    expect(textOf(second)).toBe('Why?');
+
+    await act(async () => {
+      void chat.result.current.sendMessage({ text: 'Why red?', messageId: second.id });
+    });
+    const edit = await agent.nextTurn();
+    expect(edit.input.text).toBe('Why red?');
+    expect(edit.transcript.map((l) => l.text)).toEqual(['Name a colour', 'Red.']);
+    edit.write('Because of the sunset.');
+    agent.finish(edit);
+    await until(() => textOf(assistants(chat.result.current).at(-1)), 'the edited answer', { ok: (t) => t === 'Because of the sunset.' });
+    await until(() => chat.result.current.status, 'ready', { ok: (st) => st === 'ready' });
+    expect(chat.result.current.messages.map(textOf)).toEqual(['Name a colour', 'Red.', 'Why red?', 'Because of the sunset.']);
+
+    const s = transport.controller.store.getState();
+    expect(selectPathEntries(s).map((e) => e.text)).toEqual(['Name a colour', 'Red.', 'Why red?', 'Because of the sunset.']);
+    // The original question and its answer stay, one branch away.
+    expect(selectThread(s).map((e) => e.text)).toEqual(['Name a colour', 'Red.', 'Why?', 'It is warm.', 'Why red?', 'Because of the sunset.']);
+    const editedKey = selectPathEntries(s)[2].key;
+    expect(selectBranchInfo(s, editedKey)).toMatchObject({ index: 1, count: 2 });
   });
 
   it('an agent that dies mid-answer ends useChat in error with the text so far, and cancels nothing', async () => {
