@@ -1,7 +1,7 @@
 // The `@example`s of durable-sessions/components, each inside a component that uses it the way an
 // app would, so `npm run typecheck` proves they compile.
 import { useState, type ReactNode } from 'react';
-import { AgentBadge, ApprovalPrompt, Composer, DurableChat, FileAttachment, MessageList, Reasoning, Sources, SteerInput, StopButton, StreamingMessage, ToolCall } from 'durable-sessions/components';
+import { AgentBadge, ApprovalPrompt, BranchPicker, Composer, DurableChat, FileAttachment, MessageList, Reasoning, Sources, SteerInput, StopButton, StreamingMessage, ToolCall } from 'durable-sessions/components';
 import type { ReasoningPart, ResponsePart, SourcePart, ToolCallPart } from 'durable-sessions';
 import { createAblyTransport } from 'durable-sessions/ably';
 
@@ -43,3 +43,7 @@ export const Thinking = ({ part }: { part: ReasoningPart }) => <Reasoning part={
 export const Cited = ({ parts }: { parts: ResponsePart[] }) => <Sources sources={parts.filter((p): p is SourcePart => p.type === 'source')} />;
 
 export const MapFile = () => <FileAttachment file={{ mediaType: 'image/png', url: 'https://example.com/map.png', name: 'Map' }} />;
+
+export const Edits = ({ id }: { id: string }) => <BranchPicker messageKey={id} labels={{ group: 'Edits' }} />;
+
+export const ReadOnlyThread = () => <MessageList allowEditing={false} threadLabels={{ loadOlder: 'Show older' }} />;

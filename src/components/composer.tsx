@@ -9,6 +9,7 @@ import { useSessionController } from '../react/session-context.js';
 import { selectChatStatus } from '../react/use-durable-session.js';
 import { useSessionSelector } from '../react/use-session-selector.js';
 import { AttachmentPicker, type AttachmentLabels } from './attachment-picker.js';
+import { useEditRelay } from './chat-context.js';
 import { composeEventHandlers } from './compose-event-handlers.js';
 import { useControllableState } from './use-controllable-state.js';
 
@@ -38,7 +39,7 @@ export interface ComposerProps extends Omit<ComponentPropsWithoutRef<'form'>, 'o
   onValueChange?: (value: string) => void;
   /**
    * Props for the text field (a `ref` too). Its handlers run before ours: `preventDefault()` in
-   * `onKeyDown` stops Enter-to-send, in `onChange` keeps the text unchanged. Default: none.
+   * `onKeyDown` stops Enter-to-send (and Up-to-edit), in `onChange` keeps the text unchanged. Default: none.
    */
   textareaProps?: Omit<ComponentPropsWithRef<'textarea'>, 'value' | 'defaultValue'>;
   /** Props for the send button (a `ref` too). Default: none. */
@@ -54,6 +55,7 @@ export interface ComposerProps extends Omit<ComponentPropsWithoutRef<'form'>, 'o
 /**
  * The message box: Enter sends, Shift+Enter adds a line; "Attach" adds files by URL. While a turn runs, sending waits (unless
  * `allowWhileBusy`) and `data-busy` is set; a message that fails to send is put back in the box.
+ * Inside a `ChatRoot`, Up in the empty box opens the editor of your last message in the thread.
  *
  * @example
  * const [draft, setDraft] = useState('');
@@ -68,6 +70,7 @@ export const Composer = forwardRef<HTMLFormElement, ComposerProps>(function Comp
   const busy = status === 'submitted' || status === 'streaming';
   const { value, setValue } = useControllableState(valueProp, defaultValue, onValueChange);
   const [attachments, setAttachments] = useState<Attachment[]>([]);
+  const edits = useEditRelay();
   const ownId = useId();
   const id = textareaProps?.id ?? ownId;
   const canSend = value.trim() !== '' && (allowWhileBusy || !busy);
@@ -93,7 +96,12 @@ export const Composer = forwardRef<HTMLFormElement, ComposerProps>(function Comp
   });
 
   const handleKeyDown = composeEventHandlers<KeyboardEvent<HTMLTextAreaElement>>(textareaProps?.onKeyDown, (e) => {
-    if (e.key !== 'Enter' || e.shiftKey || e.nativeEvent.isComposing) return;
+    if (e.nativeEvent.isComposing) return;
+    if (e.key === 'ArrowUp' && value === '' && !e.shiftKey && !e.altKey && !e.ctrlKey && !e.metaKey) {
+      if (edits?.editLast()) e.preventDefault();
+      return;
+    }
+    if (e.key !== 'Enter' || e.shiftKey) return;
     e.preventDefault();
     e.currentTarget.form?.requestSubmit();
   });

@@ -2,10 +2,10 @@
  * `DurableChat`, the drop-in chat, and `ChatRoot`, the labelled region it and hand-laid-out chats are
  * built on (which also scopes the Esc-to-stop shortcut).
  */
-import { forwardRef, useMemo, type ComponentPropsWithoutRef, type ReactNode } from 'react';
+import { forwardRef, useMemo, useState, type ComponentPropsWithoutRef, type ReactNode } from 'react';
 import type { SessionTransport } from '../core/transport.js';
 import { DurableSessionProvider, type DurableSessionProviderProps } from '../react/durable-session-provider.js';
-import { ChatContext } from './chat-context.js';
+import { ChatContext, createEditRelay } from './chat-context.js';
 import { Composer } from './composer.js';
 import { ConnectionBanner } from './connection-banner.js';
 import { MessageList } from './message-list.js';
@@ -22,10 +22,12 @@ export interface ChatRootProps extends ComponentPropsWithoutRef<'section'> {
 
 /**
  * The chat's outer element: a labelled region marked `data-ds-chat`, which is also the scope of the
- * Esc-to-stop shortcut. Use it to lay out the parts yourself under an outer `DurableSessionProvider`.
+ * Esc-to-stop shortcut and of Up-to-edit (Up in an empty `Composer` edits your last message in the
+ * `MessageList`). Use it to lay out the parts yourself under an outer `DurableSessionProvider`.
  */
 export const ChatRoot = forwardRef<HTMLElement, ChatRootProps>(function ChatRoot({ label = 'Chat', children, ...rest }, ref) {
-  const context = useMemo(() => ({ label }), [label]);
+  const [edits] = useState(createEditRelay);
+  const context = useMemo(() => ({ label, edits }), [label, edits]);
   return (
     <ChatContext.Provider value={context}>
       <section ref={ref} aria-label={label} data-ds-chat="" {...rest}>
@@ -73,8 +75,10 @@ export interface DurableChatProps extends Omit<ChatRootProps, 'children'> {
 }
 
 /**
- * The drop-in chat: presence, connection banner, thread, message box with send and stop (Esc while
- * focus is in the chat), and a steer field. Everything is keyboard operable.
+ * The drop-in chat: presence, connection banner, thread (edit your messages, page between branches,
+ * earlier messages loaded as you scroll up), message box with send and stop (Esc while focus is in
+ * the chat; Up in the empty box edits your last message), and a steer field. Everything is keyboard
+ * operable.
  *
  * @example
  * const transport = createAblyTransport({ options: { authUrl: '/token' } });

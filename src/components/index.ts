@@ -4,6 +4,8 @@
  */
 export { DurableChat, ChatRoot, type DurableChatProps, type ChatRootProps } from './durable-chat.js';
 export { MessageList, type MessageListProps } from './message-list.js';
+export { DEFAULT_THREAD_LABELS, type ThreadLabels } from './thread-labels.js';
+export { BranchPicker, DEFAULT_BRANCH_PICKER_LABELS, type BranchPickerProps, type BranchPickerLabels } from './branch-picker.js';
 export { StreamingMessage, type StreamingMessageProps } from './streaming-message.js';
 export { DEFAULT_RESPONSE_LABELS, type ContentInfo, type RenderContent, type ResponseLabels } from './response-view.js';
 export { StopButton, type StopButtonProps } from './stop-button.js';

@@ -1,20 +1,27 @@
 /**
- * `MessageList`: the thread, oldest first, with one memoised row and one subscription per entry so
- * streaming re-renders only the streaming row.
+ * `MessageList`: the path of the thread this tab shows, oldest first, with one memoised row and one
+ * subscription per entry so streaming re-renders only the streaming row. Your messages can be edited
+ * into new branches; older history is read a page at a time as the reader scrolls up.
  */
-import { forwardRef, memo, useEffect, useRef, type ComponentPropsWithoutRef, type ReactNode } from 'react';
-import { entryOf, type ResponseEntry, type ThreadEntry, type UserEntry } from '../core/session-state.js';
+import { forwardRef, memo, useCallback, useEffect, useMemo, useRef, useState, type ComponentPropsWithoutRef, type ReactNode } from 'react';
+import { entryOf, type ResponseEntry, type SessionState, type ThreadEntry, type UserEntry } from '../core/session-state.js';
+import { selectPath, threadTree } from '../core/thread-tree.js';
 import { useSessionController } from '../react/session-context.js';
-import { useMessage, useMessageIds } from '../react/use-message.js';
+import { useMessage } from '../react/use-message.js';
 import { useResponseVersions } from '../react/use-response-versions.js';
-import { useSessionSelector } from '../react/use-session-selector.js';
-import { useChatLabel } from './chat-context.js';
+import { shallowArrayEqual, useSessionSelector } from '../react/use-session-selector.js';
+import { useThread } from '../react/use-thread.js';
+import { BranchPicker } from './branch-picker.js';
+import { useChatLabel, useEditRelay } from './chat-context.js';
 import { useComposedRefs } from './compose-refs.js';
 import { FileAttachment } from './file-attachment.js';
+import { MessageEditor } from './message-editor.js';
 import { PartRenderersProvider, type DataRenderers, type ToolRenderers } from './parts-context.js';
 import { StopButton } from './stop-button.js';
 import { ResponseControls } from './response-controls.js';
 import { DEFAULT_RESPONSE_LABELS, ResponseView, viewOf, type RenderContent, type ResponseLabels } from './response-view.js';
+import { DEFAULT_THREAD_LABELS, type ThreadLabels } from './thread-labels.js';
+import { useThreadScroll } from './use-thread-scroll.js';
 
 export interface MessageListProps extends Omit<ComponentPropsWithoutRef<'section'>, 'children'> {
   /** Accessible name of the thread. Default: "<chat label> messages" inside a chat, else "Messages". */
@@ -26,10 +33,14 @@ export interface MessageListProps extends Omit<ComponentPropsWithoutRef<'section
   renderContent?: RenderContent;
   /** Texts for response endings and markers. Default: see `StreamingMessage`. */
   labels?: Partial<ResponseLabels>;
+  /** Texts for editing, branches and older pages. Keep the record stable. Default: see `DEFAULT_THREAD_LABELS`. */
+  threadLabels?: Partial<ThreadLabels>;
   /** Shown when the thread is empty. Default "No messages yet." */
   empty?: ReactNode;
   /** Label above the user's own messages. Default "You". */
   userLabel?: ReactNode;
+  /** Whether your own messages offer "Edit" (sending the edit as a new branch). Default true. */
+  allowEditing?: boolean;
   /** Keep the view pinned to the newest text while the reader is at the bottom. Default true. */
   stickToBottom?: boolean;
   /** Renderers for tool calls by tool name (see `ToolCall`). Keep the record stable. Default: the built-in view. */
@@ -38,18 +49,58 @@ export interface MessageListProps extends Omit<ComponentPropsWithoutRef<'section
   dataRenderers?: DataRenderers;
 }
 
+/** Opens and closes the one editor a list shows at a time; the same object for the list's life. */
+interface Edits {
+  open(key: string): void;
+  close(key: string): void;
+}
+
 interface RowProps {
   id: string;
   renderContent: RenderContent | undefined;
   labels: Partial<ResponseLabels> | undefined;
+  threadLabels: ThreadLabels;
   userLabel: ReactNode;
+  allowEditing: boolean;
+  editing: boolean;
+  edits: Edits;
 }
 
-function UserRow({ entry, userLabel }: { entry: UserEntry; userLabel: ReactNode }): ReactNode {
+interface UserRowProps {
+  entry: UserEntry;
+  userLabel: ReactNode;
+  labels: ThreadLabels;
+  allowEditing: boolean;
+  editing: boolean;
+  edits: Edits;
+}
+
+function UserRow({ entry, userLabel, labels: l, allowEditing, editing, edits }: UserRowProps): ReactNode {
+  const ctrl = useSessionController('MessageList');
+  const mine = entry.clientId !== undefined && entry.clientId === ctrl.knownClientId;
+  const canEdit = allowEditing && mine && !entry.pending && !entry.failed;
+  const row = useRef<HTMLDivElement>(null);
+  const editButton = useRef<HTMLButtonElement>(null);
+  const returnFocus = useRef(false);
+
+  // Like a dialog, a closed editor gives focus back to what opened it — unless the reader has moved
+  // on. After a save the row shows the new message, whose Edit button appears once it is sent.
+  useEffect(() => {
+    if (editing) {
+      returnFocus.current = true;
+      return;
+    }
+    const button = editButton.current;
+    if (!returnFocus.current || !button) return;
+    returnFocus.current = false;
+    const active = document.activeElement;
+    if (!active || active === document.body || row.current?.contains(active)) button.focus();
+  }, [editing, canEdit]);
+
   return (
-    <div data-ds-user-message="" data-pending={entry.pending ? '' : undefined} data-failed={entry.failed ? '' : undefined}>
+    <div ref={row} data-ds-user-message="" data-pending={entry.pending ? '' : undefined} data-failed={entry.failed ? '' : undefined} data-editing={editing ? '' : undefined}>
       <span data-part="author">{userLabel}</span>
-      <p data-part="content">{entry.text}</p>
+      {editing && canEdit ? <MessageEditor entry={entry} labels={l} onClose={() => edits.close(entry.key)} /> : <p data-part="content">{entry.text}</p>}
       {entry.attachments && entry.attachments.length > 0 && (
         <ul data-part="attachments" aria-label="Attachments">
           {entry.attachments.map((a, i) => (
@@ -64,6 +115,14 @@ function UserRow({ entry, userLabel }: { entry: UserEntry; userLabel: ReactNode 
           Not sent: {entry.failed.message}
         </p>
       )}
+      <div data-part="actions">
+        <BranchPicker messageKey={entry.key} labels={{ group: l.branches, previous: l.previousBranch, next: l.nextBranch }} />
+        {canEdit && !editing && (
+          <button ref={editButton} type="button" data-part="edit" aria-label={l.editMessage} onClick={() => edits.open(entry.key)}>
+            {l.edit}
+          </button>
+        )}
+      </div>
     </div>
   );
 }
@@ -102,12 +161,12 @@ function Item({ entry, children }: { entry: ThreadEntry; children: ReactNode }):
 
 // One subscription per row: a token re-renders only the streaming row, and a finished entry keeps its
 // identity in the store, so its row never renders again.
-const Row = memo(function Row({ id, renderContent, labels, userLabel }: RowProps): ReactNode {
+const Row = memo(function Row({ id, renderContent, labels, threadLabels, userLabel, allowEditing, editing, edits }: RowProps): ReactNode {
   const entry: ThreadEntry | undefined = useMessage({ key: id }).message;
   if (!entry) return null;
   return entry.kind === 'user' ? (
     <Item entry={entry}>
-      <UserRow entry={entry} userLabel={userLabel} />
+      <UserRow entry={entry} userLabel={userLabel} labels={threadLabels} allowEditing={allowEditing} editing={editing} edits={edits} />
     </Item>
   ) : (
     <ResponseRow entry={entry} renderContent={renderContent} labels={labels} />
@@ -115,47 +174,105 @@ const Row = memo(function Row({ id, renderContent, labels, userLabel }: RowProps
 });
 
 /**
- * The thread, oldest first: user messages and agent responses (several per turn when several agents
- * answer, each with its `AgentBadge`). Rows are keyed by entry and memoised, so streaming re-renders
- * one row per frame. The thread is a focusable, labelled scroll region for keyboard users.
+ * The React key of each row on the path: the place it fills rather than the entry in it, so picking
+ * another branch or version re-renders the row in place (focus stays on the picker) instead of
+ * replacing it. A user message's place is its branch point; an answer's is its turn and agent.
+ */
+function selectRowSlots(s: SessionState): string[] {
+  const tree = threadTree(s);
+  const seen = new Set<string>();
+  return selectPath(s).keys.map((key) => {
+    const e = entryOf(s, key);
+    const slot = !e ? key : e.kind === 'user' ? `user ${tree.parent.get(e.turnId) ?? e.turnId}` : `agent ${e.turnId} ${e.agentId}`;
+    if (seen.has(slot)) return key;
+    seen.add(slot);
+    return slot;
+  });
+}
+
+/** Your newest sent message on the shown path: what Up in an empty message box edits. */
+function lastOwnMessage(s: SessionState, clientId: string | undefined): string | undefined {
+  if (clientId === undefined) return undefined;
+  const keys = selectPath(s).keys;
+  for (let i = keys.length - 1; i >= 0; i--) {
+    const e = entryOf(s, keys[i]);
+    if (e?.kind === 'user' && e.clientId === clientId && !e.pending && !e.failed) return e.key;
+  }
+  return undefined;
+}
+
+/**
+ * The path of the thread this tab shows, oldest first: user messages and agent responses (several
+ * per turn when several agents answer, each with its `AgentBadge`). Your sent messages have "Edit",
+ * which opens an inline editor (Enter saves as a new branch, Esc cancels); a message with branches
+ * shows a `BranchPicker`. Scrolling near the top reads the next older page ("Load earlier messages"
+ * does the same from the keyboard) and keeps the message you were reading in place. Rows are memoised,
+ * so streaming re-renders one row per frame. The thread is a focusable, labelled scroll region.
+ *
+ * @example
+ * <MessageList allowEditing={false} threadLabels={{ loadOlder: 'Show older' }} />
  */
 export const MessageList = forwardRef<HTMLElement, MessageListProps>(function MessageList(
-  { label, renderContent, labels, empty = 'No messages yet.', userLabel = 'You', stickToBottom = true, toolRenderers, dataRenderers, ...rest },
+  { label, renderContent, labels, threadLabels, empty = 'No messages yet.', userLabel = 'You', allowEditing = true, stickToBottom = true, toolRenderers, dataRenderers, ...rest },
   ref,
 ) {
-  const { ids } = useMessageIds();
+  const ctrl = useSessionController('MessageList');
+  const { ids, hasOlder, loadingOlder, loadOlder } = useThread({ messages: false });
+  const slots = useSessionSelector(ctrl, selectRowSlots, '', shallowArrayEqual);
   const chatLabel = useChatLabel();
   const name = label ?? (chatLabel ? `${chatLabel} messages` : 'Messages');
+  const l = useMemo(() => ({ ...DEFAULT_THREAD_LABELS, ...threadLabels }), [threadLabels]);
   const scroller = useRef<HTMLElement>(null);
   const outer = useComposedRefs(scroller, ref);
   const list = useRef<HTMLOListElement>(null);
-  const pinned = useRef(true);
+  const older = useCallback(() => void loadOlder(), [loadOlder]);
+  useThreadScroll({ scroller, content: list, ids, stickToBottom, canLoadOlder: hasOlder && !loadingOlder, loadOlder: older });
 
+  const [editing, setEditing] = useState<string | null>(null);
+  const [edits] = useState<Edits>(() => ({
+    open: (key) => setEditing(key),
+    close: (key) => setEditing((current) => (current === key ? null : current)),
+  }));
+  const relay = useEditRelay();
   useEffect(() => {
-    const el = scroller.current;
-    const content = list.current;
-    if (!stickToBottom || !el || !content || typeof ResizeObserver === 'undefined') return;
-    const onScroll = () => {
-      pinned.current = el.scrollHeight - el.scrollTop - el.clientHeight < 48;
-    };
-    const observer = new ResizeObserver(() => {
-      if (pinned.current) el.scrollTop = el.scrollHeight;
+    if (!relay || !allowEditing) return;
+    return relay.listen(() => {
+      const key = lastOwnMessage(ctrl.store.getState(), ctrl.knownClientId);
+      if (key !== undefined) setEditing(key);
+      return key !== undefined;
     });
-    observer.observe(content);
-    el.addEventListener('scroll', onScroll, { passive: true });
-    return () => {
-      observer.disconnect();
-      el.removeEventListener('scroll', onScroll);
-    };
-  }, [stickToBottom]);
+  }, [relay, allowEditing, ctrl]);
 
   return (
     <PartRenderersProvider toolRenderers={toolRenderers} dataRenderers={dataRenderers}>
-      <section ref={outer} aria-label={name} tabIndex={0} data-ds-message-list="" data-empty={ids.length === 0 ? '' : undefined} {...rest}>
-        {ids.length === 0 && <p data-part="empty">{empty}</p>}
+      <section ref={outer} aria-label={name} tabIndex={0} data-ds-message-list="" data-empty={ids.length === 0 ? '' : undefined} data-loading-older={loadingOlder ? '' : undefined} {...rest}>
+        {ids.length === 0 && !hasOlder && <p data-part="empty">{empty}</p>}
         <ol ref={list} data-part="items">
-          {ids.map((id) => (
-            <Row key={id} id={id} renderContent={renderContent} labels={labels} userLabel={userLabel} />
+          {loadingOlder ? (
+            <li data-part="older" role="status">
+              {l.loadingOlder}
+            </li>
+          ) : (
+            hasOlder && (
+              <li data-part="paging">
+                <button type="button" data-part="load-older" onClick={older}>
+                  {l.loadOlder}
+                </button>
+              </li>
+            )
+          )}
+          {ids.map((id, i) => (
+            <Row
+              key={slots[i] ?? id}
+              id={id}
+              renderContent={renderContent}
+              labels={labels}
+              threadLabels={l}
+              userLabel={userLabel}
+              allowEditing={allowEditing}
+              editing={editing === id}
+              edits={edits}
+            />
           ))}
         </ol>
       </section>

@@ -19,7 +19,11 @@ export function ResponseControls({ v, labels: l }: { v: UseResponseVersionsRespo
     setBusy(true);
     void ctrl[mode](r.responseId).finally(() => setBusy(false));
   };
-  const step = (d: number) => () => v.select(v.index + d);
+  // The ends are aria-disabled, not disabled, so they keep focus; a click there must select nothing.
+  const step = (d: number) => () => {
+    const to = v.index + d;
+    if (to >= 0 && to < v.count) v.select(to);
+  };
   return (
     <div data-part="controls">
       {v.count > 1 && (
