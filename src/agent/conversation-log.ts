@@ -3,7 +3,7 @@
  * and each agent's latest finished answer. A turn's transcript is the path from the root to it —
  * never a sibling branch (an edited question's other version) or an older regeneration.
  */
-import type { UserMessageEvent } from '../core/protocol.js';
+import { isFinalStatus, type AgentResponseEvent, type UserMessageEvent } from '../core/protocol.js';
 import type { TranscriptLine } from './agent-types.js';
 
 interface LoggedTurn {
@@ -14,8 +14,13 @@ interface LoggedTurn {
   answers: Map<string, TranscriptLine>;
 }
 
+/** How many responses written by others the log follows at once (they end, and are dropped, quickly). */
+const FOLLOWED = 200;
+
 export class ConversationLog {
   private readonly turns = new Map<string, LoggedTurn>();
+  /** Responses others are writing, folded from their appends: text so far and body length, or null after a hole. */
+  private readonly following = new Map<string, { text: string; size: number } | null>();
   /** The newest turn in channel order: what a message that names no parent follows. */
   private last = '';
 
@@ -40,6 +45,25 @@ export class ConversationLog {
   /** A finished answer; a later one from the same agent (a regeneration) replaces it. */
   addAnswer(turnId: string, agentId: string, text: string): void {
     this.turn(turnId).answers.set(agentId, { role: 'agent', text, agentId });
+  }
+
+  /**
+   * A response event written by someone else (another agent, or another instance of this one): its
+   * text is folded from the appends, in order, and logged once it ends. One with a hole in it (a
+   * missed append) is left out rather than logged wrong.
+   */
+  addResponseEvent(ev: AgentResponseEvent): void {
+    let f = this.following.get(ev.responseId);
+    if (ev.action !== 'message.append') f = { text: ev.text, size: ev.size };
+    else if (f && ev.offset === f.size) f = { text: f.text + ev.text, size: f.size + ev.size };
+    else if (!f || ev.offset > f.size) f = null;
+    if (isFinalStatus(ev.status)) {
+      this.following.delete(ev.responseId);
+      if (f) this.addAnswer(ev.turnId, ev.agentId, f.text);
+      return;
+    }
+    this.following.set(ev.responseId, f ?? null);
+    if (this.following.size > FOLLOWED) this.following.delete(this.following.keys().next().value as string);
   }
 
   /** The turn's parent, if the log knows the turn. */

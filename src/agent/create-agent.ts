@@ -217,8 +217,9 @@ export function createAgent(opts: AgentOptions): Agent {
         // Another agent's (or our earlier self's) answer: remember the turn as answered when it is ours.
         if (ev.agentId === agentId) seenTurns.add(ev.turnId);
         watch.onResponse(ev);
-        // Another agent's finished answer, whole: a final append carries only its last piece.
-        if (isFinalStatus(ev.status) && ev.agentId !== agentId && ev.action !== 'message.append') log.addAnswer(ev.turnId, ev.agentId, ev.text);
+        // What others write (another agent, or a standby's view of the live instance) joins the
+        // transcript when it ends; this instance's own answers are logged by `finish`.
+        if (ev.agentId !== agentId || ev.instance !== instance) log.addResponseEvent(ev);
         break;
       default:
         break;
