@@ -3,7 +3,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as Ably from 'ably';
 import { createAgent, type Agent, type TurnRecord } from '../../src/agent/index.js';
-import { createSessionController, microtaskScheduler, selectPendingApprovals, type ApprovalDecision, type SessionController } from '../../src/core/index.js';
+import {
+  createSessionController,
+  microtaskScheduler,
+  parentOfTurn,
+  selectBranchInfo,
+  selectPath,
+  selectPathEntries,
+  selectPendingApprovals,
+  type ApprovalDecision,
+  type SessionController,
+} from '../../src/core/index.js';
 import { seededRandom } from '../../src/core/random.js';
 import { entryOf, type ResponseEntry, type SessionState, type UserEntry } from '../../src/core/session-state.js';
 import { createServer, generateKey, type LocalServer } from '../../src/server/index.js';
@@ -54,6 +64,11 @@ export interface RunStats {
   interruptedShown: number;
   /** Responses checked for a final status in every client (none may stay streaming). */
   finalChecked: number;
+  /** Edits made (each a new branch), and client views checked to hold it beside the original. */
+  edits: number;
+  branchesChecked: number;
+  /** Turns whose agent transcript was checked against the path a client shows to that turn. */
+  transcriptsChecked: number;
   failures: string[];
 }
 
@@ -86,10 +101,13 @@ function zeroTally(): Omit<RunStats, 'seed' | 'failures'> {
     takeovers: 0,
     interruptedShown: 0,
     finalChecked: 0,
+    edits: 0,
+    branchesChecked: 0,
+    transcriptsChecked: 0,
   };
 }
 
-type Plan = { owner: 'canceller' | 'steerer'; kind: 'normal' | 'cancel' | 'early-cancel' | 'tool-cancel' | 'steer' | 'tool' | 'approval' | 'doomed' };
+type Plan = { owner: 'canceller' | 'steerer'; kind: 'normal' | 'cancel' | 'early-cancel' | 'tool-cancel' | 'steer' | 'tool' | 'approval' | 'doomed' | 'edit' };
 
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
@@ -178,6 +196,8 @@ export async function chaosRun(seed: number, external?: ExternalServer): Promise
   // replacement started once every tab shows the turn interrupted does.
   const agentFault: 'none' | 'standby' | 'restart' = external ? 'none' : rnd() < 0.3 ? (rnd() < 0.5 ? 'standby' : 'restart') : 'none';
   const takeovers: string[] = [];
+  const transcripts = new Map<string, string[]>();
+  const handler = chaosHandler({ waitMs: CHAOS_TIMING.settleMs, onDecision });
   const startAgent = (clientId: string, extra: { standby?: boolean } = {}) => {
     const ably = realtime(clientId, false);
     const a = { clientId, ably, dead: false, agent: undefined as unknown as Agent };
@@ -185,7 +205,10 @@ export async function chaosRun(seed: number, external?: ExternalServer): Promise
       transport: createAblyTransport({ client: ably }),
       sessionId,
       agentId: 'agent-1',
-      handler: chaosHandler({ waitMs: CHAOS_TIMING.settleMs, onDecision }),
+      handler: (turn) => {
+        if (!a.dead) transcripts.set(turn.turnId, turn.transcript.map((l) => l.text));
+        return handler(turn);
+      },
       batch: { intervalMs: 3, maxChars: 12 },
       // Longer than a server restart takes to bring a live agent's presence back, so only a death is taken over.
       takeoverAfterMs: 1000,
@@ -253,7 +276,7 @@ export async function chaosRun(seed: number, external?: ExternalServer): Promise
     const turnCount = 2 + Math.floor(rnd() * 3);
     for (let i = 0; i < turnCount; i++) {
       const owner = rnd() < 0.5 ? 'canceller' : 'steerer';
-      plans.push({ owner, kind: owner === 'canceller' ? pick(['normal', 'cancel', 'cancel', 'early-cancel', 'tool-cancel'] as const) : pick(['normal', 'steer', 'steer', 'tool', 'approval'] as const) });
+      plans.push({ owner, kind: owner === 'canceller' ? pick(['normal', 'cancel', 'cancel', 'early-cancel', 'tool-cancel'] as const) : pick(['normal', 'steer', 'steer', 'tool', 'approval', 'edit'] as const) });
     }
     // The killed turn is the last: a standby answers no new messages, it only takes turns over.
     if (agentFault !== 'none') plans[plans.length - 1] = { owner: 'canceller', kind: 'doomed' };
@@ -261,10 +284,19 @@ export async function chaosRun(seed: number, external?: ExternalServer): Promise
     const cancelled = new Set<string>();
     const steers = new Map<string, string>();
     const decided = new Map<string, ApprovalDecision>();
+    /** Edit turn → the turn whose message it edits. */
+    const edits = new Map<string, string>();
     for (const [i, plan] of plans.entries()) {
       const c = plan.owner === 'canceller' ? canceller : steerer;
       const n = 6 + Math.floor(rnd() * 30);
-      const sent = await c.ctrl.send(`${plan.kind} ${seed}-${i} ${n}`);
+      // An edit rewrites the steerer's own latest question as a new branch (answered like a plain turn).
+      const own = plan.kind === 'edit' ? selectPathEntries(c.ctrl.store.getState()).filter((e) => e.kind === 'user' && e.clientId === c.id).at(-1) : undefined;
+      const text = `${plan.kind === 'edit' ? 'normal' : plan.kind} ${seed}-${i} ${n}`;
+      const sent = own ? await c.ctrl.edit(own.key, text) : await c.ctrl.send(text);
+      if (own && sent.ok) {
+        edits.set(sent.id, own.turnId);
+        stats.edits++;
+      }
       if (!sent.ok) {
         fail(`send failed: ${sent.error.message}`);
         continue;
@@ -407,6 +439,30 @@ export async function chaosRun(seed: number, external?: ExternalServer): Promise
         else fail(`steer ${steerId} not applied`);
       }
     }
+    // Every client shows the same path (all follow new branches), holds each edit beside the message
+    // it edits, and the agent was told exactly the path a client shows to each turn.
+    const paths = clients.map((c) => selectPath(c.ctrl.store.getState()).turnIds.join(','));
+    if (new Set(paths).size !== 1) fail(`clients show different paths: ${paths.join(' | ')}`);
+    for (const [edit, original] of edits) {
+      for (const c of clients) {
+        const s = c.ctrl.store.getState();
+        const key = s.turns[edit]?.userKey;
+        const info = key ? selectBranchInfo(s, key) : undefined;
+        stats.branchesChecked++;
+        if (parentOfTurn(s, edit) !== parentOfTurn(s, original) || !info?.ids.includes(original) || info.ids.indexOf(edit) <= info.ids.indexOf(original)) {
+          fail(`${c.id}: edit ${edit} is not a newer sibling of ${original}: ${JSON.stringify(info)}`);
+        }
+      }
+    }
+    const s0 = clients[2].ctrl.store.getState();
+    for (const r of expected) {
+      const told = transcripts.get(r.turnId);
+      const chain: string[] = [];
+      for (let t = parentOfTurn(s0, r.turnId); t; t = parentOfTurn(s0, t)) chain.unshift(t);
+      const lines = chain.flatMap((t) => [s0.turns[t]?.userKey, ...(s0.turns[t]?.responseKeys ?? [])].flatMap((k) => (k ? [entryOf(s0, k)?.text ?? '?'] : [])));
+      stats.transcriptsChecked++;
+      if (JSON.stringify(told) !== JSON.stringify(lines)) fail(`turn ${r.turnId}: the agent was told ${JSON.stringify(told)}, the path shows ${JSON.stringify(lines)}`);
+    }
     // No response stays streaming anywhere, whoever wrote it.
     for (const c of clients) {
       const s = c.ctrl.store.getState();
@@ -473,7 +529,7 @@ export async function chaos(opts: { runs: number; seed: number; concurrency?: nu
       const s = await chaosRun(opts.seed + next++);
       totals.runs++;
       for (const k of Object.keys(totals.faults) as (keyof FaultCounts)[]) totals.faults[k] += s.faults[k];
-      for (const k of ['turns', 'charsChecked', 'lost', 'duplicated', 'cancelsSent', 'cancelsHonoured', 'steersSent', 'steersApplied', 'disconnectCancels', 'presenceChecks', 'clientDisconnects', 'partsChecked', 'partChars', 'toolTurns', 'approvalsSent', 'approvalsDecided', 'agentKills', 'takeovers', 'interruptedShown', 'finalChecked'] as const) {
+      for (const k of ['turns', 'charsChecked', 'lost', 'duplicated', 'cancelsSent', 'cancelsHonoured', 'steersSent', 'steersApplied', 'disconnectCancels', 'presenceChecks', 'clientDisconnects', 'partsChecked', 'partChars', 'toolTurns', 'approvalsSent', 'approvalsDecided', 'agentKills', 'takeovers', 'interruptedShown', 'finalChecked', 'edits', 'branchesChecked', 'transcriptsChecked'] as const) {
         totals[k] += s[k];
       }
       if (s.failures.length > 0) totals.failedRuns.push({ seed: s.seed, failures: s.failures });
@@ -498,6 +554,7 @@ export function formatTotals(t: ChaosTotals, seed: number): string {
     `  disconnect-cancels ${t.disconnectCancels}/${t.turns - t.cancelsSent} uncancelled turns (${pct(t.disconnectCancels, t.turns - t.cancelsSent)})`,
     `  agents killed mid-turn ${t.agentKills}: taken over and finished ${t.takeovers}; interrupted shown in ${t.interruptedShown} client views before a replacement started`,
     `  responses with a final status in every client ${t.finalChecked} (none left streaming)`,
+    `  edits ${t.edits}, each a newer branch beside its original in ${t.branchesChecked} client views; agent transcripts equal to the shown path ${t.transcriptsChecked}`,
     `  presence converged ${t.presenceChecks} client views`,
   ].join('\n');
 }
