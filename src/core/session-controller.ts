@@ -19,9 +19,12 @@ import type { ControlResult, SendOptions, SessionControllerOptions, SessionContr
 export type { ControlResult, SendOptions, SessionControllerOptions, SessionControllerUpdate };
 import type { SessionAction } from './reduce-session.js';
 import { initialSessionState, type SessionState } from './session-state.js';
-import { branchChoice } from './thread-tree.js';
+import { branchChoice, selectPath } from './thread-tree.js';
 import { browserSessionStorage, ViewKeeper } from './view-keeper.js';
 import type { PresenceMember, SessionTransport, TransportChannel, Unsubscribe } from './transport.js';
+
+/** Most pages one `loadOlder()` reads while looking for the shown path's older messages. */
+const MAX_PAGES_PER_LOAD = 20;
 
 /** Events only an agent speaks: `trustAgent` decides whose to apply. */
 const AGENT_EVENTS: ReadonlySet<string> = new Set([EventName.AgentResponse, EventName.SteerAck, EventName.AgentStatus, EventName.Claim]);
@@ -255,11 +258,22 @@ export class SessionController extends SessionActions {
   }
 
   /**
-   * Loads the next older page of history (one request of `historyPageSize` messages); resolves with
-   * how many messages it read, 0 when nothing is older. `state.paging` says whether more is there.
+   * Loads older history, one request of `historyPageSize` messages per page, until the shown path
+   * gains older messages (usually one page); resolves with how many messages it read, 0 when nothing
+   * is older. `state.paging` says whether more is there.
    */
-  loadOlder(): Promise<number> {
-    return this.history.loadOlder();
+  async loadOlder(): Promise<number> {
+    // A page can hold only other branches (an edit far back puts the shown path's older turns
+    // behind the whole branch beside it): read on, a page per request, until the shown path grows.
+    const top = () => selectPath(this.store.getState()).keys[0];
+    const before = top();
+    let read = 0;
+    for (let pages = 0; pages < MAX_PAGES_PER_LOAD; pages++) {
+      const n = await this.history.loadOlder();
+      read += n;
+      if (n === 0 || top() !== before || !this.store.getState().paging.hasOlder) break;
+    }
+    return read;
   }
 
   /**

@@ -116,6 +116,32 @@ describe('branches', () => {
   });
 });
 
+describe('branches and paging', () => {
+  it('opens on the newest branch even when its older turns are pages away, and one loadOlder reads on until the path grows', async () => {
+    const broker = createBroker();
+    const log = broker.channel('s');
+    const turn = (id: string, q: string, a: string, parent: string | null, edits?: string) => {
+      const m = build.userMessage(id, q, { parent, ...(edits ? { edits } : {}) });
+      log.create({ name: m.name, data: m.data, headers: m.headers ?? {} }, { clientId: 'alice' });
+      const ids = { responseId: `r-${id}`, agentId: 'agent', turnId: id };
+      const serial = log.create({ name: 'agent.response', data: '', headers: build.responseHeaders({ ...ids, status: 'streaming' }) }, { clientId: 'agent' });
+      log.append(serial, { data: a, headers: build.responseHeaders({ ...ids, status: 'complete', offset: 0 }) }, { clientId: 'agent' });
+    };
+    for (let i = 0; i < 60; i++) turn(`t${i}`, `q${i}`, `a${i}`, i === 0 ? null : `t${i - 1}`);
+    turn('t5b', 'q5 edited', 'a5 edited', 't4', 't5');
+    const alice = await tab(broker, 'alice', { historyPageSize: 20 });
+    // The newest page holds the edit and the end of the other branch: the edit is what is shown.
+    expect(shown(alice.store.getState())).toEqual(['Q q5 edited', 'A a5 edited']);
+    const read = await alice.loadOlder();
+    // Pages of the other branch added nothing to the path; it read on until q4 (the edit's parent) came.
+    expect(read).toBeGreaterThan(20);
+    expect(shown(alice.store.getState()).slice(-4)).toEqual(['Q q4', 'A a4', 'Q q5 edited', 'A a5 edited']);
+    expect(selectBranchInfo(alice.store.getState(), keyOf(alice, 'q5 edited'))).toMatchObject({ index: 1, count: 2 });
+    while (alice.store.getState().paging.hasOlder) await alice.loadOlder();
+    expect(shown(alice.store.getState())).toEqual([...Array.from({ length: 5 }, (_, i) => [`Q q${i}`, `A a${i}`]).flat(), 'Q q5 edited', 'A a5 edited']);
+  });
+});
+
 describe('branches: bad input', () => {
   it('editing a message the session does not have, a pending one, or another participant’s is refused; nothing is published', async () => {
     const broker = createBroker();
