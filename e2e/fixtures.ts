@@ -72,3 +72,55 @@ export async function restartServer(page: Page): Promise<void> {
   const r = await page.request.post('/api/test/restart-server');
   expect(r.ok()).toBe(true);
 }
+
+/** What the launcher's seed endpoint answered. */
+export interface SeedResult {
+  sessionId: string;
+  turns: number;
+  messages: number;
+  requests: number;
+  retainedAll: boolean;
+  ms: number;
+}
+
+/** Publishes `turns` finished turns into a new session through the launcher's dev endpoint (`scripts/dev-seed.mjs`). */
+export async function seedSession(page: Page, sid: string, turns: number): Promise<SeedResult> {
+  const r = await page.request.post(`/api/dev/seed?s=${sid}&turns=${turns}`, { headers: { 'x-ds-dev': '1' }, timeout: 60_000 });
+  expect(r.ok(), await r.text()).toBe(true);
+  return (await r.json()) as SeedResult;
+}
+
+/** The thread's rows (user messages and responses) in DOM order. */
+export const rows = (page: Page): Locator => page.locator('section[data-ds-message-list] li[data-ds-message]');
+
+/** The branch picker of the (first) edited message on the shown path. */
+export const branchPicker = (page: Page): Locator => page.locator('[data-ds-branch-picker]').first();
+
+/**
+ * Scrolls the message list (or the nearest scrolling ancestor of it) to the top, and returns where the
+ * row with `key` is on screen right after the scroll, before anything could load. From then on the
+ * page records whether the list showed its "Loading earlier messages…" status: {@link sawLoadingOlder}.
+ */
+export async function scrollListToTop(page: Page, key: string): Promise<number> {
+  return page.evaluate((k) => {
+    const list = document.querySelector('section[data-ds-message-list]') as HTMLElement;
+    const w = window as unknown as { __dsSawOlder?: boolean; __dsOlderObserver?: MutationObserver };
+    w.__dsOlderObserver?.disconnect();
+    w.__dsSawOlder = false;
+    w.__dsOlderObserver = new MutationObserver(() => {
+      if (list.querySelector('[data-part="older"]')) w.__dsSawOlder = true;
+    });
+    w.__dsOlderObserver.observe(list, { childList: true, subtree: true });
+    let el: HTMLElement | null = list;
+    while (el && !(el.scrollHeight > el.clientHeight && /auto|scroll/.test(getComputedStyle(el).overflowY))) el = el.parentElement;
+    const scroller = el ?? (document.scrollingElement as HTMLElement);
+    scroller.scrollTop = 0;
+    const row = document.querySelector(`li[data-ds-message][data-key="${CSS.escape(k)}"]`)!;
+    return row.getBoundingClientRect().y;
+  }, key);
+}
+
+/** Whether the list showed "Loading earlier messages…" since the last {@link scrollListToTop}. */
+export function sawLoadingOlder(page: Page): Promise<boolean> {
+  return page.evaluate(() => (window as unknown as { __dsSawOlder?: boolean }).__dsSawOlder === true);
+}
