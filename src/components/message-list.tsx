@@ -5,7 +5,7 @@
  */
 import { forwardRef, memo, useCallback, useEffect, useMemo, useRef, useState, type ComponentPropsWithoutRef, type ReactNode } from 'react';
 import { entryOf, type ResponseEntry, type SessionState, type ThreadEntry, type UserEntry } from '../core/session-state.js';
-import { selectPath, threadTree } from '../core/thread-tree.js';
+import { selectPath, threadTree, type ThreadTree } from '../core/thread-tree.js';
 import { useSessionController } from '../react/session-context.js';
 import { useMessage } from '../react/use-message.js';
 import { useResponseVersions } from '../react/use-response-versions.js';
@@ -174,16 +174,26 @@ const Row = memo(function Row({ id, renderContent, labels, threadLabels, userLab
 });
 
 /**
+ * The turn that names a user message's place: the first of the turns at its branch point (itself,
+ * unless it is an edit). Not the branch point itself: a turn of an older client follows whichever
+ * turn was loaded before it, and that changes as older pages arrive.
+ */
+function firstSibling(tree: ThreadTree, turnId: string): string {
+  const point = tree.parent.get(turnId);
+  return (point === undefined ? undefined : tree.children.get(point)?.[0]) ?? turnId;
+}
+
+/**
  * The React key of each row on the path: the place it fills rather than the entry in it, so picking
  * another branch or version re-renders the row in place (focus stays on the picker) instead of
- * replacing it. A user message's place is its branch point; an answer's is its turn and agent.
+ * replacing it. A user message's place is its first sibling; an answer's is its turn and agent.
  */
 function selectRowSlots(s: SessionState): string[] {
   const tree = threadTree(s);
   const seen = new Set<string>();
   return selectPath(s).keys.map((key) => {
     const e = entryOf(s, key);
-    const slot = !e ? key : e.kind === 'user' ? `user ${tree.parent.get(e.turnId) ?? e.turnId}` : `agent ${e.turnId} ${e.agentId}`;
+    const slot = !e ? key : e.kind === 'user' ? `user ${firstSibling(tree, e.turnId)}` : `agent ${e.turnId} ${e.agentId}`;
     if (seen.has(slot)) return key;
     seen.add(slot);
     return slot;
@@ -247,20 +257,20 @@ export const MessageList = forwardRef<HTMLElement, MessageListProps>(function Me
     <PartRenderersProvider toolRenderers={toolRenderers} dataRenderers={dataRenderers}>
       <section ref={outer} aria-label={name} tabIndex={0} data-ds-message-list="" data-empty={ids.length === 0 ? '' : undefined} data-loading-older={loadingOlder ? '' : undefined} {...rest}>
         {ids.length === 0 && !hasOlder && <p data-part="empty">{empty}</p>}
+        {loadingOlder ? (
+          <div data-part="older" role="status">
+            {l.loadingOlder}
+          </div>
+        ) : (
+          hasOlder && (
+            <div data-part="paging">
+              <button type="button" data-part="load-older" onClick={older}>
+                {l.loadOlder}
+              </button>
+            </div>
+          )
+        )}
         <ol ref={list} data-part="items">
-          {loadingOlder ? (
-            <li data-part="older" role="status">
-              {l.loadingOlder}
-            </li>
-          ) : (
-            hasOlder && (
-              <li data-part="paging">
-                <button type="button" data-part="load-older" onClick={older}>
-                  {l.loadOlder}
-                </button>
-              </li>
-            )
-          )}
           {ids.map((id, i) => (
             <Row
               key={slots[i] ?? id}

@@ -8,7 +8,8 @@ import { demoHandler, demoTokens } from '../../src/agent/demo/index.js';
 import { createSessionController, type SessionController } from '../../src/core/session-controller.js';
 import { microtaskScheduler } from '../../src/core/frame-scheduler.js';
 import type { ResponseStatus } from '../../src/core/protocol.js';
-import { entryOf, turnStatus } from '../../src/core/session-state.js';
+import { build } from '../../src/core/build-event.js';
+import { entryOf, turnStatus, type ResponseEntry } from '../../src/core/session-state.js';
 import { createBroker, type Broker } from '../../src/broker/index.js';
 import { createMemoryTransport, type MemoryTransport } from '../../src/transports/memory.js';
 
@@ -46,6 +47,10 @@ export interface DemoWorld {
   send(text: string): Promise<string>;
   /** Cancels a turn from the headless tab. */
   cancel(turnId: string): Promise<void>;
+  /** Edits the message of `turnId` from the headless tab (a new branch beside it); returns the new turn's id. */
+  edit(turnId: string, text: string): Promise<string>;
+  /** Asks `agentId` for another answer to `turnId` from the headless tab (a second version). */
+  regenerate(turnId: string, agentId?: string): Promise<void>;
   /** Resolves when a turn's responses have all ended; returns the turn status. */
   settled(turnId: string): Promise<ResponseStatus | 'pending'>;
   /** Resolves once the turn has some text streamed. */
@@ -153,6 +158,24 @@ export function createDemoWorld(opts: { sessionId?: string; latencyMs?: number }
       const r = await remoteController().cancel({ kind: 'turn', turnId });
       if (!r.ok) throw r.error;
     },
+    async edit(turnId, text) {
+      const ctrl = remoteController();
+      await ctrl.start();
+      const key = ctrl.store.getState().turns[turnId]?.userKey;
+      if (!key) throw new Error(`edit(): the world has no message for turn ${turnId}`);
+      const r = await ctrl.edit(key, text);
+      if (!r.ok) throw r.error;
+      return r.id;
+    },
+    async regenerate(turnId, agentId = 'demo') {
+      const ctrl = remoteController();
+      await ctrl.start();
+      const s = ctrl.store.getState();
+      const answer = (s.turns[turnId]?.responseKeys ?? []).map((k) => entryOf(s, k)).find((e): e is ResponseEntry => e?.kind === 'response' && e.agentId === agentId);
+      if (!answer) throw new Error(`regenerate(): ${agentId} has not answered turn ${turnId}`);
+      const r = await ctrl.regenerate(answer.responseId);
+      if (!r.ok) throw r.error;
+    },
     async settled(turnId) {
       const ctrl = remoteController();
       const status = () => turnStatus(ctrl.store.getState(), turnId);
@@ -226,4 +249,24 @@ export async function seededWorld(
     agent.stop();
   }
   return world;
+}
+
+/** The question and the answer of seeded turn `i` (see {@link seedHistory}). */
+export const seededQuestion = (i: number) => `Question ${i + 1}`;
+export const seededAnswer = (i: number) => `Answer ${i + 1}.`;
+
+/**
+ * Writes `turns` finished turns (a question from the user, a complete answer from `demo`) straight
+ * into the world's broker, as a long-lived session's history: far faster than having an agent answer
+ * hundreds of turns, and read by the tabs exactly as history written live.
+ */
+export function seedHistory(world: DemoWorld, turns: number): void {
+  const log = world.broker.channel(world.sessionId);
+  for (let i = 0; i < turns; i++) {
+    const turnId = `seeded-${i}`;
+    const head = { responseId: `seeded-answer-${i}`, agentId: 'demo', turnId };
+    log.create(build.userMessage(turnId, seededQuestion(i)), { clientId: USER_ID });
+    const serial = log.create(build.responseCreate({ ...head, status: 'streaming' }), { clientId: 'agent-demo' });
+    log.append(serial, { data: seededAnswer(i), headers: build.responseHeaders({ ...head, status: 'complete', offset: 0 }) }, { clientId: 'agent-demo' });
+  }
 }

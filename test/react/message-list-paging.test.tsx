@@ -51,6 +51,7 @@ describe('MessageList paging', () => {
     const list = open(transport);
     await waitFor(() => expect(rowCount(list)).toBe(100));
     expect(firstQuestion(list)).toBe(`question ${PAIRS - 50}`);
+    const top = list.querySelector('li[data-ds-message]');
     const button = within(list).getByRole('button', { name: 'Load earlier messages' });
     expect(button.dataset.part).toBe('load-older');
     expect(list.querySelector('[data-part="older"]')).toBeNull();
@@ -60,7 +61,8 @@ describe('MessageList paging', () => {
     fireEvent.click(button);
     const status = await within(list).findByRole('status');
     expect(status.dataset.part).toBe('older');
-    expect(status.tagName).toBe('LI');
+    // Outside the list: a status is not one of the thread's items.
+    expect(status.closest('ol')).toBeNull();
     expect(status.textContent).toBe('Loading earlier messages…');
     expect(within(list).queryByRole('button', { name: 'Load earlier messages' })).toBeNull();
     expect(list.dataset.loadingOlder).toBe('');
@@ -69,7 +71,8 @@ describe('MessageList paging', () => {
     await waitFor(() => expect(rowCount(list)).toBe(200));
     expect(firstQuestion(list)).toBe(`question ${PAIRS - 100}`);
     expect(list.querySelector('[data-part="older"]')).toBeNull();
-    // The rows that were there are still there, in order, under the new ones.
+    // The rows that were there are still there, in order, under the new ones — the same elements.
+    expect(list.querySelectorAll('li[data-ds-message]')[100]).toBe(top);
     const questions = [...list.querySelectorAll('[data-ds-user-message] > [data-part="content"]')].map((p) => p.textContent);
     expect(questions).toEqual(Array.from({ length: 100 }, (_, i) => `question ${PAIRS - 100 + i}`));
 
