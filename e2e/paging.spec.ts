@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { seededAnswer, seededQuestion } from '../scripts/dev-seed.mjs';
-import { openSession, responses, rows, sawLoadingOlder, scrollListToTop, seedSession, textOf } from './fixtures.js';
+import { agentLog, openSession, responses, rows, sawLoadingOlder, scrollListToTop, seedSession, textOf } from './fixtures.js';
 
 const TURNS = 10_000;
 /** The controller's default history page: 100 messages, 50 turns. */
@@ -45,4 +45,7 @@ test('a 10,000-turn session opens on its newest page, and scrolling up loads old
     count = now;
   }
   await expect(userRows.last()).toHaveText(seededQuestion(TURNS - 1));
+  // The agents, serving the session since the page announced it, took every seeded turn as answered.
+  await expect(page.locator('[data-ds-streaming-message][data-status="streaming"]')).toHaveCount(0);
+  expect(agentLog().filter((e) => e.sessionId === `session:${sid}`)).toEqual([]);
 });
