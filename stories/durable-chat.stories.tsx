@@ -2,7 +2,7 @@ import type { Meta, StoryObj } from '@storybook/react-vite';
 import type { ReactNode } from 'react';
 import { expect, userEvent, waitFor, within } from 'storybook/test';
 import { DurableChat, type DurableChatProps } from '../src/components/durable-chat.js';
-import { createDemoWorld, seededWorld, type AgentSpec, type DemoWorld } from './support/demo-world.js';
+import { createDemoWorld, expectedAnswer, seededWorld, type AgentSpec, type DemoWorld } from './support/demo-world.js';
 import { contentOf, lastResponse, sendMessage, STREAM_TIMEOUT, waitForAgent, waitForStatus, waitForStreaming } from './support/play.js';
 import { useAgents } from './support/use-agents.js';
 
@@ -139,6 +139,32 @@ export const KeyboardOnly: Story = {
     await waitFor(() => expect(contentOf(second)).toContain('— and, as you asked, “green tea”:'), STREAM_TIMEOUT);
     await userEvent.keyboard('{Escape}');
     await waitForStatus(second, 'cancelled');
+  },
+};
+
+const FAST: AgentSpec = { agentId: 'demo', tokensPerSecond: 500, tokens: 16, thinkMs: 0 };
+
+/**
+ * Up in the empty message box opens the editor of your last message; Enter sends the edit as a new
+ * branch, which the agent answers, and the picker pages between the two.
+ */
+export const EditWithUpArrow: Story = {
+  loaders: [async () => ({ world: await seededWorld([{ prompt: 'Plan a day in Oslo', agent: FAST }]) })],
+  render: (args, { loaded }) => <LiveChat world={loaded.world as DemoWorld} agents={[FAST]} {...args} />,
+  play: async ({ canvasElement }) => {
+    const canvas = within(canvasElement);
+    await waitForAgent(canvasElement);
+    await waitFor(() => expect(lastResponse(canvasElement).dataset.status).toBe('complete'), STREAM_TIMEOUT);
+    await userEvent.click(canvas.getByRole('textbox', { name: 'Message' }));
+    await userEvent.keyboard('{ArrowUp}');
+    const field = canvas.getByRole<HTMLTextAreaElement>('textbox', { name: 'Edit your message' });
+    await waitFor(() => expect(document.activeElement).toBe(field));
+    expect(field.value).toBe('Plan a day in Oslo');
+    await userEvent.keyboard(' with kids{Enter}');
+    const picker = await canvas.findByRole('group', { name: 'Branches' }, STREAM_TIMEOUT);
+    await waitFor(() => expect(picker.textContent).toBe('‹2 / 2›'), STREAM_TIMEOUT);
+    await waitFor(() => expect(lastResponse(canvasElement).dataset.status).toBe('complete'), STREAM_TIMEOUT);
+    expect(contentOf(lastResponse(canvasElement))).toBe(expectedAnswer('Plan a day in Oslo with kids', 16));
   },
 };
 

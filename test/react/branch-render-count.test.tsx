@@ -100,5 +100,12 @@ describe('render counting while switching branches (fake animation frames)', () 
     expect(flipped(shownAnswer)).toBe(1);
     // The same row element, re-rendered in place: focus on its switcher survives.
     expect(list.querySelector(`li[data-key="${shownAnswer}"]`)).toBe(row);
+
+    // The ends of both pickers do nothing: no selectBranch out of range, so no error and no render.
+    const atEnd = new Map(renders);
+    act(() => within(row).getByRole('button', { name: 'Previous version' }).click());
+    act(() => within(list).getByRole('button', { name: 'Previous branch' }).click());
+    expect(c.store.getState().errors).toEqual([]);
+    expect(keys().filter((k) => renders.get(k) !== atEnd.get(k))).toEqual([]);
   });
 });
