@@ -79,6 +79,7 @@ function UserRow({ entry, userLabel, labels: l, allowEditing, editing, edits }: 
   const ctrl = useSessionController('MessageList');
   const mine = entry.clientId !== undefined && entry.clientId === ctrl.knownClientId;
   const canEdit = allowEditing && mine && !entry.pending && !entry.failed;
+  const open = editing && canEdit;
   const row = useRef<HTMLDivElement>(null);
   const editButton = useRef<HTMLButtonElement>(null);
   const returnFocus = useRef(false);
@@ -86,7 +87,7 @@ function UserRow({ entry, userLabel, labels: l, allowEditing, editing, edits }: 
   // Like a dialog, a closed editor gives focus back to what opened it — unless the reader has moved
   // on. After a save the row shows the new message, whose Edit button appears once it is sent.
   useEffect(() => {
-    if (editing) {
+    if (open) {
       returnFocus.current = true;
       return;
     }
@@ -95,12 +96,12 @@ function UserRow({ entry, userLabel, labels: l, allowEditing, editing, edits }: 
     returnFocus.current = false;
     const active = document.activeElement;
     if (!active || active === document.body || row.current?.contains(active)) button.focus();
-  }, [editing, canEdit]);
+  }, [open, canEdit]);
 
   return (
-    <div ref={row} data-ds-user-message="" data-pending={entry.pending ? '' : undefined} data-failed={entry.failed ? '' : undefined} data-editing={editing ? '' : undefined}>
+    <div ref={row} data-ds-user-message="" data-pending={entry.pending ? '' : undefined} data-failed={entry.failed ? '' : undefined} data-editing={open ? '' : undefined}>
       <span data-part="author">{userLabel}</span>
-      {editing && canEdit ? <MessageEditor entry={entry} labels={l} onClose={() => edits.close(entry.key)} /> : <p data-part="content">{entry.text}</p>}
+      {open ? <MessageEditor entry={entry} labels={l} onClose={() => edits.close(entry.key)} /> : <p data-part="content">{entry.text}</p>}
       {entry.attachments && entry.attachments.length > 0 && (
         <ul data-part="attachments" aria-label="Attachments">
           {entry.attachments.map((a, i) => (
@@ -117,7 +118,7 @@ function UserRow({ entry, userLabel, labels: l, allowEditing, editing, edits }: 
       )}
       <div data-part="actions">
         <BranchPicker messageKey={entry.key} labels={{ group: l.branches, previous: l.previousBranch, next: l.nextBranch }} />
-        {canEdit && !editing && (
+        {canEdit && !open && (
           <button ref={editButton} type="button" data-part="edit" aria-label={l.editMessage} onClick={() => edits.open(entry.key)}>
             {l.edit}
           </button>
