@@ -14,15 +14,16 @@ import { until } from '../helpers/until.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
+/**
+ * A free port below the ephemeral range (32768+ on Linux): other suites running alongside bind
+ * port 0, and one of them could take an ephemeral port the moment the stack frees it — which would
+ * read here as a port the stack failed to free.
+ */
+async function freePort(): Promise<number> {
+  for (;;) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    if (await portFree(port)) return port;
+  }
 }
 
 function portFree(port: number): Promise<boolean> {
