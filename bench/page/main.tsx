@@ -207,7 +207,9 @@ async function runOurs(o: RunOptions) {
     },
   });
   await agent.start();
-  const ctrl: SessionController = createSessionController({ transport: createMemoryTransport({ broker, clientId: 'user' }), sessionId });
+  // The whole seeded thread on screen (one history page of up to 1000 messages): this run measures
+  // streaming into a long thread, not paging.
+  const ctrl: SessionController = createSessionController({ transport: createMemoryTransport({ broker, clientId: 'user' }), sessionId, historyPageSize: 1000 });
   mount(
     <DurableSessionProvider sessionId={sessionId} transport={() => { throw new Error('unused'); }} controller={ctrl}>
       <DurableChat label="Bench chat" />

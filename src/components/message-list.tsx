@@ -189,16 +189,24 @@ function firstSibling(tree: ThreadTree, turnId: string): string {
  * another branch or version re-renders the row in place (focus stays on the picker) instead of
  * replacing it. A user message's place is its first sibling; an answer's is its turn and agent.
  */
+const slotsOf = new WeakMap<object, string[]>();
+
 function selectRowSlots(s: SessionState): string[] {
+  // Every store change asks (a token too); the answer changes only with the path.
+  const path = selectPath(s);
+  const hit = slotsOf.get(path);
+  if (hit) return hit;
   const tree = threadTree(s);
   const seen = new Set<string>();
-  return selectPath(s).keys.map((key) => {
+  const slots = path.keys.map((key) => {
     const e = entryOf(s, key);
     const slot = !e ? key : e.kind === 'user' ? `user ${firstSibling(tree, e.turnId)}` : `agent ${e.turnId} ${e.agentId}`;
     if (seen.has(slot)) return key;
     seen.add(slot);
     return slot;
   });
+  slotsOf.set(path, slots);
+  return slots;
 }
 
 /** Your newest sent message on the shown path: what Up in an empty message box edits. */

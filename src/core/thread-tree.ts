@@ -18,6 +18,8 @@ export interface ThreadTree {
 export interface ThreadPath {
   turnIds: string[];
   keys: string[];
+  /** The shown version of each agent's answer on the path, by `<turnId> <agentId>`. */
+  shown: Map<string, string>;
 }
 
 /** Where one message stands among its alternatives: sibling turns (an edited message) or an agent's versions. */
@@ -133,6 +135,7 @@ export function selectPath(s: SessionState): ThreadPath {
   }
   const turnIds: string[] = [];
   const keys: string[] = [];
+  const shown = new Map<string, string>();
   let at = start;
   while (at) {
     const [point, kids] = at;
@@ -140,11 +143,16 @@ export function selectPath(s: SessionState): ThreadPath {
     turnIds.push(t);
     const userKey = s.turns[t]?.userKey;
     if (userKey) keys.push(userKey);
-    for (const [agentId, versions] of versionsByAgent(s, t)) keys.push(versions[chosen(s.view, versionPoint(t, agentId), versions, (k) => k)]);
+    for (const [agentId, versions] of versionsByAgent(s, t)) {
+      const point = versionPoint(t, agentId);
+      const key = versions[chosen(s.view, point, versions, (k) => k)];
+      keys.push(key);
+      shown.set(point, key);
+    }
     const next = tree.children.get(t);
     at = next ? [t, next] : undefined;
   }
-  const path = { turnIds, keys };
+  const path = { turnIds, keys, shown };
   paths.set(tree, { view: s.view, path });
   return path;
 }
@@ -168,6 +176,19 @@ export function parentOfTurn(s: SessionState, turnId: string): string | null | u
  * same turn (its edits and the original), a response among its agent's answers to the turn.
  */
 export function selectBranchInfo(s: SessionState, key: string): BranchInfo | undefined {
+  // Every row asks on every store change (a token too); the answer changes only with the tree.
+  const tree = threadTree(s);
+  let cache = infos.get(tree);
+  if (!cache) infos.set(tree, (cache = new Map()));
+  if (cache.has(key)) return cache.get(key);
+  const info = branchInfo(s, key);
+  cache.set(key, info);
+  return info;
+}
+
+const infos = new WeakMap<ThreadTree, Map<string, BranchInfo | undefined>>();
+
+function branchInfo(s: SessionState, key: string): BranchInfo | undefined {
   const e = entryOf(s, key);
   if (!e) return undefined;
   if (e.kind === 'user') {
@@ -198,6 +219,9 @@ export function branchChoice(s: SessionState, key: string, index: number): { poi
 export function shownVersionKey(s: SessionState, responseKey: string): string | undefined {
   const e = entryOf(s, responseKey);
   if (e?.kind !== 'response') return undefined;
+  // Rows call this on every store change: answers on the path are looked up, not recomputed.
+  const onPath = selectPath(s).shown.get(versionPoint(e.turnId, e.agentId));
+  if (onPath !== undefined) return onPath;
   const versions = versionsByAgent(s, e.turnId).get(e.agentId);
   return versions ? versions[chosen(s.view, versionPoint(e.turnId, e.agentId), versions, (k) => k)] : undefined;
 }
