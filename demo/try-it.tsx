@@ -20,7 +20,8 @@ async function killAgent(): Promise<string> {
 
 /** `devAgents`: the launcher runs the local server and can kill its agent process (never on Ably cloud). */
 export function TryIt({ devAgents = false }: { devAgents?: boolean }): ReactNode {
-  const { send } = useDurableSession();
+  const { send, edit, messages, controller } = useDurableSession();
+  const lastOwn = [...messages].reverse().find((m) => m.kind === 'user' && m.clientId === controller.knownClientId && !m.pending);
   const { steer, canSteer } = useSteer();
   const [offlineLeft, setOfflineLeft] = useState(0);
   const [killed, setKilled] = useState('');
@@ -78,6 +79,12 @@ export function TryIt({ devAgents = false }: { devAgents?: boolean }): ReactNode
             Approve a tool: email the team
           </button>
           <span>Reasoning, a tool whose input streams, a cited source; then an email that waits until you approve or deny it, in any tab.</span>
+        </li>
+        <li>
+          <button type="button" disabled={!lastOwn} onClick={() => lastOwn && void edit(lastOwn.key, `${lastOwn.text.replace(/ in \d+ words$/, '')} in 12 words`)}>
+            Edit your last question: in 12 words
+          </button>
+          <span>A new branch beside the original, answered afresh and followed by every tab; ‹ 1 / 2 › flips back in this tab only. Edit, or Up in the empty box, edits by hand.</span>
         </li>
         {devAgents && (
           <li>

@@ -67,3 +67,35 @@ test('an edit in tab A makes a branch both tabs follow; each tab picks its own b
   await expect(branchPicker(b)).toContainText('2 / 2');
   await expect(question(b)).toHaveText([edited]);
 });
+
+test('How to try it: "Edit your last question" branches it; Up in the empty box edits by hand, and the pickers page all three', async ({ page }) => {
+  const sid = newSessionId();
+  await openSession(page, sid);
+  const first = 'what is a durable session in 6 words';
+  await send(page, first);
+  await expect(responses(page).first()).toHaveAttribute('data-status', 'complete');
+
+  await page.getByRole('button', { name: 'Edit your last question: in 12 words' }).click();
+  await expect(question(page)).toHaveText(['what is a durable session in 12 words']);
+  await expect(responses(page).first()).toHaveAttribute('data-status', 'complete');
+  const twelve = (await agentRecord(await responseId(responses(page).first()))).text;
+  expect(twelve.trim().split(/\s+/)).toHaveLength(12);
+  await expect(branchPicker(page)).toContainText('2 / 2');
+
+  // Up in the empty message box opens the editor on the last question.
+  const input = page.locator('[data-ds-composer] [data-part="input"]');
+  await input.focus();
+  await input.press('ArrowUp');
+  const box = page.getByRole('textbox', { name: 'Edit your message' });
+  await expect(box).toBeFocused();
+  await box.fill('what is a durable session in 3 words');
+  await box.press('Enter');
+  await expect(question(page)).toHaveText(['what is a durable session in 3 words']);
+  await expect(responses(page).first()).toHaveAttribute('data-status', 'complete');
+  await expect(branchPicker(page)).toContainText('3 / 3');
+  for (const [n, q] of [[2, 'what is a durable session in 12 words'], [1, first]] as const) {
+    await branchPicker(page).getByRole('button', { name: 'Previous branch' }).click();
+    await expect(branchPicker(page)).toContainText(`${n} / 3`);
+    await expect(question(page)).toHaveText([q]);
+  }
+});
