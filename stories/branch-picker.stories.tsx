@@ -3,7 +3,7 @@ import type { ReactNode } from 'react';
 import { expect, userEvent, waitFor, within } from 'storybook/test';
 import { BranchPicker, type BranchPickerProps } from '../src/components/branch-picker.js';
 import { useThread } from '../src/react/use-thread.js';
-import { createDemoWorld, expectedAnswer, seededWorld, type DemoWorld } from './support/demo-world.js';
+import { createDemoWorld, editedWorld, expectedAnswer, seededWorld, type DemoWorld } from './support/demo-world.js';
 import { STREAM_TIMEOUT } from './support/play.js';
 import { SessionFrame } from './support/session-frame.js';
 
@@ -27,17 +27,6 @@ const fast = { tokensPerSecond: 500, tokens: 12, thinkMs: 0 };
 const PROMPT = 'Name a durable thing';
 const EDITED = 'Name two durable things';
 
-/** A message edited once (two branches), each branch answered by the demo agent. */
-async function editedWorld(): Promise<DemoWorld> {
-  const world = createDemoWorld();
-  const agent = world.startAgent({ agentId: 'demo', ...fast });
-  await agent.ready;
-  const first = await world.send(PROMPT);
-  await world.settled(first);
-  await world.settled(await world.edit(first, EDITED));
-  agent.stop();
-  return world;
-}
 
 /** One message whose answer was regenerated: two versions of the demo agent's answer. */
 async function regeneratedWorld(): Promise<DemoWorld> {
@@ -55,7 +44,7 @@ async function regeneratedWorld(): Promise<DemoWorld> {
 const meta = {
   title: 'Components/BranchPicker',
   args: { target: 'user' },
-  loaders: [async () => ({ world: await editedWorld() })],
+  loaders: [async () => ({ world: await editedWorld(PROMPT, EDITED, { agentId: 'demo', ...fast }) })],
   render: (args, { loaded }) => (
     <SessionFrame world={loaded.world as DemoWorld}>
       <PickerFor {...args} />

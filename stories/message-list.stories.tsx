@@ -3,7 +3,7 @@ import type { ReactNode } from 'react';
 import { expect, userEvent, waitFor, within } from 'storybook/test';
 import { MessageList, type MessageListProps } from '../src/components/message-list.js';
 import { criticHandler } from './support/critic-handler.js';
-import { createDemoWorld, expectedAnswer, failingHandler, seededQuestion, seedHistory, seededWorld, type DemoWorld } from './support/demo-world.js';
+import { createDemoWorld, editedWorld, expectedAnswer, failingHandler, seededQuestion, seedHistory, seededWorld, type DemoWorld } from './support/demo-world.js';
 import { renderMarkdown } from './support/markdown.js';
 import { contentOf, responses, STREAM_TIMEOUT, waitForStatus } from './support/play.js';
 import { SessionFrame } from './support/session-frame.js';
@@ -150,17 +150,6 @@ export const WithRenderContent: Story = {
 const PROMPT = 'What is a durable session?';
 const EDITED = 'What is a durable session, in one line?';
 
-/** A first message and an edit of it, each answered by the demo agent: two branches at one point. */
-async function editedWorld(): Promise<DemoWorld> {
-  const world = createDemoWorld();
-  const agent = world.startAgent({ agentId: 'demo', ...fast });
-  await agent.ready;
-  const first = await world.send(PROMPT);
-  await world.settled(first);
-  await world.settled(await world.edit(first, EDITED));
-  agent.stop();
-  return world;
-}
 
 const questions = (root: HTMLElement) => [...root.querySelectorAll('[data-ds-user-message] > [data-part="content"]')].map((p) => p.textContent);
 const rows = (root: HTMLElement) => root.querySelectorAll('li[data-ds-message]');
@@ -171,7 +160,7 @@ const editField = (root: HTMLElement) => within(root).queryByRole<HTMLTextAreaEl
  * answer it had, in place.
  */
 export const EditedMessage: Story = {
-  loaders: [async () => ({ world: await editedWorld() })],
+  loaders: [async () => ({ world: await editedWorld(PROMPT, EDITED, { agentId: 'demo', ...fast }) })],
   play: async ({ canvasElement }) => {
     const picker = await within(canvasElement).findByRole('group', { name: 'Branches' }, STREAM_TIMEOUT);
     await waitFor(() => expect(picker.textContent).toBe('‹2 / 2›'), STREAM_TIMEOUT);

@@ -251,6 +251,18 @@ export async function seededWorld(
   return world;
 }
 
+/** A first message and an edit of it, each answered by an agent: two branches at one point. */
+export async function editedWorld(prompt: string, edited: string, agent: AgentSpec): Promise<DemoWorld> {
+  const world = createDemoWorld();
+  const a = world.startAgent(agent);
+  await a.ready;
+  const first = await world.send(prompt);
+  await world.settled(first);
+  await world.settled(await world.edit(first, edited));
+  a.stop();
+  return world;
+}
+
 /** The question and the answer of seeded turn `i` (see {@link seedHistory}). */
 export const seededQuestion = (i: number) => `Question ${i + 1}`;
 export const seededAnswer = (i: number) => `Answer ${i + 1}.`;
