@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { parseArgs } from 'node:util';
+import { parseDevOptions } from './cli-options.js';
 import { createServer } from './create-server.js';
 
 const USAGE = `Usage: durable-sessions dev [--port 8787] [--data-dir DIR] [--host [ADDR]] [--key appId.keyId:secret]
@@ -24,42 +24,19 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`${USAGE}\n`);
     return command === undefined || command === '--help' || command === '-h' ? 0 : 2;
   }
-  // `--host` alone means every interface; `--host ADDR` a specific one.
-  const hostIndex = rest.indexOf('--host');
-  let host: string | undefined;
-  if (hostIndex >= 0) {
-    const next = rest[hostIndex + 1];
-    host = next !== undefined && !next.startsWith('--') ? next : '0.0.0.0';
-    rest.splice(hostIndex, next === host ? 2 : 1);
-  }
-  const { values } = parseArgs({
-    args: rest,
-    options: {
-      port: { type: 'string', default: '8787' },
-      'data-dir': { type: 'string' },
-      key: { type: 'string', multiple: true },
-    },
-  });
-  const port = Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    process.stderr.write(`--port must be a number from 0 to 65535, got ${values.port}\n`);
+  const parsed = parseDevOptions(rest, process.env);
+  if ('error' in parsed) {
+    process.stderr.write(`${parsed.error}\n`);
     return 2;
   }
-  const options: Parameters<typeof createServer>[0] = { port };
-  if (host !== undefined) options.host = host;
-  if (values['data-dir'] !== undefined) options.dataDir = values['data-dir'];
-  if (values.key && values.key.length > 0) options.keys = values.key;
-  // Tests that kill agents need a dead connection noticed in a second, not Ably's 15.
-  const grace = process.env.DS_PRESENCE_GRACE_MS;
-  if (grace) options.presenceGraceMs = Number(grace);
-  // Tests of long sessions (10,000 turns are 20,000 messages) need more history than the default.
-  const maxMessages = process.env.DS_MAX_MESSAGES;
-  if (maxMessages) options.retention = { maxMessages: Number(maxMessages) };
+  const { options } = parsed;
+  const host = options.host;
+  const dataDir = options.dataDir;
   const server = await createServer(options);
   const shown = host === '0.0.0.0' ? `http://localhost:${server.port}` : server.url;
   process.stdout.write(
     `durable-sessions local server\n  url:  ${shown}\n  ws:   ${shown.replace(/^http/, 'ws')}\n  key:  ${server.keys[0]}\n` +
-      (values['data-dir'] ? `  data: ${values['data-dir']}\n` : '  data: in memory (pass --data-dir DIR to persist)\n'),
+      (dataDir ? `  data: ${dataDir}\n` : '  data: in memory (pass --data-dir DIR to persist)\n'),
   );
   const stop = (): void => {
     server.close().then(() => process.exit(0), () => process.exit(1));
