@@ -5,19 +5,14 @@ import { DurableSessionError, selectResponse, turnStatus } from '../../src/core/
 import { createMemoryTransport } from '../../src/transports/memory.js';
 import { client, createBroker, responses } from '../helpers/session-fixture.js';
 import { settle, until } from '../helpers/until.js';
-import { aliceAsks, handDrivenAgent } from './hand-driven-agent.js';
+import { aliceAsks, handDrivenAgent, agentAndTwoTabs } from './hand-driven-agent.js';
 
 const cancels = (broker: ReturnType<typeof createBroker>, sessionId: string) =>
   broker.channel(sessionId).history({ limit: 1000 }).items.filter((m) => m.name === 'control.cancel').length;
 
 describe('cancel', () => {
   it("fires the agent's AbortSignal for the running response, and every subscriber sees it end cancelled", async () => {
-    const broker = createBroker();
-    const h = handDrivenAgent(broker, 's');
-    await h.agent.start();
-    const alice = client(broker, 'alice', 's');
-    const bob = client(broker, 'bob', 's');
-    await Promise.all([alice.ctrl.acquire(), bob.ctrl.acquire()]);
+    const { broker, h, alice, bob } = await agentAndTwoTabs();
 
     expect((await alice.ctrl.send('tell me a long story')).ok).toBe(true);
     const turn = await until(() => h.turns[0], 'the agent to start the turn', { ok: (t) => t !== undefined });

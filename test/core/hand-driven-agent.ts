@@ -53,6 +53,16 @@ export function handDrivenAgent(broker: Broker, sessionId: string, opts: Partial
  * The common opening: a hand-driven agent and alice in session `s` (on `broker`, or a new one),
  * alice has sent `prompt`, and the agent's turn for it has started.
  */
+/** A hand-driven agent and two open tabs (alice, bob) on session `s`: the setup of the control suites. */
+export async function agentAndTwoTabs(broker: Broker = createBroker()) {
+  const h = handDrivenAgent(broker, 's');
+  await h.agent.start();
+  const alice = client(broker, 'alice', 's');
+  const bob = client(broker, 'bob', 's');
+  await Promise.all([alice.ctrl.acquire(), bob.ctrl.acquire()]);
+  return { broker, h, alice, bob };
+}
+
 export async function aliceAsks(prompt = 'q', broker: Broker = createBroker()) {
   const h = handDrivenAgent(broker, 's');
   await h.agent.start();

@@ -4,7 +4,7 @@ import { DurableSessionError, selectPendingApprovals, selectResponse, type Respo
 import { createMemoryTransport } from '../../src/transports/memory.js';
 import { client, createBroker, responses } from '../helpers/session-fixture.js';
 import { until } from '../helpers/until.js';
-import { aliceAsks, handDrivenAgent } from './hand-driven-agent.js';
+import { aliceAsks, handDrivenAgent, agentAndTwoTabs } from './hand-driven-agent.js';
 
 const partsOf = (c: ReturnType<typeof client>, responseId: string): ResponsePart[] | undefined => selectResponse(c.ctrl.store.getState(), responseId)?.parts;
 const toolIn = (c: ReturnType<typeof client>, id: string) =>
@@ -231,12 +231,7 @@ describe('the agent refuses to write what clients would refuse', () => {
 
 describe('attachments and metadata on user messages', () => {
   it('reach the agent and every tab; bad ones are refused before publishing', async () => {
-    const broker = createBroker();
-    const h = handDrivenAgent(broker, 's');
-    await h.agent.start();
-    const alice = client(broker, 'alice', 's');
-    const bob = client(broker, 'bob', 's');
-    await Promise.all([alice.ctrl.acquire(), bob.ctrl.acquire()]);
+    const { broker, h, alice, bob } = await agentAndTwoTabs();
     const attachments = [{ type: 'file' as const, mediaType: 'application/pdf', url: 'https://files.example/q3.pdf', name: 'q3.pdf' }];
     expect((await alice.ctrl.send('summarise this', { attachments, metadata: { plan: 'pro' } })).ok).toBe(true);
     const turn = await until(() => h.turns[0], 'the turn', { ok: (t) => t !== undefined });

@@ -5,16 +5,11 @@ import { selectResponse } from '../../src/core/index.js';
 import { createMemoryTransport } from '../../src/transports/memory.js';
 import { client, createBroker, responses } from '../helpers/session-fixture.js';
 import { settle, until } from '../helpers/until.js';
-import { aliceAsks, handDrivenAgent } from './hand-driven-agent.js';
+import { aliceAsks, handDrivenAgent, agentAndTwoTabs } from './hand-driven-agent.js';
 
 describe('steer', () => {
   it('reaches turn.steers during generation and is acknowledged received, then applied, in every tab', async () => {
-    const broker = createBroker();
-    const h = handDrivenAgent(broker, 's');
-    await h.agent.start();
-    const alice = client(broker, 'alice', 's');
-    const bob = client(broker, 'bob', 's');
-    await Promise.all([alice.ctrl.acquire(), bob.ctrl.acquire()]);
+    const { broker, h, alice, bob } = await agentAndTwoTabs();
     await alice.ctrl.send('write a poem');
     const turn = await until(() => h.turns[0], 'the turn', { ok: (t) => t !== undefined });
     turn.write('Roses are red');
