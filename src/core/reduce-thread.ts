@@ -7,7 +7,7 @@ import { applySegments, type PartsResult } from './apply-parts.js';
 import type { DurableSessionError } from './errors.js';
 import type { Attachment } from './parts.js';
 import { entryOf, pushError, type ResponseEntry, type SessionState, type TurnRecord, type UserEntry } from './session-state.js';
-import { newestSeen, threadTree } from './thread-tree.js';
+import { siblingsAt } from './thread-tree.js';
 
 const isLive = (r: ResponseEntry) => r.status === 'streaming' || r.gap === true;
 
@@ -65,8 +65,7 @@ export function addLocalUserMessage(
   // This tab's own edit is the branch it wants to see, whatever it picked before.
   if (a.edits === undefined || a.parent === undefined) return next;
   const point = a.parent ?? '';
-  const siblings = threadTree(state).children.get(point) ?? [];
-  const seen = newestSeen(siblings, (t) => state.turns[t]?.userKey ?? '');
+  const { seen } = siblingsAt(state, point);
   return { ...next, view: { ...next.view, branches: { ...next.view.branches, [point]: { pick: a.turnId, seen } } } };
 }
 
@@ -89,12 +88,9 @@ function keepViewOnForeignBranch(state: SessionState, ev: UserMessageEvent): Ses
   if (state.view.followBranches || !state.connection.hydrated || state.connection.backfilling || ev.parent === undefined) return state;
   const point = ev.parent ?? '';
   if (state.view.branches[point]) return state;
-  const siblings = threadTree(state).children.get(point);
-  if (!siblings?.length) return state;
-  const keyOf = (t: string) => state.turns[t]?.userKey ?? '';
-  const seen = newestSeen(siblings, keyOf);
-  if (ev.serial < seen) return state;
-  const shown = siblings[siblings.length - 1];
+  const { ids, seen } = siblingsAt(state, point);
+  if (ids.length === 0 || ev.serial < seen) return state;
+  const shown = ids[ids.length - 1];
   return { ...state, view: { ...state.view, branches: { ...state.view.branches, [point]: { pick: shown, seen: ev.serial } } } };
 }
 

@@ -98,6 +98,12 @@ export function newestSeen(ids: readonly string[], keyOf: (id: string) => string
   return seen;
 }
 
+/** The turns at one branch point (a turn id, `''` for the root), and the newest one's serial. */
+export function siblingsAt(s: SessionState, point: string): { ids: readonly string[]; seen: string } {
+  const ids = threadTree(s).children.get(point) ?? [];
+  return { ids, seen: newestSeen(ids, (t) => turnKey(s, t)) };
+}
+
 /** Each agent's answers to a turn, oldest first, in the order the agents first answered. */
 function versionsByAgent(s: SessionState, turnId: string): Map<string, string[]> {
   const out = new Map<string, string[]>();

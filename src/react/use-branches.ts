@@ -38,12 +38,6 @@ export function useBranches(params: UseBranchesParams): UseBranchesResponse {
   const { key } = params;
   const ctrl = useSessionController('useBranches');
   const info = useSessionSelector(ctrl, (s) => (key ? (selectBranchInfo(s, key) ?? ONE) : ONE), key ?? '', sameInfo);
-  const select = useCallback(
-    (i: number) => {
-      if (key) ctrl.selectBranch(key, i);
-      else ctrl.selectBranch('', i);
-    },
-    [ctrl, key],
-  );
+  const select = useCallback((i: number) => ctrl.selectBranch(key ?? '', i), [ctrl, key]);
   return { index: Math.max(0, info.index), count: Math.max(1, info.count), select };
 }
