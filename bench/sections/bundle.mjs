@@ -43,7 +43,9 @@ async function size(name, code) {
         emptyOutDir: true,
         minify: true,
         lib: { entry, formats: ['es'], fileName: 'bundle' },
-        rolldownOptions: { external: (id) => PEERS.some((p) => id === p || id.startsWith(`${p}/`)) },
+        // Library mode keeps whitespace and comments in ES output (so an app's bundler can still
+        // tree-shake it); an app's production build strips them, so measure it the way it ships.
+        rolldownOptions: { external: (id) => PEERS.some((p) => id === p || id.startsWith(`${p}/`)), output: { minify: true } },
       },
     });
     const files = readdirSync(join(dir, 'out')).filter((f) => /\.m?js$/.test(f));
