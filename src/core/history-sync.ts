@@ -26,17 +26,20 @@ export interface HistorySyncHost {
 }
 
 export class HistorySync {
-  private running: Promise<void> | null = null;
-  private again = false;
+  #running: Promise<void> | null = null;
+  #again = false;
   /** The oldest history page read so far: where the next older page comes from. */
-  private cursor: HistoryPage | null = null;
-  private older: Promise<number> | null = null;
+  #cursor: HistoryPage | null = null;
+  #older: Promise<number> | null = null;
+  readonly #host: HistorySyncHost;
 
-  constructor(private readonly host: HistorySyncHost) {}
+  constructor(host: HistorySyncHost) {
+    this.#host = host;
+  }
 
   /** Loads the newest page of what came before the attach point; older pages come with {@link loadOlder}. */
   hydrate(): Promise<void> {
-    return this.run(true);
+    return this.#run(true);
   }
 
   /**
@@ -44,30 +47,30 @@ export class HistorySync {
    * it held (0 when there is nothing older). Calls while one is in flight share it.
    */
   loadOlder(): Promise<number> {
-    if (this.older) return this.older;
-    const cursor = this.cursor;
-    if (!cursor || !cursor.hasNext() || this.host.closed()) return Promise.resolve(0);
-    const { queue } = this.host;
-    this.older = (async () => {
+    if (this.#older) return this.#older;
+    const cursor = this.#cursor;
+    if (!cursor || !cursor.hasNext() || this.#host.closed()) return Promise.resolve(0);
+    const { queue } = this.#host;
+    this.#older = (async () => {
       queue.dispatchNow({ type: 'paging', loadingOlder: true });
       let read = 0;
       try {
         const page = await cursor.next();
-        if (page && !this.host.closed()) {
-          this.cursor = page;
+        if (page && !this.#host.closed()) {
+          this.#cursor = page;
           read = page.items.length;
-          this.ingest(page.items);
+          this.#ingest(page.items);
         }
         queue.dispatchNow({ type: 'paging', hasOlder: page !== null && page.hasNext() });
       } catch (e) {
-        this.host.report(toSessionError(e, 'Loading older messages failed'));
+        this.#host.report(toSessionError(e, 'Loading older messages failed'));
       } finally {
         queue.dispatchNow({ type: 'paging', loadingOlder: false });
-        this.older = null;
+        this.#older = null;
       }
       return read;
     })();
-    return this.older;
+    return this.#older;
   }
 
   /**
@@ -75,58 +78,58 @@ export class HistorySync {
    * runs is folded into one more round, so a gap found mid-backfill is never dropped.
    */
   backfill(): Promise<void> {
-    return this.run(false);
+    return this.#run(false);
   }
 
-  private run(hydration: boolean): Promise<void> {
-    if (this.running) {
-      this.again = true;
-      return this.running;
+  #run(hydration: boolean): Promise<void> {
+    if (this.#running) {
+      this.#again = true;
+      return this.#running;
     }
-    const { queue } = this.host;
-    this.running = (async () => {
+    const { queue } = this.#host;
+    this.#running = (async () => {
       do {
-        this.again = false;
+        this.#again = false;
         queue.flush();
         queue.dispatchNow({ type: 'backfill/start' });
         let failure: { e: unknown } | undefined;
         try {
-          await this.load(hydration);
+          await this.#load(hydration);
         } catch (e) {
           failure = { e };
         }
-        queue.dispatchNow({ type: 'backfill/done', at: this.host.now(), hydration });
-        if (failure) this.host.report(toSessionError(failure.e, 'Catching up from history failed'));
+        queue.dispatchNow({ type: 'backfill/done', at: this.#host.now(), hydration });
+        if (failure) this.#host.report(toSessionError(failure.e, 'Catching up from history failed'));
         hydration = false;
-      } while (this.again && !this.host.closed());
-      this.running = null;
+      } while (this.#again && !this.#host.closed());
+      this.#running = null;
     })();
-    return this.running;
+    return this.#running;
   }
 
-  private async load(hydration: boolean): Promise<void> {
+  async #load(hydration: boolean): Promise<void> {
     if (hydration) {
       // One page, newest first: a session of thousands of turns opens as fast as a short one.
-      const page = await this.host.channel().history({ direction: 'backwards', limit: this.host.pageSize(), untilAttach: true });
-      this.cursor = page;
-      this.ingest(page.items);
-      this.host.queue.dispatchNow({ type: 'paging', hasOlder: page.hasNext() });
+      const page = await this.#host.channel().history({ direction: 'backwards', limit: this.#host.pageSize(), untilAttach: true });
+      this.#cursor = page;
+      this.#ingest(page.items);
+      this.#host.queue.dispatchNow({ type: 'paging', hasOlder: page.hasNext() });
       return;
     }
-    const stopAt = hydration ? undefined : backfillBound(this.host.store.getState());
+    const stopAt = hydration ? undefined : backfillBound(this.#host.store.getState());
     const opts: Parameters<typeof readHistory>[1] = {
       query: { direction: 'backwards', limit: 100, untilAttach: hydration },
-      max: this.host.maxHistory(),
-      cancelled: () => this.host.closed(),
+      max: this.#host.maxHistory(),
+      cancelled: () => this.#host.closed(),
     };
     if (stopAt !== undefined) opts.reached = (m) => m.serial < stopAt;
-    this.ingest(await readHistory(this.host.channel(), opts));
+    this.#ingest(await readHistory(this.#host.channel(), opts));
   }
 
   /** Applies messages read newest first, oldest first, so turns are built in channel order. */
-  private ingest(newestFirst: readonly WireMessage[]): void {
-    for (let i = newestFirst.length - 1; i >= 0; i--) this.host.ingest(newestFirst[i]);
-    this.host.queue.flush();
+  #ingest(newestFirst: readonly WireMessage[]): void {
+    for (let i = newestFirst.length - 1; i >= 0; i--) this.#host.ingest(newestFirst[i]);
+    this.#host.queue.flush();
   }
 }
 

@@ -5,23 +5,23 @@
 import type { Unsubscribe } from './transport.js';
 
 export class Listeners<A extends unknown[]> {
-  private readonly set = new Set<(...args: A) => void>();
+  readonly #set = new Set<(...args: A) => void>();
 
   add(listener: (...args: A) => void): Unsubscribe {
-    this.set.add(listener);
+    this.#set.add(listener);
     return () => {
-      this.set.delete(listener);
+      this.#set.delete(listener);
     };
   }
 
   /** Calls every listener registered when the emit began. */
   emit(...args: A): void {
-    for (const l of [...this.set]) l(...args);
+    for (const l of [...this.#set]) l(...args);
   }
 
   /** Like {@link emit}, but a listener that throws does not stop the others. */
   emitSafely(...args: A): void {
-    for (const l of [...this.set]) {
+    for (const l of [...this.#set]) {
       try {
         l(...args);
       } catch {
@@ -31,10 +31,10 @@ export class Listeners<A extends unknown[]> {
   }
 
   get size(): number {
-    return this.set.size;
+    return this.#set.size;
   }
 
   clear(): void {
-    this.set.clear();
+    this.#set.clear();
   }
 }

@@ -6,19 +6,19 @@ import type { PresenceData } from './protocol.js';
 import type { TransportChannel } from './transport.js';
 
 export class PresenceSeat {
-  private data: PresenceData;
-  private entered = false;
+  #data: PresenceData;
+  #entered = false;
 
   constructor(data: PresenceData) {
-    this.data = data;
+    this.#data = data;
   }
 
   /** Enters with the current data, then sends any change made while the enter was on its way. */
   async enter(ch: TransportChannel, stillOpen: () => boolean): Promise<void> {
-    const entered = this.data;
+    const entered = this.#data;
     await ch.presence.enter(entered);
-    this.entered = true;
-    if (this.data !== entered && stillOpen()) await ch.presence.update(this.data);
+    this.#entered = true;
+    if (this.#data !== entered && stillOpen()) await ch.presence.update(this.#data);
   }
 
   /**
@@ -26,15 +26,15 @@ export class PresenceSeat {
    * send now, or undefined when nothing changed or presence was not entered yet (the enter sends it).
    */
   change(change: { device?: string | undefined; name?: string | undefined }): PresenceData | undefined {
-    const next: PresenceData = { ...this.data };
+    const next: PresenceData = { ...this.#data };
     for (const k of ['device', 'name'] as const) {
       if (!(k in change)) continue;
       const v = change[k];
       if (v === undefined) delete next[k];
       else next[k] = v;
     }
-    if (next.device === this.data.device && next.name === this.data.name) return undefined;
-    this.data = next;
-    return this.entered ? next : undefined;
+    if (next.device === this.#data.device && next.name === this.#data.name) return undefined;
+    this.#data = next;
+    return this.#entered ? next : undefined;
   }
 }

@@ -20,35 +20,38 @@ export function browserSessionStorage(): ViewStorage | null {
 }
 
 export class ViewKeeper {
-  constructor(
-    private readonly store: StoreApi<SessionState>,
-    private readonly storage: ViewStorage | null,
-  ) {}
+  readonly #store: StoreApi<SessionState>;
+  readonly #storage: ViewStorage | null;
 
-  private get key(): string {
-    return `durable-sessions:view:${this.store.getState().sessionId}`;
+  constructor(store: StoreApi<SessionState>, storage: ViewStorage | null) {
+    this.#store = store;
+    this.#storage = storage;
+  }
+
+  get #key(): string {
+    return `durable-sessions:view:${this.#store.getState().sessionId}`;
   }
 
   start(dispatch: (a: SessionAction) => void): Unsubscribe {
-    const storage = this.storage;
+    const storage = this.#storage;
     if (!storage) return () => {};
-    const saved = this.read(storage);
+    const saved = this.#read(storage);
     if (saved) dispatch({ type: 'view/restore', branches: saved });
-    let last = this.store.getState().view.branches;
-    return this.store.subscribe((s) => {
+    let last = this.#store.getState().view.branches;
+    return this.#store.subscribe((s) => {
       if (s.view.branches === last) return;
       last = s.view.branches;
       try {
-        storage.setItem(this.key, JSON.stringify(last));
+        storage.setItem(this.#key, JSON.stringify(last));
       } catch {
         // Storage full or refused: the picks still hold for this page's life.
       }
     });
   }
 
-  private read(storage: ViewStorage): Record<string, BranchChoice> | undefined {
+  #read(storage: ViewStorage): Record<string, BranchChoice> | undefined {
     try {
-      const raw = storage.getItem(this.key);
+      const raw = storage.getItem(this.#key);
       if (!raw) return undefined;
       const v: unknown = JSON.parse(raw);
       if (typeof v !== 'object' || v === null) return undefined;
