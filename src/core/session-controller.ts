@@ -39,27 +39,27 @@ export class SessionController extends SessionActions {
   readonly store: StoreApi<SessionState>;
   readonly sessionId: string;
   readonly tabId: string;
-  private readonly transportArg: SessionTransport | (() => SessionTransport);
-  private resolved: { transport: SessionTransport; channel: TransportChannel; owned: boolean } | null = null;
+  readonly #transportArg: SessionTransport | (() => SessionTransport);
+  #resolved: { transport: SessionTransport; channel: TransportChannel; owned: boolean } | null = null;
   protected readonly queue: ActionQueue;
-  private readonly history: HistorySync;
-  private readonly liveness: LivenessWatcher;
-  private readonly viewKeeper: ViewKeeper;
+  readonly #history: HistorySync;
+  readonly #liveness: LivenessWatcher;
+  readonly #viewKeeper: ViewKeeper;
   protected options: ControllerOptionsState;
-  private readonly seat: PresenceSeat;
-  private readonly enterPresence: boolean;
-  private subs: Unsubscribe[] = [];
-  private refs = 0;
-  private started: Promise<void> | null = null;
-  private stopTimer: ReturnType<typeof setTimeout> | null = null;
-  private closed = false;
+  readonly #seat: PresenceSeat;
+  readonly #enterPresence: boolean;
+  #subs: Unsubscribe[] = [];
+  #refs = 0;
+  #started: Promise<void> | null = null;
+  #stopTimer: ReturnType<typeof setTimeout> | null = null;
+  #closed = false;
   protected readonly errorListeners = new Listeners<[DurableSessionError]>();
 
   constructor(opts: SessionControllerOptions) {
     super();
     if (!opts.sessionId) throw new DurableSessionError('invalid_argument', 'SessionController needs a non-empty sessionId.');
     if (!opts.transport) throw new DurableSessionError('invalid_argument', 'SessionController needs a transport (createAblyTransport or createMemoryTransport).');
-    this.transportArg = opts.transport;
+    this.#transportArg = opts.transport;
     this.sessionId = opts.sessionId;
     const pageSize = opts.historyPageSize ?? 100;
     if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 1000) throw new DurableSessionError('invalid_argument', `historyPageSize must be an integer from 1 to 1000 (got ${pageSize}).`);
@@ -73,49 +73,49 @@ export class SessionController extends SessionActions {
     };
     if (opts.trustAgent) this.options.trustAgent = opts.trustAgent;
     this.tabId = opts.presence?.tabId ?? randomId('tab-');
-    this.seat = new PresenceSeat({ kind: 'user', ...opts.presence, tabId: this.tabId });
-    this.enterPresence = opts.enterPresence ?? true;
+    this.#seat = new PresenceSeat({ kind: 'user', ...opts.presence, tabId: this.tabId });
+    this.#enterPresence = opts.enterPresence ?? true;
     const initial = initialSessionState(opts.sessionId);
     if (opts.followBranches === false) initial.view = { ...initial.view, followBranches: false };
     this.store = createStore<SessionState>()(() => initial);
-    this.viewKeeper = new ViewKeeper(this.store, opts.viewStorage === undefined ? browserSessionStorage() : opts.viewStorage);
+    this.#viewKeeper = new ViewKeeper(this.store, opts.viewStorage === undefined ? browserSessionStorage() : opts.viewStorage);
     this.queue = new ActionQueue(this.store, opts.scheduler ?? animationFrameScheduler, (s) => {
-      if (s.needsBackfill && !s.connection.backfilling) void this.history.backfill();
+      if (s.needsBackfill && !s.connection.backfilling) void this.#history.backfill();
     });
-    this.liveness = new LivenessWatcher({ store: this.store, dispatch: (a) => this.queue.dispatchNow(a), graceMs: () => this.options.agentGoneMs });
-    this.history = new HistorySync({
+    this.#liveness = new LivenessWatcher({ store: this.store, dispatch: (a) => this.queue.dispatchNow(a), graceMs: () => this.options.agentGoneMs });
+    this.#history = new HistorySync({
       store: this.store,
       queue: this.queue,
       channel: () => this.channel,
       maxHistory: () => this.options.maxHistory,
       pageSize: () => this.options.historyPageSize,
       now: () => this.options.now(),
-      closed: () => this.closed,
-      ingest: (m) => this.onMessage(m, true),
+      closed: () => this.#closed,
+      ingest: (m) => this.#onMessage(m, true),
       report: (e) => this.report(e),
     });
   }
 
-  private get transport(): SessionTransport {
-    return this.connect().transport;
+  get #transport(): SessionTransport {
+    return this.#connect().transport;
   }
 
   protected get channel(): TransportChannel {
-    return this.connect().channel;
+    return this.#connect().channel;
   }
 
-  private connect() {
-    if (!this.resolved) {
-      const owned = typeof this.transportArg === 'function';
-      const transport = typeof this.transportArg === 'function' ? this.transportArg() : this.transportArg;
-      this.resolved = { transport, channel: transport.channel(this.sessionId), owned };
+  #connect() {
+    if (!this.#resolved) {
+      const owned = typeof this.#transportArg === 'function';
+      const transport = typeof this.#transportArg === 'function' ? this.#transportArg() : this.#transportArg;
+      this.#resolved = { transport, channel: transport.channel(this.sessionId), owned };
     }
-    return this.resolved;
+    return this.#resolved;
   }
 
   /** True once {@link stop} has run: a stopped controller cannot start again. */
   get stopped(): boolean {
-    return this.closed;
+    return this.#closed;
   }
 
   /**
@@ -123,13 +123,13 @@ export class SessionController extends SessionActions {
    * has not run yet (it runs on the first `start()`), so rendering can read it safely — on a server too.
    */
   get knownClientId(): string | undefined {
-    if (this.resolved) return this.resolved.transport.clientId;
-    return typeof this.transportArg === 'function' ? undefined : this.transportArg.clientId;
+    if (this.#resolved) return this.#resolved.transport.clientId;
+    return typeof this.#transportArg === 'function' ? undefined : this.#transportArg.clientId;
   }
 
   /** This client's id (resolves the transport if it was given as a factory). */
   get clientId(): string {
-    return this.transport.clientId;
+    return this.#transport.clientId;
   }
 
   /** Changes options that need no new connection; takes effect for the next message, send or backfill. */
@@ -151,54 +151,54 @@ export class SessionController extends SessionActions {
    * mount) keeps the one subscription.
    */
   acquire(): Promise<void> {
-    this.refs++;
-    if (this.stopTimer) {
-      clearTimeout(this.stopTimer);
-      this.stopTimer = null;
+    this.#refs++;
+    if (this.#stopTimer) {
+      clearTimeout(this.#stopTimer);
+      this.#stopTimer = null;
     }
     return this.start();
   }
 
   /** Drops a reference; the last one detaches and leaves presence (after a tick). Never cancels anything. */
   release(): void {
-    this.refs = Math.max(0, this.refs - 1);
-    if (this.refs > 0 || this.stopTimer) return;
-    this.stopTimer = setTimeout(() => {
-      this.stopTimer = null;
-      if (this.refs === 0) void this.stop();
+    this.#refs = Math.max(0, this.#refs - 1);
+    if (this.#refs > 0 || this.#stopTimer) return;
+    this.#stopTimer = setTimeout(() => {
+      this.#stopTimer = null;
+      if (this.#refs === 0) void this.stop();
     }, 0);
   }
 
   /** Attaches, hydrates from history and enters presence. Idempotent. */
   start(): Promise<void> {
-    if (this.closed) return Promise.reject(new DurableSessionError('invalid_state', 'This session controller was stopped; create a new one.'));
-    if (!this.started) this.started = this.run();
-    return this.started;
+    if (this.#closed) return Promise.reject(new DurableSessionError('invalid_state', 'This session controller was stopped; create a new one.'));
+    if (!this.#started) this.#started = this.#run();
+    return this.#started;
   }
 
-  private async run(): Promise<void> {
+  async #run(): Promise<void> {
     const ch = this.channel;
     const at = () => this.options.now();
-    this.queue.dispatch({ type: 'connection', change: { status: this.transport.status === 'connected' ? 'connecting' : this.transport.status }, at: at() });
-    this.subs.push(
-      this.transport.onStatus((change) => this.queue.dispatchNow({ type: 'connection', change, at: at() })),
-      ch.subscribe((m) => this.onMessage(m)),
-      ch.onDiscontinuity(() => void this.history.backfill()),
+    this.queue.dispatch({ type: 'connection', change: { status: this.#transport.status === 'connected' ? 'connecting' : this.#transport.status }, at: at() });
+    this.#subs.push(
+      this.#transport.onStatus((change) => this.queue.dispatchNow({ type: 'connection', change, at: at() })),
+      ch.subscribe((m) => this.#onMessage(m)),
+      ch.onDiscontinuity(() => void this.#history.backfill()),
       ch.presence.subscribe((members) => this.queue.dispatch({ type: 'presence', members: memberViews(members) })),
-      this.liveness.start(),
-      this.viewKeeper.start((a) => this.queue.dispatchNow(a)),
+      this.#liveness.start(),
+      this.#viewKeeper.start((a) => this.queue.dispatchNow(a)),
     );
     try {
       await ch.attach();
-      if (this.closed) return;
-      this.queue.dispatchNow({ type: 'connection', change: { status: this.transport.status === 'resuming' ? 'resuming' : 'connected' }, at: at() });
-      await this.history.hydrate();
-      if (this.enterPresence && !this.closed) {
-        await this.seat.enter(ch, () => !this.closed);
+      if (this.#closed) return;
+      this.queue.dispatchNow({ type: 'connection', change: { status: this.#transport.status === 'resuming' ? 'resuming' : 'connected' }, at: at() });
+      await this.#history.hydrate();
+      if (this.#enterPresence && !this.#closed) {
+        await this.#seat.enter(ch, () => !this.#closed);
       }
-      if (!this.closed) {
+      if (!this.#closed) {
         this.queue.dispatchNow({ type: 'presence', members: memberViews(await ch.presence.get()) });
-        this.liveness.presenceSynced();
+        this.#liveness.presenceSynced();
       }
     } catch (e) {
       this.report(toSessionError(e, `Could not open session ${this.sessionId}`));
@@ -210,8 +210,8 @@ export class SessionController extends SessionActions {
    * Before presence is entered the new data is simply what gets entered; the tab id never changes.
    */
   async updatePresence(change: { device?: string | undefined; name?: string | undefined }): Promise<void> {
-    const next = this.seat.change(change);
-    if (!next || this.closed) return;
+    const next = this.#seat.change(change);
+    if (!next || this.#closed) return;
     try {
       await this.channel.presence.update(next);
     } catch (e) {
@@ -221,17 +221,17 @@ export class SessionController extends SessionActions {
 
   /** Detaches and leaves presence. Never publishes a cancel: leaving is not stopping. */
   async stop(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
+    if (this.#closed) return;
+    this.#closed = true;
     this.queue.flush();
-    for (const u of this.subs) u();
-    this.subs = [];
+    for (const u of this.#subs) u();
+    this.#subs = [];
     this.queue.cancel();
-    if (!this.resolved) return;
+    if (!this.#resolved) return;
     try {
-      if (this.enterPresence) await this.channel.presence.leave();
+      if (this.#enterPresence) await this.channel.presence.leave();
       await this.channel.detach();
-      if (this.resolved?.owned) await this.resolved.transport.close();
+      if (this.#resolved?.owned) await this.#resolved.transport.close();
     } catch {
       // The connection may already be gone; there is nothing left to clean up on our side.
     }
@@ -254,7 +254,7 @@ export class SessionController extends SessionActions {
 
   /** Loads the newest history page from before the attach point (done by `start()`). */
   hydrate(): Promise<void> {
-    return this.history.hydrate();
+    return this.#history.hydrate();
   }
 
   /**
@@ -269,7 +269,7 @@ export class SessionController extends SessionActions {
     const before = top();
     let read = 0;
     for (let pages = 0; pages < MAX_PAGES_PER_LOAD; pages++) {
-      const n = await this.history.loadOlder();
+      const n = await this.#history.loadOlder();
       read += n;
       if (n === 0 || top() !== before || !this.store.getState().paging.hasOlder) break;
     }
@@ -293,10 +293,10 @@ export class SessionController extends SessionActions {
 
   /** Walks history back to what the store holds settled (done on a discontinuity or a gap). */
   backfill(): Promise<void> {
-    return this.history.backfill();
+    return this.#history.backfill();
   }
 
-  private onMessage(m: WireMessage, fromHistory = false): void {
+  #onMessage(m: WireMessage, fromHistory = false): void {
     const parsed = parseEvent(m);
     if (!parsed.ok) {
       this.report(parsed.error);
