@@ -4,6 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync, readFileSync, readdirSyn
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build } from 'vite';
+import { attribute } from '../bundle-attribution.mjs';
 import { report, root } from '../lib.mjs';
 
 const PEERS = ['react', 'react-dom', 'react/jsx-runtime', 'zustand', 'zustand/vanilla', 'ably', 'ably/react'];
@@ -72,9 +73,41 @@ const layers = [all, hooks, core].some((r) => r.error)
       { name: 'react hooks (added to core)', minBytes: hooks.minBytes - core.minBytes, gzipBytes: hooks.gzipBytes - core.gzipBytes },
       { name: 'components (added to core+react)', minBytes: all.minBytes - hooks.minBytes, gzipBytes: all.gzipBytes - hooks.gzipBytes },
     ];
+
+// What each feature area costs inside the whole bundle, from its source map: minified bytes per
+// file, summed per area; the gzip figure shares the real gzip total out by each area's gzip-alone
+// size (an estimate: gzip does not add up across pieces).
+const AREAS = [
+  ['protocol and validation', /core\/(protocol|parse-event|validate|errors|build-event|parts|ids)\.ts$/],
+  ['store and reducer', /core\/(session-state|reduce-session|reduce-thread|apply-parts|response-body|control-target|action-queue|frame-scheduler|listeners)\.ts$/],
+  ['thread tree and branch picks', /core\/(thread-tree|view-keeper)\.ts$/],
+  ['controller, history, presence', /core\//],
+  ['react hooks', /react\//],
+  ['rich-part components', /components\/(tool-call|approval-prompt|reasoning|sources|file-attachment|attachment-picker|response-parts|parts-context)\./],
+  ['branch and edit components', /components\/(branch-picker|message-editor|response-controls)\./],
+  ['chat components', /components\//],
+  ['imports and exports', /./],
+];
+let areas = [];
+try {
+  const attr = await attribute();
+  const sum = new Map(AREAS.map(([name]) => [name, { name, minBytes: 0, gzipAlone: 0 }]));
+  for (const f of attr.files) {
+    const area = sum.get(AREAS.find(([, re]) => re.test(f.path))[0]);
+    area.minBytes += f.minBytes;
+    area.gzipAlone += f.gzipAlone;
+  }
+  const alone = [...sum.values()].reduce((n, a) => n + a.gzipAlone, 0);
+  areas = [...sum.values()].map((a) => ({ name: a.name, minBytes: a.minBytes, gzipBytes: Math.round((attr.gzipBytes * a.gzipAlone) / alone) }));
+} catch (e) {
+  areas = [];
+  console.error(`bundle areas: ${e instanceof Error ? e.message : e}`);
+}
+
 const rows = [
   { ...row(all), ...(all.error ? {} : { budget: '≤ 20 KB gzip', pass: all.gzipBytes <= BUDGET }) },
   ...layers.map((l) => row(l, `  of which ${l.name}`)),
+  ...areas.map((a) => row(a, `  area: ${a.name} (gzip share ≈)`)),
   ...reference.map((r) => row(r)),
 ];
-report({ section: '7. Bundle size', rows, data: { bundles: results, layers } });
+report({ section: '7. Bundle size', rows, data: { bundles: results, layers, areas } });
