@@ -18,8 +18,7 @@ import { FileAttachment } from './file-attachment.js';
 import { MessageEditor } from './message-editor.js';
 import { PartRenderersProvider, type DataRenderers, type ToolRenderers } from './parts-context.js';
 import { StopButton } from './stop-button.js';
-import { ResponseControls } from './response-controls.js';
-import { DEFAULT_RESPONSE_LABELS, ResponseView, viewOf, type RenderContent, type ResponseLabels } from './response-view.js';
+import { ResponseView, type RenderContent, type ResponseLabels } from './response-view.js';
 import { DEFAULT_THREAD_LABELS, type ThreadLabels } from './thread-labels.js';
 import { useThreadScroll } from './use-thread-scroll.js';
 
@@ -55,8 +54,8 @@ interface Edits {
   close(key: string): void;
 }
 
-interface RowProps {
-  id: string;
+/** What the list gives every row besides its id. */
+interface RowData {
   renderContent: RenderContent | undefined;
   labels: Partial<ResponseLabels> | undefined;
   threadLabels: ThreadLabels;
@@ -66,16 +65,7 @@ interface RowProps {
   edits: Edits;
 }
 
-interface UserRowProps {
-  entry: UserEntry;
-  userLabel: ReactNode;
-  labels: ThreadLabels;
-  allowEditing: boolean;
-  editing: boolean;
-  edits: Edits;
-}
-
-function UserRow({ entry, userLabel, labels: l, allowEditing, editing, edits }: UserRowProps): ReactNode {
+function UserRow({ entry, userLabel, threadLabels: l, allowEditing, editing, edits }: RowData & { entry: UserEntry }): ReactNode {
   const ctrl = useSessionController('MessageList');
   const mine = entry.clientId !== undefined && entry.clientId === ctrl.knownClientId;
   const canEdit = allowEditing && mine && !entry.pending && !entry.failed;
@@ -133,44 +123,29 @@ function UserRow({ entry, userLabel, labels: l, allowEditing, editing, edits }: 
  * agent leaves the others running. The main StopButton still stops the whole turn. An agent's answers
  * to the turn (retries, regenerations) share one row, one version at a time.
  */
-function ResponseRow({ entry, renderContent, labels }: { entry: ResponseEntry; renderContent: RenderContent | undefined; labels: Partial<ResponseLabels> | undefined }): ReactNode {
+function ResponseRow({ entry, renderContent, labels }: RowData & { entry: ResponseEntry }): ReactNode {
   const ctrl = useSessionController('MessageList');
   const v = useResponseVersions({ responseId: entry.responseId });
   const shared = useSessionSelector(ctrl, (s) => (s.turns[entry.turnId]?.responseKeys ?? []).some((k) => (entryOf(s, k) as ResponseEntry | undefined)?.agentId !== entry.agentId), entry.turnId);
   // The row is the version this tab shows (the thread path's pick); the switcher moves the pick.
-  const shown = entry;
   const actions =
-    shared && shown.status === 'streaming' ? (
-      <StopButton target={{ kind: 'response', responseId: shown.responseId }} shortcut={false} data-part="stop" aria-label={`Stop ${shown.agentId}`}>
+    shared && entry.status === 'streaming' ? (
+      <StopButton target={{ kind: 'response', responseId: entry.responseId }} shortcut={false} data-part="stop" aria-label={`Stop ${entry.agentId}`}>
         Stop
       </StopButton>
     ) : undefined;
-  return (
-    <Item entry={entry}>
-      <ResponseView response={viewOf(shown)} renderContent={renderContent} labels={labels} actions={actions} footer={<ResponseControls v={v} labels={{ ...DEFAULT_RESPONSE_LABELS, ...labels }} />} />
-    </Item>
-  );
-}
-
-function Item({ entry, children }: { entry: ThreadEntry; children: ReactNode }): ReactNode {
-  return (
-    <li data-ds-message="" data-role={entry.kind === 'user' ? 'user' : 'agent'} data-turn-id={entry.turnId} data-key={entry.key}>
-      {children}
-    </li>
-  );
+  return <ResponseView response={entry} versions={v} renderContent={renderContent} labels={labels} actions={actions} />;
 }
 
 // One subscription per row: a token re-renders only the streaming row, and a finished entry keeps its
 // identity in the store, so its row never renders again.
-const Row = memo(function Row({ id, renderContent, labels, threadLabels, userLabel, allowEditing, editing, edits }: RowProps): ReactNode {
+const Row = memo(function Row({ id, ...data }: RowData & { id: string }): ReactNode {
   const entry: ThreadEntry | undefined = useMessage({ key: id }).message;
   if (!entry) return null;
-  return entry.kind === 'user' ? (
-    <Item entry={entry}>
-      <UserRow entry={entry} userLabel={userLabel} labels={threadLabels} allowEditing={allowEditing} editing={editing} edits={edits} />
-    </Item>
-  ) : (
-    <ResponseRow entry={entry} renderContent={renderContent} labels={labels} />
+  return (
+    <li data-ds-message="" data-role={entry.kind === 'user' ? 'user' : 'agent'} data-turn-id={entry.turnId} data-key={entry.key}>
+      {entry.kind === 'user' ? <UserRow entry={entry} {...data} /> : <ResponseRow entry={entry} {...data} />}
+    </li>
   );
 });
 

@@ -6,7 +6,9 @@ import { forwardRef, useState, type ComponentPropsWithoutRef, type ReactNode } f
 import type { ResponsePart } from '../core/parts.js';
 import type { ResponseStatus } from '../core/protocol.js';
 import type { ResponseEntry } from '../core/session-state.js';
+import type { UseResponseVersionsResponse } from '../react/use-response-versions.js';
 import { AgentBadge } from './agent-badge.js';
+import { ResponseControls } from './response-controls.js';
 import { ResponseParts } from './response-parts.js';
 
 /** What a `renderContent` function gets besides the text. */
@@ -57,31 +59,22 @@ export const DEFAULT_RESPONSE_LABELS: ResponseLabels = {
   next: 'Next version',
 };
 
-export interface ResponseViewData {
-  text: string;
-  parts: readonly ResponsePart[];
-  status: ResponseStatus | 'idle';
-  agentId: string | undefined;
-  responseId: string | undefined;
-  resumed: boolean;
-  error: string | undefined;
-  catchingUp: boolean;
-}
+/** What `ResponseView` reads of a response: a stored version, or the idle placeholder. */
+type ShownResponse = Pick<ResponseEntry, 'text' | 'parts' | 'resumed' | 'error' | 'gap'> & Partial<Pick<ResponseEntry, 'agentId' | 'responseId'>> & { status: ResponseStatus | 'idle' };
 
-/** What `ResponseView` shows of a stored response. */
-export function viewOf(e: ResponseEntry): ResponseViewData {
-  return { text: e.text, parts: e.parts, status: e.status, agentId: e.agentId, responseId: e.responseId, resumed: e.resumed ?? false, error: e.error, catchingUp: e.gap ?? false };
-}
+/** Shown while there is no response to show yet. */
+const IDLE: ShownResponse = { text: '', parts: [], status: 'idle' };
 
 export interface ResponseViewProps extends Omit<ComponentPropsWithoutRef<'article'>, 'children'> {
-  response: ResponseViewData;
+  /** The version to show; undefined shows an idle response. */
+  response: ResponseEntry | undefined;
+  /** The versions of its answer, for Retry / Regenerate and the switcher after the ending. */
+  versions: UseResponseVersionsResponse;
   renderContent?: RenderContent | undefined;
   labels?: Partial<ResponseLabels> | undefined;
   showAgent?: boolean | undefined;
   /** Controls shown in the response's header, e.g. a stop for this response alone. */
   actions?: ReactNode;
-  /** Shown after the ending, e.g. Retry and the version switcher. */
-  footer?: ReactNode;
 }
 
 /**
@@ -89,7 +82,8 @@ export interface ResponseViewProps extends Omit<ComponentPropsWithoutRef<'articl
  * announced: the polite announcer stays empty while streaming and receives the whole answer once it
  * ends — but only for a response this view saw streaming, so history does not read itself out.
  */
-export const ResponseView = forwardRef<HTMLElement, ResponseViewProps>(function ResponseView({ response: r, renderContent, labels, showAgent = true, actions, footer, ...rest }, ref) {
+export const ResponseView = forwardRef<HTMLElement, ResponseViewProps>(function ResponseView({ response, versions, renderContent, labels, showAgent = true, actions, ...rest }, ref) {
+  const r = response ?? IDLE;
   const l = { ...DEFAULT_RESPONSE_LABELS, ...labels };
   const streaming = r.status === 'streaming';
   const [sawStreaming, setSawStreaming] = useState(streaming);
@@ -113,7 +107,7 @@ export const ResponseView = forwardRef<HTMLElement, ResponseViewProps>(function 
       data-agent-id={r.agentId}
       data-response-id={r.responseId}
       data-resumed={r.resumed ? '' : undefined}
-      data-catching-up={r.catchingUp ? '' : undefined}
+      data-catching-up={r.gap ? '' : undefined}
       aria-busy={streaming}
       aria-label={r.agentId ? `Response from ${r.agentId}` : 'Response'}
       {...rest}
@@ -135,13 +129,13 @@ export const ResponseView = forwardRef<HTMLElement, ResponseViewProps>(function 
         )}
         {streaming && <span data-part="cursor" aria-hidden="true" />}
       </div>
-      {r.catchingUp && <p data-part="catching-up">{l.catchingUp}</p>}
+      {r.gap && <p data-part="catching-up">{l.catchingUp}</p>}
       {ending !== null && (
         <p data-part="ending" data-ending={r.status}>
           {ending}
         </p>
       )}
-      {footer}
+      <ResponseControls v={versions} labels={l} />
       <div data-part="announcer" data-ds-visually-hidden="" aria-live="polite" aria-atomic="true">
         {announcement}
       </div>

@@ -6,12 +6,9 @@ import { forwardRef } from 'react';
 import { useAgentStream } from '../react/use-agent-stream.js';
 import { useResponseVersions } from '../react/use-response-versions.js';
 import { PartRenderersProvider, type DataRenderers, type ToolRenderers } from './parts-context.js';
-import { ResponseControls } from './response-controls.js';
-import { DEFAULT_RESPONSE_LABELS, ResponseView, viewOf, type RenderContent, type ResponseLabels, type ResponseViewData, type ResponseViewProps } from './response-view.js';
+import { ResponseView, type RenderContent, type ResponseLabels, type ResponseViewProps } from './response-view.js';
 
-const IDLE: ResponseViewData = { text: '', parts: [], status: 'idle', agentId: undefined, responseId: undefined, resumed: false, error: undefined, catchingUp: false };
-
-export interface StreamingMessageProps extends Omit<ResponseViewProps, 'response' | 'renderContent' | 'labels' | 'showAgent' | 'footer'> {
+export interface StreamingMessageProps extends Omit<ResponseViewProps, 'response' | 'renderContent' | 'labels' | 'showAgent' | 'versions'> {
   /** The response to follow, or `'latest'` for the newest in the session. Default `'latest'`. */
   responseId?: string | 'latest';
   /** Renders the text (e.g. markdown to React elements). Default: the text as plain text. */
@@ -46,8 +43,8 @@ export const StreamingMessage = forwardRef<HTMLElement, StreamingMessageProps>(f
     <PartRenderersProvider toolRenderers={toolRenderers} dataRenderers={dataRenderers}>
       <ResponseView
         ref={ref}
-        response={v.selected ? viewOf(v.selected) : IDLE}
-        footer={<ResponseControls v={v} labels={{ ...DEFAULT_RESPONSE_LABELS, ...labels }} />}
+        response={v.selected}
+        versions={v}
         renderContent={renderContent}
         labels={labels}
         showAgent={showAgent}
