@@ -2,8 +2,9 @@
  * `AgentBadge`: names the agent behind a response or present in the session, in a colour of its own
  * so several agents in one turn stay apart.
  */
-import { forwardRef, type ComponentPropsWithoutRef, type ReactNode } from 'react';
+import type { ComponentPropsWithoutRef, ReactNode } from 'react';
 import type { AgentState } from '../core/protocol.js';
+import { namedForwardRef } from './named-forward-ref.js';
 
 /** How many distinct badge colours styles.css defines (`[data-hue="0"]` … `[data-hue="5"]`). */
 const HUES = 6;
@@ -32,11 +33,10 @@ export interface AgentBadgeProps extends ComponentPropsWithoutRef<'span'> {
  * @example
  * <AgentBadge agentId="researcher" name="Researcher" />
  */
-export const AgentBadge = forwardRef<HTMLSpanElement, AgentBadgeProps>(function AgentBadge({ agentId, name, state, children, ...rest }, ref) {
+export const AgentBadge = namedForwardRef<HTMLSpanElement, AgentBadgeProps>('AgentBadge', function AgentBadge({ agentId, name, state, children, ...rest }, ref) {
   return (
     <span ref={ref} data-ds-agent-badge="" data-agent-id={agentId} data-hue={hueOf(agentId)} data-agent-state={state} {...rest}>
       {children ?? name ?? agentId}
     </span>
   );
 });
-AgentBadge.displayName = 'AgentBadge';

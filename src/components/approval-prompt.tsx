@@ -2,11 +2,12 @@
  * `ApprovalPrompt`: Approve / Deny for a tool call that waits for a person, and — in every tab — who
  * decided once the agent acknowledged it.
  */
-import { forwardRef, useId, useState, type ComponentPropsWithoutRef, type ReactNode } from 'react';
+import { useId, useState, type ComponentPropsWithoutRef, type ReactNode } from 'react';
 import type { ApprovalDecision } from '../core/parts.js';
 import type { ControlResult } from '../core/session-controller.js';
 import { useSessionController } from '../react/session-context.js';
 import { useToolCall } from '../react/use-tool-call.js';
+import { namedForwardRef } from './named-forward-ref.js';
 
 /** What the prompt shows; exposed as `data-state`. */
 export type ApprovalPromptState = 'none' | 'waiting' | 'sending' | 'sent' | 'approved' | 'denied' | 'expired';
@@ -57,7 +58,7 @@ export interface ApprovalPromptProps extends Omit<ComponentPropsWithoutRef<'div'
  * @example
  * <ApprovalPrompt toolCallId={part.toolCallId} labels={{ approve: 'Send it' }} />
  */
-export const ApprovalPrompt = forwardRef<HTMLDivElement, ApprovalPromptProps>(function ApprovalPrompt({ toolCallId, labels, showReason = true, onDecide, ...rest }, ref) {
+export const ApprovalPrompt = namedForwardRef<HTMLDivElement, ApprovalPromptProps>('ApprovalPrompt', function ApprovalPrompt({ toolCallId, labels, showReason = true, onDecide, ...rest }, ref) {
   const l = { ...DEFAULT_APPROVAL_LABELS, ...labels };
   const ctrl = useSessionController('ApprovalPrompt');
   const { toolCall, response, decision, approve, deny } = useToolCall({ toolCallId });
@@ -120,4 +121,3 @@ export const ApprovalPrompt = forwardRef<HTMLDivElement, ApprovalPromptProps>(fu
     </div>
   );
 });
-ApprovalPrompt.displayName = 'ApprovalPrompt';

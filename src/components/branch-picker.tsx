@@ -2,8 +2,9 @@
  * `BranchPicker`: "‹ 2 / 3 ›" beside a message that has alternatives — an edited user message's
  * branches, or an agent's versions of an answer — switching what this tab shows.
  */
-import { forwardRef, type ComponentPropsWithoutRef, type MouseEvent } from 'react';
+import type { ComponentPropsWithoutRef, MouseEvent } from 'react';
 import { useBranches } from '../react/use-branches.js';
+import { namedForwardRef } from './named-forward-ref.js';
 
 /** Accessible names of the picker and its buttons. */
 export interface BranchPickerLabels {
@@ -37,7 +38,7 @@ export interface BranchPickerProps extends Omit<ComponentPropsWithoutRef<'span'>
  * @example
  * <BranchPicker messageKey={id} labels={{ group: 'Edits' }} />
  */
-export const BranchPicker = forwardRef<HTMLSpanElement, BranchPickerProps>(function BranchPicker({ messageKey, labels, onSelectBranch, ...rest }, ref) {
+export const BranchPicker = namedForwardRef<HTMLSpanElement, BranchPickerProps>('BranchPicker', function BranchPicker({ messageKey, labels, onSelectBranch, ...rest }, ref) {
   const { index, count, select } = useBranches({ key: messageKey });
   if (count < 2) return null;
   const l = { ...DEFAULT_BRANCH_PICKER_LABELS, ...labels };
@@ -61,4 +62,3 @@ export const BranchPicker = forwardRef<HTMLSpanElement, BranchPickerProps>(funct
     </span>
   );
 });
-BranchPicker.displayName = 'BranchPicker';

@@ -2,7 +2,7 @@
  * `Composer`: the message box that sends user messages — Enter sends, Shift+Enter adds a line — in
  * controlled or uncontrolled mode.
  */
-import { forwardRef, useId, useState, type ComponentPropsWithoutRef, type ComponentPropsWithRef, type KeyboardEvent, type ReactNode } from 'react';
+import { useId, useState, type ComponentPropsWithoutRef, type ComponentPropsWithRef, type KeyboardEvent, type ReactNode } from 'react';
 import type { Attachment } from '../core/parts.js';
 import type { ControlResult } from '../core/session-controller.js';
 import { useSessionController } from '../react/session-context.js';
@@ -11,6 +11,7 @@ import { useSessionSelector } from '../react/use-session-selector.js';
 import { AttachmentPicker, type AttachmentLabels } from './attachment-picker.js';
 import { useEditRelay } from './chat-context.js';
 import { composeEventHandlers } from './compose-event-handlers.js';
+import { namedForwardRef } from './named-forward-ref.js';
 import { useControllableState } from './use-controllable-state.js';
 
 type FormSubmitEvent = Parameters<NonNullable<ComponentPropsWithoutRef<'form'>['onSubmit']>>[0];
@@ -61,7 +62,7 @@ export interface ComposerProps extends Omit<ComponentPropsWithoutRef<'form'>, 'o
  * const [draft, setDraft] = useState('');
  * <Composer value={draft} onValueChange={setDraft} textareaProps={{ maxLength: 2000 }} />
  */
-export const Composer = forwardRef<HTMLFormElement, ComposerProps>(function Composer(
+export const Composer = namedForwardRef<HTMLFormElement, ComposerProps>('Composer', function Composer(
   { label = 'Message', placeholder = 'Ask anything…', sendLabel = 'Send', allowAttachments = true, attachmentLabels, allowWhileBusy = false, value: valueProp, defaultValue, onValueChange, textareaProps, buttonProps, onSubmit, onSend, children, ...rest },
   ref,
 ) {
@@ -131,4 +132,3 @@ export const Composer = forwardRef<HTMLFormElement, ComposerProps>(function Comp
     </form>
   );
 });
-Composer.displayName = 'Composer';

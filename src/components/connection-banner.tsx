@@ -2,8 +2,9 @@
  * `ConnectionBanner`: what the connection is doing, and after a drop whether the session resumed
  * with nothing lost or caught up from history.
  */
-import { forwardRef, useEffect, useState, type ComponentPropsWithoutRef, type ReactNode } from 'react';
+import { useEffect, useState, type ComponentPropsWithoutRef, type ReactNode } from 'react';
 import { useConnectionState } from '../react/use-connection-state.js';
+import { namedForwardRef } from './named-forward-ref.js';
 
 /** What the banner is saying; exposed as `data-state`. */
 export type ConnectionBannerState = 'hidden' | 'connecting' | 'reconnecting' | 'catching-up' | 'resumed' | 'caught-up' | 'failed';
@@ -43,7 +44,7 @@ export interface ConnectionBannerProps extends Omit<ComponentPropsWithoutRef<'di
  * nothing lost or had to catch up from history. A polite live region: it is always in the DOM (empty
  * when there is nothing to say) so each change is announced once.
  */
-export const ConnectionBanner = forwardRef<HTMLDivElement, ConnectionBannerProps>(function ConnectionBanner({ labels, noticeMs = 4000, showConnecting = false, ...rest }, ref) {
+export const ConnectionBanner = namedForwardRef<HTMLDivElement, ConnectionBannerProps>('ConnectionBanner', function ConnectionBanner({ labels, noticeMs = 4000, showConnecting = false, ...rest }, ref) {
   const c = useConnectionState();
   const l = { ...DEFAULT_LABELS, ...labels };
   // A recovery is news only if it happened while this banner was mounted.
@@ -80,4 +81,3 @@ export const ConnectionBanner = forwardRef<HTMLDivElement, ConnectionBannerProps
     </div>
   );
 });
-ConnectionBanner.displayName = 'ConnectionBanner';

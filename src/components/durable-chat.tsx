@@ -2,13 +2,14 @@
  * `DurableChat`, the drop-in chat, and `ChatRoot`, the labelled region it and hand-laid-out chats are
  * built on (which also scopes the Esc-to-stop shortcut).
  */
-import { forwardRef, useMemo, useState, type ComponentPropsWithoutRef, type ReactNode } from 'react';
+import { useMemo, useState, type ComponentPropsWithoutRef, type ReactNode } from 'react';
 import type { SessionTransport } from '../core/transport.js';
 import { DurableSessionProvider, type DurableSessionProviderProps } from '../react/durable-session-provider.js';
 import { ChatContext, createEditRelay } from './chat-context.js';
 import { Composer } from './composer.js';
 import { ConnectionBanner } from './connection-banner.js';
 import { MessageList } from './message-list.js';
+import { namedForwardRef } from './named-forward-ref.js';
 import type { DataRenderers, ToolRenderers } from './parts-context.js';
 import { PresenceBar } from './presence-bar.js';
 import type { RenderContent } from './response-view.js';
@@ -25,7 +26,7 @@ export interface ChatRootProps extends ComponentPropsWithoutRef<'section'> {
  * Esc-to-stop shortcut and of Up-to-edit (Up in an empty `Composer` edits your last message in the
  * `MessageList`). Use it to lay out the parts yourself under an outer `DurableSessionProvider`.
  */
-export const ChatRoot = forwardRef<HTMLElement, ChatRootProps>(function ChatRoot({ label = 'Chat', children, ...rest }, ref) {
+export const ChatRoot = namedForwardRef<HTMLElement, ChatRootProps>('ChatRoot', function ChatRoot({ label = 'Chat', children, ...rest }, ref) {
   const [edits] = useState(createEditRelay);
   const context = useMemo(() => ({ label, edits }), [label, edits]);
   return (
@@ -36,7 +37,6 @@ export const ChatRoot = forwardRef<HTMLElement, ChatRootProps>(function ChatRoot
     </ChatContext.Provider>
   );
 });
-ChatRoot.displayName = 'ChatRoot';
 
 export interface DurableChatProps extends Omit<ChatRootProps, 'children'> {
   /**
@@ -90,7 +90,7 @@ export interface DurableChatProps extends Omit<ChatRootProps, 'children'> {
  *   <Composer><StopButton /></Composer>
  * </DurableChat>
  */
-export const DurableChat = forwardRef<HTMLElement, DurableChatProps>(function DurableChat(
+export const DurableChat = namedForwardRef<HTMLElement, DurableChatProps>('DurableChat', function DurableChat(
   { sessionId, transport, device, name, tabId, sessionOptions, renderContent, toolRenderers, dataRenderers, allowAttachments, placeholder, showSteer = true, showPresence = true, showConnection = true, children, ...rest },
   ref,
 ) {
@@ -120,4 +120,3 @@ export const DurableChat = forwardRef<HTMLElement, DurableChatProps>(function Du
     </DurableSessionProvider>
   );
 });
-DurableChat.displayName = 'DurableChat';

@@ -2,8 +2,9 @@
  * `FileAttachment`: a file by URL — an agent's file part or a user's attachment — shown inert: images
  * as `<img>` with alt text, anything else as a link, and unsafe URLs as plain text.
  */
-import { forwardRef, type ComponentPropsWithoutRef } from 'react';
+import type { ComponentPropsWithoutRef } from 'react';
 import type { Attachment } from '../core/parts.js';
+import { namedForwardRef } from './named-forward-ref.js';
 import { isWebUrl, safeUrl } from './safe-url.js';
 
 export interface FileAttachmentProps extends Omit<ComponentPropsWithoutRef<'figure'>, 'children'> {
@@ -33,7 +34,7 @@ export function fileNameOf(url: string): string {
  * @example
  * <FileAttachment file={{ mediaType: 'image/png', url: 'https://example.com/map.png', name: 'Map' }} />
  */
-export const FileAttachment = forwardRef<HTMLElement, FileAttachmentProps>(function FileAttachment({ file, imageAlt = 'Attached image', ...rest }, ref) {
+export const FileAttachment = namedForwardRef<HTMLElement, FileAttachmentProps>('FileAttachment', function FileAttachment({ file, imageAlt = 'Attached image', ...rest }, ref) {
   const url = safeUrl(file.url);
   const name = file.name ?? fileNameOf(file.url);
   const kind = !url ? 'blocked' : file.mediaType.startsWith('image/') ? 'image' : 'link';
@@ -50,4 +51,3 @@ export const FileAttachment = forwardRef<HTMLElement, FileAttachmentProps>(funct
     </figure>
   );
 });
-FileAttachment.displayName = 'FileAttachment';

@@ -3,7 +3,7 @@
  * subscription per entry so streaming re-renders only the streaming row. Your messages can be edited
  * into new branches; older history is read a page at a time as the reader scrolls up.
  */
-import { forwardRef, memo, useCallback, useEffect, useMemo, useRef, useState, type ComponentPropsWithoutRef, type ReactNode } from 'react';
+import { memo, useCallback, useEffect, useMemo, useRef, useState, type ComponentPropsWithoutRef, type ReactNode } from 'react';
 import { entryOf, type ResponseEntry, type SessionState, type ThreadEntry, type UserEntry } from '../core/session-state.js';
 import { selectPath, threadTree, type ThreadTree } from '../core/thread-tree.js';
 import { useSessionController } from '../react/session-context.js';
@@ -16,6 +16,7 @@ import { useChatLabel, useEditRelay } from './chat-context.js';
 import { useComposedRefs } from './compose-refs.js';
 import { FileAttachment } from './file-attachment.js';
 import { MessageEditor } from './message-editor.js';
+import { namedForwardRef } from './named-forward-ref.js';
 import { PartRenderersProvider, type DataRenderers, type ToolRenderers } from './parts-context.js';
 import { StopButton } from './stop-button.js';
 import { ResponseView, type RenderContent, type ResponseLabels } from './response-view.js';
@@ -206,7 +207,7 @@ function lastOwnMessage(s: SessionState, clientId: string | undefined): string |
  * @example
  * <MessageList allowEditing={false} threadLabels={{ loadOlder: 'Show older' }} />
  */
-export const MessageList = forwardRef<HTMLElement, MessageListProps>(function MessageList(
+export const MessageList = namedForwardRef<HTMLElement, MessageListProps>('MessageList', function MessageList(
   { label, renderContent, labels, threadLabels, empty = 'No messages yet.', userLabel = 'You', allowEditing = true, stickToBottom = true, toolRenderers, dataRenderers, ...rest },
   ref,
 ) {
@@ -273,4 +274,3 @@ export const MessageList = forwardRef<HTMLElement, MessageListProps>(function Me
     </PartRenderersProvider>
   );
 });
-MessageList.displayName = 'MessageList';

@@ -2,9 +2,10 @@
  * `PresenceBar`: who is in the session — you on how many tabs and devices, other people, and each
  * agent with its live state.
  */
-import { forwardRef, type ComponentPropsWithoutRef, type ReactNode } from 'react';
+import type { ComponentPropsWithoutRef, ReactNode } from 'react';
 import { usePresence, type PresenceUser } from '../react/use-presence.js';
 import { AgentBadge } from './agent-badge.js';
+import { namedForwardRef } from './named-forward-ref.js';
 
 export interface PresenceBarProps extends Omit<ComponentPropsWithoutRef<'div'>, 'children'> {
   /** Accessible name of the bar. Default "Who is here". */
@@ -34,7 +35,7 @@ function defaultUser(user: PresenceUser): ReactNode {
  * Who is in the session: you (on how many tabs and devices), other people, and the agents, each agent
  * with its live state as `data-agent-state` (thinking, streaming, idle).
  */
-export const PresenceBar = forwardRef<HTMLDivElement, PresenceBarProps>(function PresenceBar({ label = 'Who is here', formatSelf = defaultSelf, formatUser = defaultUser, ...rest }, ref) {
+export const PresenceBar = namedForwardRef<HTMLDivElement, PresenceBarProps>('PresenceBar', function PresenceBar({ label = 'Who is here', formatSelf = defaultSelf, formatUser = defaultUser, ...rest }, ref) {
   const { self, others, agents } = usePresence();
   return (
     <div ref={ref} role="group" aria-label={label} data-ds-presence-bar="" data-tabs={self.tabs.length} data-others={others.length} data-agents={agents.length} {...rest}>
@@ -62,4 +63,3 @@ export const PresenceBar = forwardRef<HTMLDivElement, PresenceBarProps>(function
     </div>
   );
 });
-PresenceBar.displayName = 'PresenceBar';

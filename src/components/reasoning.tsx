@@ -2,9 +2,10 @@
  * `Reasoning`: what an agent thought before answering, collapsed by default — "Thinking…" while it
  * streams, "Thought for 4 s" once done.
  */
-import { forwardRef, useState, type ComponentPropsWithoutRef, type ReactNode } from 'react';
+import { useState, type ComponentPropsWithoutRef, type ReactNode } from 'react';
 import type { ReasoningPart } from '../core/parts.js';
 import { composeEventHandlers } from './compose-event-handlers.js';
+import { namedForwardRef } from './named-forward-ref.js';
 
 type ToggleEvent = Parameters<NonNullable<ComponentPropsWithoutRef<'details'>['onToggle']>>[0];
 
@@ -34,7 +35,7 @@ function defaultSummary(p: Pick<ReasoningPart, 'state' | 'durationMs'>): ReactNo
  * @example
  * <Reasoning part={part} formatSummary={(p) => (p.state === 'done' ? 'Reasoned' : 'Reasoning…')} />
  */
-export const Reasoning = forwardRef<HTMLDetailsElement, ReasoningProps>(function Reasoning(
+export const Reasoning = namedForwardRef<HTMLDetailsElement, ReasoningProps>('Reasoning', function Reasoning(
   { part, open: openProp, defaultOpen = false, onOpenChange, formatSummary = defaultSummary, onToggle, ...rest },
   ref,
 ) {
@@ -53,4 +54,3 @@ export const Reasoning = forwardRef<HTMLDetailsElement, ReasoningProps>(function
     </details>
   );
 });
-Reasoning.displayName = 'Reasoning';

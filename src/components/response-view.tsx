@@ -2,12 +2,13 @@
  * `ResponseView`: the markup of one agent response, shared by `StreamingMessage` and the rows of
  * `MessageList`, with its endings, markers and a polite announcement of the finished answer.
  */
-import { forwardRef, useState, type ComponentPropsWithoutRef, type ReactNode } from 'react';
+import { useState, type ComponentPropsWithoutRef, type ReactNode } from 'react';
 import type { ResponsePart } from '../core/parts.js';
 import type { ResponseStatus } from '../core/protocol.js';
 import type { ResponseEntry } from '../core/session-state.js';
 import type { UseResponseVersionsResponse } from '../react/use-response-versions.js';
 import { AgentBadge } from './agent-badge.js';
+import { namedForwardRef } from './named-forward-ref.js';
 import { ResponseControls } from './response-controls.js';
 import { ResponseParts } from './response-parts.js';
 
@@ -82,7 +83,7 @@ export interface ResponseViewProps extends Omit<ComponentPropsWithoutRef<'articl
  * announced: the polite announcer stays empty while streaming and receives the whole answer once it
  * ends — but only for a response this view saw streaming, so history does not read itself out.
  */
-export const ResponseView = forwardRef<HTMLElement, ResponseViewProps>(function ResponseView({ response, versions, renderContent, labels, showAgent = true, actions, ...rest }, ref) {
+export const ResponseView = namedForwardRef<HTMLElement, ResponseViewProps>('ResponseView', function ResponseView({ response, versions, renderContent, labels, showAgent = true, actions, ...rest }, ref) {
   const r = response ?? IDLE;
   const l = { ...DEFAULT_RESPONSE_LABELS, ...labels };
   const streaming = r.status === 'streaming';
@@ -142,4 +143,3 @@ export const ResponseView = forwardRef<HTMLElement, ResponseViewProps>(function 
     </article>
   );
 });
-ResponseView.displayName = 'ResponseView';

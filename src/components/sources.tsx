@@ -2,8 +2,9 @@
  * `Sources`: the citations of a response as a numbered list — links for web sources, titles for
  * documents — without opening a landmark per response.
  */
-import { forwardRef, useId, type ComponentPropsWithoutRef, type ReactNode } from 'react';
+import { useId, type ComponentPropsWithoutRef, type ReactNode } from 'react';
 import type { SourcePart } from '../core/parts.js';
+import { namedForwardRef } from './named-forward-ref.js';
 import { isWebUrl, safeUrl } from './safe-url.js';
 
 export interface SourcesProps extends Omit<ComponentPropsWithoutRef<'div'>, 'children'> {
@@ -20,7 +21,7 @@ export interface SourcesProps extends Omit<ComponentPropsWithoutRef<'div'>, 'chi
  * @example
  * <Sources sources={parts.filter((p): p is SourcePart => p.type === 'source')} />
  */
-export const Sources = forwardRef<HTMLDivElement, SourcesProps>(function Sources({ sources, label = 'Sources', ...rest }, ref) {
+export const Sources = namedForwardRef<HTMLDivElement, SourcesProps>('Sources', function Sources({ sources, label = 'Sources', ...rest }, ref) {
   const id = useId();
   if (sources.length === 0) return null;
   return (
@@ -48,4 +49,3 @@ export const Sources = forwardRef<HTMLDivElement, SourcesProps>(function Sources
     </div>
   );
 });
-Sources.displayName = 'Sources';

@@ -2,12 +2,13 @@
  * `SteerInput`: sends new instructions to the running agent and shows its acknowledgement, in
  * controlled or uncontrolled mode.
  */
-import { forwardRef, useId, useState, type ChangeEvent, type ComponentPropsWithoutRef, type ComponentPropsWithRef, type ReactNode } from 'react';
+import { useId, useState, type ChangeEvent, type ComponentPropsWithoutRef, type ComponentPropsWithRef, type ReactNode } from 'react';
 import type { ControlTarget } from '../core/protocol.js';
 import type { ControlResult } from '../core/session-controller.js';
 import type { SteerRequest } from '../core/session-state.js';
 import { useSteer } from '../react/use-steer.js';
 import { composeEventHandlers } from './compose-event-handlers.js';
+import { namedForwardRef } from './named-forward-ref.js';
 import { useControllableState } from './use-controllable-state.js';
 
 type FormSubmitEvent = Parameters<NonNullable<ComponentPropsWithoutRef<'form'>['onSubmit']>>[0];
@@ -71,7 +72,7 @@ function defaultAck(view: SteerAckView, s: SteerRequest | undefined): ReactNode 
  * @example
  * <SteerInput placeholder="e.g. cite sources" onSteer={(result) => result.ok || console.warn(result.error.message)} />
  */
-export const SteerInput = forwardRef<HTMLFormElement, SteerInputProps>(function SteerInput(
+export const SteerInput = namedForwardRef<HTMLFormElement, SteerInputProps>('SteerInput', function SteerInput(
   {
     target,
     label = 'Steer the response',
@@ -157,4 +158,3 @@ export const SteerInput = forwardRef<HTMLFormElement, SteerInputProps>(function 
     </form>
   );
 });
-SteerInput.displayName = 'SteerInput';

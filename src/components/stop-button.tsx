@@ -2,13 +2,14 @@
  * `StopButton`: publishes an explicit cancel for the running turn, shows `idle → stopping → stopped`,
  * and takes Esc while focus is in the chat.
  */
-import { forwardRef, useEffect, useRef, type ComponentPropsWithoutRef, type MouseEvent, type ReactNode } from 'react';
+import { useEffect, useRef, type ComponentPropsWithoutRef, type MouseEvent, type ReactNode } from 'react';
 import type { ControlTarget } from '../core/protocol.js';
 import type { ControlResult } from '../core/session-controller.js';
 import { useLatestRef } from '../react/use-latest-ref.js';
 import { useStopButton, type StopState } from '../react/use-stop-button.js';
 import { composeEventHandlers } from './compose-event-handlers.js';
 import { useComposedRefs } from './compose-refs.js';
+import { namedForwardRef } from './named-forward-ref.js';
 
 /** The element whose descendants' key presses the shortcut listens to. */
 export const CHAT_SCOPE_SELECTOR = '[data-ds-chat]';
@@ -40,7 +41,7 @@ const LABELS: Record<StopState, string> = { idle: 'Stop', stopping: 'Stopping…
  * @example
  * <StopButton>{(state) => (state === 'stopping' ? 'Stopping…' : 'Stop')}</StopButton>
  */
-export const StopButton = forwardRef<HTMLButtonElement, StopButtonProps>(function StopButton({ target, stoppedMs, shortcut = 'Escape', children, onStop, onClick, ...rest }, forwarded) {
+export const StopButton = namedForwardRef<HTMLButtonElement, StopButtonProps>('StopButton', function StopButton({ target, stoppedMs, shortcut = 'Escape', children, onStop, onClick, ...rest }, forwarded) {
   const { state, canStop, stop } = useStopButton({ target, stoppedMs });
   const ref = useRef<HTMLButtonElement>(null);
   const refs = useComposedRefs(ref, forwarded);
@@ -81,4 +82,3 @@ export const StopButton = forwardRef<HTMLButtonElement, StopButtonProps>(functio
     </button>
   );
 });
-StopButton.displayName = 'StopButton';

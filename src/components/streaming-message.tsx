@@ -2,9 +2,9 @@
  * `StreamingMessage`: one agent response as it streams, followed by id or as the latest in the
  * session.
  */
-import { forwardRef } from 'react';
 import { useAgentStream } from '../react/use-agent-stream.js';
 import { useResponseVersions } from '../react/use-response-versions.js';
+import { namedForwardRef } from './named-forward-ref.js';
 import { PartRenderersProvider, type DataRenderers, type ToolRenderers } from './parts-context.js';
 import { ResponseView, type RenderContent, type ResponseLabels, type ResponseViewProps } from './response-view.js';
 
@@ -36,7 +36,7 @@ export interface StreamingMessageProps extends Omit<ResponseViewProps, 'response
  * @example
  * <StreamingMessage responseId="latest" renderContent={(text) => <Markdown>{text}</Markdown>} />
  */
-export const StreamingMessage = forwardRef<HTMLElement, StreamingMessageProps>(function StreamingMessage({ responseId = 'latest', renderContent, labels, showAgent, toolRenderers, dataRenderers, ...rest }, ref) {
+export const StreamingMessage = namedForwardRef<HTMLElement, StreamingMessageProps>('StreamingMessage', function StreamingMessage({ responseId = 'latest', renderContent, labels, showAgent, toolRenderers, dataRenderers, ...rest }, ref) {
   const s = useAgentStream({ responseId });
   const v = useResponseVersions({ responseId: s.responseId });
   return (
@@ -53,4 +53,3 @@ export const StreamingMessage = forwardRef<HTMLElement, StreamingMessageProps>(f
     </PartRenderersProvider>
   );
 });
-StreamingMessage.displayName = 'StreamingMessage';

@@ -7,6 +7,7 @@ import { isSettledToolState, type ToolCallPart, type ToolCallState } from '../co
 import type { ResponseStatus } from '../core/protocol.js';
 import { useToolCall } from '../react/use-tool-call.js';
 import { ApprovalPrompt, type ApprovalPromptLabels } from './approval-prompt.js';
+import { namedForwardRef } from './named-forward-ref.js';
 import { usePartRenderers, type ToolRenderers } from './parts-context.js';
 
 export const DEFAULT_TOOL_STATE_LABELS: Record<ToolCallState | 'interrupted', string> = {
@@ -110,9 +111,8 @@ const ToolCallView = forwardRef<HTMLDivElement, ToolCallBaseProps & { part: Tool
  * @example
  * <ToolCall toolCallId={id} renderers={{ weather: (p) => <WeatherCard data={p.output} /> }} />
  */
-export const ToolCall = forwardRef<HTMLDivElement, ToolCallProps>(function ToolCall(props, ref) {
+export const ToolCall = namedForwardRef<HTMLDivElement, ToolCallProps>('ToolCall', function ToolCall(props, ref) {
   const { part, toolCallId, ...rest } = props;
   if (part) return <ToolCallView ref={ref} part={part} {...rest} />;
   return <Followed ref={ref} toolCallId={toolCallId!} {...rest} />;
 });
-ToolCall.displayName = 'ToolCall';
