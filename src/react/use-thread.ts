@@ -4,8 +4,8 @@
  */
 import { useCallback } from 'react';
 import type { ControlResult, SendOptions } from '../core/session-controller-options.js';
-import { entryOf, type ThreadEntry } from '../core/session-state.js';
-import { selectPath } from '../core/thread-tree.js';
+import type { ThreadEntry } from '../core/session-state.js';
+import { selectPath, selectPathEntries } from '../core/thread-tree.js';
 import { useSessionController } from './session-context.js';
 import { shallowArrayEqual, shallowObjectEqual, useSessionSelector } from './use-session-selector.js';
 
@@ -53,7 +53,7 @@ export function useThread(params: UseThreadParams = {}): UseThreadResponse {
   const ids = useSessionSelector(ctrl, (s) => selectPath(s).keys, '', shallowArrayEqual);
   const messages = useSessionSelector(
     ctrl,
-    (s) => (withMessages ? selectPath(s).keys.map((k) => entryOf(s, k)).filter((e): e is ThreadEntry => e !== undefined) : NO_MESSAGES),
+    (s) => (withMessages ? selectPathEntries(s) : NO_MESSAGES),
     withMessages ? 'messages' : 'ids',
     shallowArrayEqual,
   );
