@@ -9,8 +9,8 @@
  * can never occur in one. Writers drop U+001E from text. Each append holds whole records only.
  */
 import { Limits } from './protocol.js';
-import { TOOL_CALL_STATES, type ToolCallState } from './parts.js';
-import { fail, id, isRecord, oneOf, optId, optText, text, TooLarge } from './validate.js';
+import type { ToolCallState } from './parts.js';
+import { choice, fail, fields, FILE_FIELDS, id, isRecord, opt, optId, reasonText, TooLarge, upTo, url, type FieldCheck } from './validate.js';
 
 export const RECORD_SEPARATOR = '\u001e';
 
@@ -31,9 +31,6 @@ export type BodyOp =
 /** A stretch of a body: raw text, or one record. `start`/`end` are offsets in the string parsed. */
 export type BodySegment = { start: number; end: number } & ({ kind: 'text'; text: string } | { kind: 'op'; op: BodyOp });
 
-const TOOL_STATES = TOOL_CALL_STATES.filter((s) => s === 'awaiting-approval' || s === 'running' || s === 'denied') as Extract<ToolCallState, 'awaiting-approval' | 'running' | 'denied'>[];
-const NAME_RE = /^[A-Za-z0-9_-]{1,64}$/;
-
 /** Text as it may stand in a body: without record separators. */
 export function bodyText(t: string): string {
   return t.includes(RECORD_SEPARATOR) ? t.split(RECORD_SEPARATOR).join('\uFFFD') : t;
@@ -44,72 +41,34 @@ export function encodeOp(op: BodyOp): string {
   return `${RECORD_SEPARATOR}${JSON.stringify(op)}${RECORD_SEPARATOR}`;
 }
 
-function url(v: unknown, field: string): string {
-  const u = text(v, field, 4096);
-  if (!/^(https?:|data:|blob:|\/|\.\/)/i.test(u)) fail(`${field} must be an http(s), data or blob URL, or a path`);
-  return u;
-}
+const delta = upTo(Limits.maxPartChars);
+/** A field a record must carry, whatever its value (JSON has no `undefined`, so absent means missing). */
+const present: FieldCheck = (v, field) => (v === undefined ? fail(`${field} is missing`) : v);
+const partName: FieldCheck = (v, field) => (typeof v === 'string' && /^[A-Za-z0-9_-]{1,64}$/.test(v) ? v : fail(`${field} must be 1–64 characters of [A-Za-z0-9_-]`));
 
-function name(v: unknown, field: string): string {
-  if (typeof v !== 'string' || !NAME_RE.test(v)) fail(`${field} must be 1–64 characters of [A-Za-z0-9_-]`);
-  return v;
-}
+/** Each record's fields besides `op` and `id`, as {@link fields} checks them. */
+const RECORDS: { [K in BodyOp['op']]: { [F in Exclude<keyof Extract<BodyOp, { op: K }>, 'op' | 'id'>]-?: FieldCheck } } = {
+  reasoning: { d: delta },
+  'reasoning-end': { ms: opt((v, field) => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : fail(`${field} must be a non-negative number`))) },
+  tool: { name: partName, approval: (v) => v === true || undefined },
+  'tool-delta': { d: delta },
+  'tool-input': { input: present },
+  'tool-state': { state: choice(['awaiting-approval', 'running', 'denied'] as const), by: optId, reason: reasonText },
+  'tool-output': { output: (v) => v },
+  'tool-error': { error: upTo(4000) },
+  source: { url: opt(url(true)), documentId: opt(upTo(500)), title: reasonText },
+  file: FILE_FIELDS,
+  data: { name: partName, data: present },
+};
 
 /** Validates one decoded record. */
 export function parseOp(v: unknown): BodyOp {
   if (!isRecord(v)) fail('a part record must be a JSON object');
-  const pid = id(v.id, 'part id');
-  switch (v.op) {
-    case 'reasoning':
-      return { op: 'reasoning', id: pid, d: text(v.d, 'reasoning delta', Limits.maxPartChars) };
-    case 'reasoning-end': {
-      if (v.ms !== undefined && (typeof v.ms !== 'number' || !Number.isFinite(v.ms) || v.ms < 0)) fail('reasoning-end ms must be a non-negative number');
-      return v.ms === undefined ? { op: 'reasoning-end', id: pid } : { op: 'reasoning-end', id: pid, ms: v.ms };
-    }
-    case 'tool': {
-      const op: BodyOp = { op: 'tool', id: pid, name: name(v.name, 'toolName') };
-      if (v.approval === true) op.approval = true;
-      return op;
-    }
-    case 'tool-delta':
-      return { op: 'tool-delta', id: pid, d: text(v.d, 'tool input delta', Limits.maxPartChars) };
-    case 'tool-input':
-      if (!('input' in v)) fail('tool-input needs the final input');
-      return { op: 'tool-input', id: pid, input: v.input };
-    case 'tool-state': {
-      const op: BodyOp = { op: 'tool-state', id: pid, state: oneOf(v.state, TOOL_STATES, 'tool state') };
-      const by = optId(v.by, 'decided by');
-      if (by !== undefined) op.by = by;
-      const reason = optText(v.reason, 'reason');
-      if (reason !== undefined) op.reason = reason;
-      return op;
-    }
-    case 'tool-output':
-      return { op: 'tool-output', id: pid, output: v.output };
-    case 'tool-error':
-      return { op: 'tool-error', id: pid, error: text(v.error, 'tool error', 4000) };
-    case 'source': {
-      const op: BodyOp = { op: 'source', id: pid };
-      if (v.url !== undefined) op.url = url(v.url, 'source url');
-      const doc = optText(v.documentId, 'documentId', 500);
-      if (doc !== undefined) op.documentId = doc;
-      if (op.url === undefined && op.documentId === undefined) fail('a source needs a url or a documentId');
-      const title = optText(v.title, 'source title');
-      if (title !== undefined) op.title = title;
-      return op;
-    }
-    case 'file': {
-      const op: BodyOp = { op: 'file', id: pid, mediaType: text(v.mediaType, 'mediaType', 200), url: url(v.url, 'file url') };
-      const n = optText(v.name, 'file name', 500);
-      if (n !== undefined) op.name = n;
-      return op;
-    }
-    case 'data':
-      if (!('data' in v)) fail('a data part needs data');
-      return { op: 'data', id: pid, name: name(v.name, 'data part name'), data: v.data };
-    default:
-      return fail(`unknown part record ${JSON.stringify(String(v.op)).slice(0, 40)}; expected reasoning, reasoning-end, tool, tool-delta, tool-input, tool-state, tool-output, tool-error, source, file or data`);
-  }
+  const op = v.op as BodyOp['op'];
+  if (!Object.hasOwn(RECORDS, op)) fail(`unknown part record ${JSON.stringify(String(op)).slice(0, 40)}; expected ${Object.keys(RECORDS).join(', ')}`);
+  const out = { op, id: id(v.id, 'part id'), ...fields<object>(v, op, RECORDS[op], `${op}.`) } as BodyOp;
+  if (out.op === 'source' && out.url === undefined && out.documentId === undefined) fail('a source needs a url or a documentId');
+  return out;
 }
 
 /**

@@ -25,7 +25,7 @@ const ID_RE = /^[A-Za-z0-9._:@~-]+$/;
  * `toString`, `__proto__`) would look up the prototype instead of an entry.
  */
 export function notInherited(v: string, field: string): string {
-  if (v === '__proto__' || Object.prototype.hasOwnProperty.call(Object.prototype, v)) fail(`${field} may not be ${JSON.stringify(v)}`);
+  if (v === '__proto__' || Object.hasOwn(Object.prototype, v)) fail(`${field} may not be ${JSON.stringify(v)}`);
   return v;
 }
 
@@ -36,18 +36,10 @@ export function id(v: unknown, field: string): string {
   return notInherited(v, field);
 }
 
-export function optId(v: unknown, field: string): string | undefined {
-  return v === undefined ? undefined : id(v, field);
-}
-
 export function text(v: unknown, field: string, max: number): string {
   if (typeof v !== 'string') fail(`${field} must be a string`);
   if (v.length > max) fail(`${field} is ${v.length} characters; the limit is ${max}`);
   return v;
-}
-
-export function optText(v: unknown, field: string, max = 1000): string | undefined {
-  return v === undefined ? undefined : text(v, field, max);
 }
 
 export function oneOf<T extends string>(v: unknown, allowed: readonly T[], field: string): T {
@@ -71,18 +63,39 @@ export const choice =
   (v, field) =>
     oneOf(v, allowed, field);
 
+/** A string of at most `max` characters. */
+export const upTo =
+  (max: number): FieldCheck =>
+  (v, field) =>
+    text(v, field, max);
+
+export const optId = opt(id) as (v: unknown, field: string) => string | undefined;
+
+export const reasonText = opt(upTo(1000)) as (v: unknown, field: string) => string | undefined;
+
+const URL_RE = /^(https?:|data:|blob:|\/)/i;
+
+/** A URL field: http(s), data or blob, or a path (`./x` too where `relative`). */
+export const url =
+  (relative: boolean): FieldCheck =>
+  (v, field) => {
+    const u = text(v, field, 4096);
+    return URL_RE.test(u) || (relative && u.startsWith('./')) ? u : fail(`${field} must be an http(s), data or blob URL, or a path`);
+  };
+
+/** A file by URL, as a `file` part record and a user's attachment both carry it. */
+export const FILE_FIELDS = { mediaType: upTo(200), url: url(true), name: opt(upTo(500)) };
+
 /**
  * Checks an object field by field: one table per event shape instead of a hand-written parser each.
- * Fields the table does not name are dropped.
+ * Fields the table does not name are dropped. `prefix` names the fields in messages (`file.url`).
  */
-export function fields<T>(d: unknown, what: string, spec: Record<string, FieldCheck>): T {
+export function fields<T>(d: unknown, what: string, spec: Record<string, FieldCheck>, prefix = ''): T {
   if (!isRecord(d)) fail(`${what} must be { ${Object.keys(spec).join(', ')} }`);
   const out: Record<string, unknown> = {};
   for (const k in spec) {
-    const v = spec[k](d[k], k);
+    const v = spec[k](d[k], prefix + k);
     if (v !== undefined) out[k] = v;
   }
   return out as T;
 }
-
-export const reasonText: FieldCheck = opt((v, f) => text(v, f, 1000));
