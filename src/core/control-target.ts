@@ -142,9 +142,11 @@ export function resolveControlTarget(s: SessionState, target: ControlTarget | un
     resolved = { kind: 'turn', turnId };
   }
   const missing = missingTarget(s, resolved);
-  if (!missing) return resolved;
-  return new DurableSessionError('unknown_target', `No ${missing.what} ${JSON.stringify(missing.id)} in session ${s.sessionId}; nothing was sent.`);
+  return missing ? unknownTarget(s, missing.what, missing.id) : resolved;
 }
+
+const unknownTarget = (s: SessionState, what: string, id: string) =>
+  new DurableSessionError('unknown_target', `No ${what} ${JSON.stringify(id)} in session ${s.sessionId}; nothing was sent.`);
 
 /** Why a user message or steer text cannot be sent (empty, or over `max`), or undefined when it can. */
 export function checkInputText(text: string, max: number, call: string, what: string): DurableSessionError | undefined {
@@ -171,7 +173,7 @@ export function checkSendExtras(extra: { attachments?: unknown; metadata?: unkno
 export function checkDecision(s: SessionState, toolCallId: string, reason: string | undefined): ResponseEntry | DurableSessionError {
   if (reason !== undefined && reason.length > 1000) return new DurableSessionError('oversize', `The reason is ${reason.length} characters; the limit is 1000.`);
   const found = selectToolCall(s, toolCallId);
-  if (!found) return new DurableSessionError('unknown_target', `No tool call ${JSON.stringify(toolCallId)} in session ${s.sessionId}; nothing was sent.`);
+  if (!found) return unknownTarget(s, 'tool call', toolCallId);
   const { part, response } = found;
   if (part.state !== 'awaiting-approval') {
     const why = part.approval ? `it was already ${part.approval.approved ? 'approved' : 'denied'}${part.approval.by ? ` by ${part.approval.by}` : ''}` : `it is ${part.state}, not awaiting approval`;
@@ -185,7 +187,7 @@ export function checkDecision(s: SessionState, toolCallId: string, reason: strin
 export function checkRetry(s: SessionState, responseId: string, mode: 'retry' | 'regenerate'): ResponseEntry | DurableSessionError {
   const key = s.responses[responseId];
   const r = key ? entryOf(s, key) : undefined;
-  if (r?.kind !== 'response') return new DurableSessionError('unknown_target', `No response ${JSON.stringify(responseId)} in session ${s.sessionId}; nothing was sent.`);
+  if (r?.kind !== 'response') return unknownTarget(s, 'response', responseId);
   if (r.status === 'streaming') return new DurableSessionError('invalid_state', `Response ${responseId} is still streaming; stop it first, or wait for it to finish.`);
   if (mode === 'retry' && r.status === 'complete') return new DurableSessionError('invalid_state', `Response ${responseId} completed; use regenerate() for another answer.`);
   return r;
