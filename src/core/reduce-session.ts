@@ -51,10 +51,8 @@ export function reduceSession(state: SessionState, action: SessionAction): Sessi
       // Picks this tab made before a reload; the tab's own later picks win.
       return { ...state, view: { ...state.view, branches: { ...action.branches, ...state.view.branches } } };
     case 'paging': {
-      const paging = { ...state.paging };
-      if (action.hasOlder !== undefined) paging.hasOlder = action.hasOlder;
-      if (action.loadingOlder !== undefined) paging.loadingOlder = action.loadingOlder;
-      return paging.hasOlder === state.paging.hasOlder && paging.loadingOlder === state.paging.loadingOlder ? state : { ...state, paging };
+      const { hasOlder = state.paging.hasOlder, loadingOlder = state.paging.loadingOlder } = action;
+      return hasOlder === state.paging.hasOlder && loadingOlder === state.paging.loadingOlder ? state : { ...state, paging: { hasOlder, loadingOlder } };
     }
     case 'local/send-failed': {
       const key = `local:${action.turnId}`;
@@ -63,44 +61,23 @@ export function reduceSession(state: SessionState, action: SessionAction): Sessi
       return pushError({ ...state, entries: { ...state.entries, [key]: { ...e, pending: false, failed: action.error } } }, action.error);
     }
     case 'local/cancel':
-      if (state.cancels[action.controlId]) return state;
-      return {
-        ...state,
-        cancels: {
-          ...state.cancels,
-          [action.controlId]: { controlId: action.controlId, target: action.target, status: 'sending', at: action.at, turnIds: reachedTurns(state, action.target) },
-        },
-      };
+      return sendingControl(state, 'cancels', action.controlId, { ...action, turnIds: reachedTurns(state, action.target) });
     case 'local/steer':
-      if (state.steers[action.steerId]) return state;
-      return {
-        ...state,
-        steers: { ...state.steers, [action.steerId]: { steerId: action.steerId, text: action.text, target: action.target, status: 'sending', at: action.at } },
-      };
-    case 'local/approval': {
-      if (state.approvals[action.decisionId]) return state;
-      const { type: _type, ...fields } = action;
-      return { ...state, approvals: { ...state.approvals, [action.decisionId]: { ...fields, status: 'sending' } } };
-    }
-    case 'local/retry': {
-      if (state.retries[action.retryId]) return state;
-      const { type: _type, ...fields } = action;
-      return { ...state, retries: { ...state.retries, [action.retryId]: { ...fields, status: 'sending' } } };
-    }
+      return sendingControl(state, 'steers', action.steerId, action);
+    case 'local/approval':
+      return sendingControl(state, 'approvals', action.decisionId, action);
+    case 'local/retry':
+      return sendingControl(state, 'retries', action.retryId, action);
     case 'local/interrupted':
       return markInterrupted(state, action.key);
     case 'local/control-sent':
     case 'local/control-failed': {
       const status = action.type === 'local/control-sent' ? 'sent' : 'failed';
       let next = state;
-      const c = state.cancels[action.id];
-      if (c && c.status === 'sending') next = { ...next, cancels: { ...next.cancels, [action.id]: { ...c, status } } };
-      const s = state.steers[action.id];
-      if (s && s.status === 'sending') next = { ...next, steers: { ...next.steers, [action.id]: { ...s, status } } };
-      const a = state.approvals[action.id];
-      if (a && a.status === 'sending') next = { ...next, approvals: { ...next.approvals, [action.id]: { ...a, status } } };
-      const r = state.retries[action.id];
-      if (r && r.status === 'sending') next = { ...next, retries: { ...next.retries, [action.id]: { ...r, status } } };
+      for (const table of CONTROL_TABLES) {
+        const c = state[table][action.id];
+        if (c?.status === 'sending') next = putControl(next, table, action.id, { ...c, status } as ControlRequest<typeof table>);
+      }
       return action.type === 'local/control-failed' ? pushError(next, action.error) : next;
     }
     case 'connection': {
@@ -130,6 +107,34 @@ export function reduceSession(state: SessionState, action: SessionAction): Sessi
   }
 }
 
+/** The records of the controls published in the session, each keyed by its own id. */
+const CONTROL_TABLES = ['cancels', 'steers', 'approvals', 'retries'] as const;
+type ControlTable = (typeof CONTROL_TABLES)[number];
+type ControlRequest<T extends ControlTable> = SessionState[T][string];
+
+function putControl<T extends ControlTable>(state: SessionState, table: T, id: string, request: ControlRequest<T>): SessionState {
+  return { ...state, [table]: { ...state[table], [id]: request } };
+}
+
+/** A control this tab publishes, recorded `sending` once (a publish retried adds nothing). */
+function sendingControl<T extends ControlTable>(state: SessionState, table: T, id: string, { type: _type, ...request }: Omit<ControlRequest<T>, 'status'> & { type: string }): SessionState {
+  return state[table][id] ? state : putControl(state, table, id, { ...request, status: 'sending' } as unknown as ControlRequest<T>);
+}
+
+/**
+ * A control seen on the channel: recorded `sent` when another tab published it; this tab's own is
+ * marked `sent`, even after its publish seemed to fail (it landed after all).
+ */
+function seenControl<T extends Exclude<ControlTable, 'steers'>>(state: SessionState, table: T, id: string, request: Omit<ControlRequest<T>, 'status'>): SessionState {
+  const c = state[table][id];
+  if (c?.status === 'sent') return state;
+  return putControl(state, table, id, { ...(c ?? request), status: 'sent' } as ControlRequest<T>);
+}
+
+/** A control event's own fields (without the message around it), and when it was published. */
+function requestOf<E extends SessionEvent>({ type: _t, serial: _s, version: _v, action: _a, clientId: _c, connectionId: _n, timestamp, ...fields }: E) {
+  return { ...fields, at: timestamp };
+}
 
 function applyEvent(state: SessionState, ev: SessionEvent): SessionState {
   switch (ev.type) {
@@ -137,18 +142,12 @@ function applyEvent(state: SessionState, ev: SessionEvent): SessionState {
       return applyUserMessage(state, ev);
     case 'agent.response':
       return applyResponse(state, ev);
-    case 'control.cancel': {
-      const c = state.cancels[ev.controlId];
-      if (c) return c.status === 'sent' ? state : { ...state, cancels: { ...state.cancels, [ev.controlId]: { ...c, status: 'sent' } } };
-      return {
-        ...state,
-        cancels: { ...state.cancels, [ev.controlId]: { controlId: ev.controlId, target: ev.target, status: 'sent', at: ev.timestamp, turnIds: reachedTurns(state, ev.target) } },
-      };
-    }
+    case 'control.cancel':
+      return seenControl(state, 'cancels', ev.controlId, { controlId: ev.controlId, target: ev.target, at: ev.timestamp, turnIds: reachedTurns(state, ev.target) });
     case 'control.steer': {
       const s = state.steers[ev.steerId];
-      if (s) return s.status === 'sending' ? { ...state, steers: { ...state.steers, [ev.steerId]: { ...s, status: 'sent' } } } : state;
-      return { ...state, steers: { ...state.steers, [ev.steerId]: { steerId: ev.steerId, text: ev.text, target: ev.target, status: 'sent', at: ev.timestamp } } };
+      if (s) return s.status === 'sending' ? putControl(state, 'steers', ev.steerId, { ...s, status: 'sent' }) : state;
+      return putControl(state, 'steers', ev.steerId, { ...requestOf(ev), status: 'sent' });
     }
     case 'control.steer-ack': {
       const s = state.steers[ev.steerId];
@@ -161,23 +160,15 @@ function applyEvent(state: SessionState, ev: SessionEvent): SessionState {
       if (ev.responseId !== undefined) next.responseId = ev.responseId;
       if (ev.reason !== undefined) next.reason = ev.reason;
       else delete next.reason;
-      return { ...state, steers: { ...state.steers, [ev.steerId]: next } };
+      return putControl(state, 'steers', ev.steerId, next);
     }
     case 'control.approval': {
-      const a = state.approvals[ev.decisionId];
-      if (a) return a.status === 'sent' ? state : { ...state, approvals: { ...state.approvals, [ev.decisionId]: { ...a, status: 'sent' } } };
-      const { decisionId, responseId, toolCallId, approved } = ev;
-      const next: ApprovalRequest = { decisionId, responseId, toolCallId, approved, status: 'sent', at: ev.timestamp };
-      if (ev.reason !== undefined) next.reason = ev.reason;
-      if (ev.clientId !== undefined) next.clientId = ev.clientId;
-      return { ...state, approvals: { ...state.approvals, [decisionId]: next } };
+      const request: Omit<ApprovalRequest, 'status'> = requestOf(ev);
+      if (ev.clientId !== undefined) request.clientId = ev.clientId;
+      return seenControl(state, 'approvals', ev.decisionId, request);
     }
-    case 'control.retry': {
-      const r = state.retries[ev.retryId];
-      if (r) return r.status === 'sent' ? state : { ...state, retries: { ...state.retries, [ev.retryId]: { ...r, status: 'sent' } } };
-      const { retryId, turnId, agentId, responseId, mode } = ev;
-      return { ...state, retries: { ...state.retries, [retryId]: { retryId, turnId, agentId, responseId, mode, status: 'sent', at: ev.timestamp } } };
-    }
+    case 'control.retry':
+      return seenControl(state, 'retries', ev.retryId, requestOf(ev));
     case 'agent.claim':
       // Which instance took a turn over matters to agents; tabs follow the response itself.
       return state;
