@@ -8,6 +8,7 @@ import type { ControlResult } from '../core/session-controller.js';
 import { useSessionController } from '../react/session-context.js';
 import { useToolCall } from '../react/use-tool-call.js';
 import { namedForwardRef } from './named-forward-ref.js';
+import { STATUS_REGION } from './status-region.js';
 
 /** What the prompt shows; exposed as `data-state`. */
 export type ApprovalPromptState = 'none' | 'waiting' | 'sending' | 'sent' | 'approved' | 'denied' | 'expired';
@@ -66,13 +67,21 @@ export const ApprovalPrompt = namedForwardRef<HTMLDivElement, ApprovalPromptProp
   const reasonId = useId();
   if (!toolCall || (!toolCall.needsApproval && !toolCall.approval)) return null;
 
+  const { approval } = toolCall;
   let state: ApprovalPromptState = 'none';
-  if (toolCall.approval) state = toolCall.approval.approved ? 'approved' : 'denied';
-  else if (toolCall.state === 'awaiting-approval') {
-    if (response?.status !== 'streaming') state = 'expired';
-    else if (decision?.status === 'sending') state = 'sending';
-    else if (decision?.status === 'sent') state = 'sent';
-    else state = 'waiting';
+  let status: ReactNode = null;
+  if (approval) {
+    state = approval.approved ? 'approved' : 'denied';
+    const by = approval.by;
+    status = l.decided(approval, by === undefined ? 'someone' : by === ctrl.knownClientId ? 'you' : by);
+  } else if (toolCall.state === 'awaiting-approval') {
+    if (response?.status !== 'streaming') {
+      state = 'expired';
+      status = l.expired;
+    } else if (decision?.status === 'sending' || decision?.status === 'sent') {
+      state = decision.status;
+      status = l[state](decision.approved);
+    } else state = 'waiting';
   }
   if (state === 'none') return null;
   const open = state === 'waiting' || state === 'sending' || state === 'sent';
@@ -84,15 +93,6 @@ export const ApprovalPrompt = namedForwardRef<HTMLDivElement, ApprovalPromptProp
     const run = approved ? approve() : deny(why ? { reason: why } : {});
     void run.then((r) => onDecide?.(r, approved));
   };
-
-  let status: ReactNode = null;
-  if (state === 'sending') status = l.sending(decision!.approved);
-  else if (state === 'sent') status = l.sent(decision!.approved);
-  else if (state === 'expired') status = l.expired;
-  else if (toolCall.approval) {
-    const by = toolCall.approval.by;
-    status = l.decided(toolCall.approval, by === undefined ? 'someone' : by === ctrl.knownClientId ? 'you' : by);
-  }
 
   return (
     <div ref={ref} role="group" aria-label={`Approval for ${toolCall.toolName}`} data-ds-approval-prompt="" data-state={state} {...rest}>
@@ -115,7 +115,7 @@ export const ApprovalPrompt = namedForwardRef<HTMLDivElement, ApprovalPromptProp
           </div>
         </>
       )}
-      <p data-part="status" role="status" aria-live="polite" aria-atomic="true">
+      <p data-part="status" {...STATUS_REGION}>
         {status}
       </p>
     </div>
