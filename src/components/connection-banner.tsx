@@ -5,6 +5,7 @@
 import { useEffect, useState, type ComponentPropsWithoutRef, type ReactNode } from 'react';
 import { useConnectionState } from '../react/use-connection-state.js';
 import { namedForwardRef } from './named-forward-ref.js';
+import { STATUS_REGION } from './status-region.js';
 
 /** What the banner is saying; exposed as `data-state`. */
 export type ConnectionBannerState = 'hidden' | 'connecting' | 'reconnecting' | 'catching-up' | 'resumed' | 'caught-up' | 'failed';
@@ -65,19 +66,12 @@ export const ConnectionBanner = namedForwardRef<HTMLDivElement, ConnectionBanner
   else if (c.status === 'connected' && c.backfilling && c.hydrated) state = 'catching-up';
   else if (recovered) state = (c.lastBackfillAt ?? -1) >= (c.lastResumedAt ?? -1) ? 'caught-up' : 'resumed';
 
-  const text: Record<ConnectionBannerState, ReactNode> = {
-    hidden: null,
-    connecting: l.connecting,
-    reconnecting: l.reconnecting,
-    'catching-up': l.catchingUp,
-    resumed: l.resumed,
-    'caught-up': l.caughtUp,
-    failed: l.failed,
-  };
+  // Each label is named after the state it says, in camelCase.
+  const text = state === 'hidden' ? null : l[state === 'catching-up' ? 'catchingUp' : state === 'caught-up' ? 'caughtUp' : state];
 
   return (
-    <div ref={ref} role="status" aria-live="polite" aria-atomic="true" data-ds-connection-banner="" data-state={state} data-connection={c.status} {...rest}>
-      {text[state]}
+    <div ref={ref} {...STATUS_REGION} data-ds-connection-banner="" data-state={state} data-connection={c.status} {...rest}>
+      {text}
     </div>
   );
 });

@@ -9,6 +9,7 @@ import type { SteerRequest } from '../core/session-state.js';
 import { useSteer } from '../react/use-steer.js';
 import { composeEventHandlers } from './compose-event-handlers.js';
 import { namedForwardRef } from './named-forward-ref.js';
+import { STATUS_REGION } from './status-region.js';
 import { useControllableState } from './use-controllable-state.js';
 
 type FormSubmitEvent = Parameters<NonNullable<ComponentPropsWithoutRef<'form'>['onSubmit']>>[0];
@@ -152,7 +153,7 @@ export const SteerInput = namedForwardRef<HTMLFormElement, SteerInputProps>('Ste
       <button {...buttonProps} type="submit" data-part="submit" aria-disabled={!canSteer || value.trim() === ''}>
         {submitLabel}
       </button>
-      <p data-part="ack" data-ack={view} role="status" aria-live="polite" aria-atomic="true">
+      <p data-part="ack" data-ack={view} {...STATUS_REGION}>
         {formatAck(view, shown)}
       </p>
     </form>
