@@ -5,7 +5,7 @@
 import type { ComponentPropsWithoutRef } from 'react';
 import type { Attachment } from '../core/parts.js';
 import { namedForwardRef } from './named-forward-ref.js';
-import { isWebUrl, safeUrl } from './safe-url.js';
+import { isWebUrl, NEW_TAB, safeUrl } from './safe-url.js';
 
 export interface FileAttachmentProps extends Omit<ComponentPropsWithoutRef<'figure'>, 'children'> {
   /** The file: a `FilePart` or an `Attachment`. */
@@ -42,7 +42,7 @@ export const FileAttachment = namedForwardRef<HTMLElement, FileAttachmentProps>(
     <figure ref={ref} data-ds-file-attachment="" data-kind={kind} data-media-type={file.mediaType} {...rest}>
       {kind === 'image' && <img data-part="image" src={url} alt={file.name ?? imageAlt} loading="lazy" referrerPolicy="no-referrer" />}
       {kind === 'link' && (
-        <a data-part="link" href={url} {...(isWebUrl(url!) ? { target: '_blank', rel: 'noopener noreferrer' } : { download: name })}>
+        <a data-part="link" href={url} {...(isWebUrl(url!) ? NEW_TAB : { download: name })}>
           {name}
         </a>
       )}

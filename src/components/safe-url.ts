@@ -16,3 +16,6 @@ export function safeUrl(url: string | undefined): string | undefined {
 
 /** Whether a safe URL leaves the page when followed (so it opens in a new tab, without an opener). */
 export const isWebUrl = (url: string): boolean => url.startsWith('http:') || url.startsWith('https:');
+
+/** Props of a link to a web URL: a new tab that gets no `window.opener` and no referrer. */
+export const NEW_TAB = { target: '_blank', rel: 'noopener noreferrer' } as const;

@@ -5,7 +5,7 @@
 import { useId, type ComponentPropsWithoutRef, type ReactNode } from 'react';
 import type { SourcePart } from '../core/parts.js';
 import { namedForwardRef } from './named-forward-ref.js';
-import { isWebUrl, safeUrl } from './safe-url.js';
+import { isWebUrl, NEW_TAB, safeUrl } from './safe-url.js';
 
 export interface SourcesProps extends Omit<ComponentPropsWithoutRef<'div'>, 'children'> {
   /** The source parts, in the order the agent cited them. */
@@ -36,7 +36,7 @@ export const Sources = namedForwardRef<HTMLDivElement, SourcesProps>('Sources', 
           return (
             <li key={s.id} data-part="source">
               {url ? (
-                <a href={url} {...(isWebUrl(url) ? { target: '_blank', rel: 'noopener noreferrer' } : {})}>
+                <a href={url} {...(isWebUrl(url) ? NEW_TAB : {})}>
                   {name}
                 </a>
               ) : (
