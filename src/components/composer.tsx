@@ -12,6 +12,7 @@ import { AttachmentPicker, type AttachmentLabels } from './attachment-picker.js'
 import { useEditRelay } from './chat-context.js';
 import { composeEventHandlers } from './compose-event-handlers.js';
 import { namedForwardRef } from './named-forward-ref.js';
+import { submitOnEnter } from './submit-on-enter.js';
 import { useControllableState } from './use-controllable-state.js';
 
 type FormSubmitEvent = Parameters<NonNullable<ComponentPropsWithoutRef<'form'>['onSubmit']>>[0];
@@ -97,14 +98,9 @@ export const Composer = namedForwardRef<HTMLFormElement, ComposerProps>('Compose
   });
 
   const handleKeyDown = composeEventHandlers<KeyboardEvent<HTMLTextAreaElement>>(textareaProps?.onKeyDown, (e) => {
-    if (e.nativeEvent.isComposing) return;
-    if (e.key === 'ArrowUp' && value === '' && !e.shiftKey && !e.altKey && !e.ctrlKey && !e.metaKey) {
+    if (e.key === 'ArrowUp' && value === '' && !e.shiftKey && !e.altKey && !e.ctrlKey && !e.metaKey && !e.nativeEvent.isComposing) {
       if (edits?.editLast()) e.preventDefault();
-      return;
-    }
-    if (e.key !== 'Enter' || e.shiftKey) return;
-    e.preventDefault();
-    e.currentTarget.form?.requestSubmit();
+    } else submitOnEnter(e);
   });
 
   return (

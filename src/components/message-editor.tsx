@@ -5,6 +5,7 @@
 import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent, type ReactNode } from 'react';
 import type { UserEntry } from '../core/session-state.js';
 import { useSessionController } from '../react/session-context.js';
+import { submitOnEnter } from './submit-on-enter.js';
 import type { ThreadLabels } from './thread-labels.js';
 
 export interface MessageEditorProps {
@@ -43,12 +44,6 @@ export function MessageEditor({ entry, labels: l, onClose }: MessageEditorProps)
     });
   };
 
-  const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
-    if (e.key !== 'Enter' || e.shiftKey || e.nativeEvent.isComposing) return;
-    e.preventDefault();
-    e.currentTarget.form?.requestSubmit();
-  };
-
   // Capture phase: Esc here means "stop editing", and must be claimed before the chat's Esc-to-stop
   // listener (a bubbling listener on the chat element) sees it.
   const onKeyDownCapture = (e: KeyboardEvent<HTMLFormElement>) => {
@@ -59,7 +54,7 @@ export function MessageEditor({ entry, labels: l, onClose }: MessageEditorProps)
 
   return (
     <form data-part="editor" aria-busy={saving || undefined} data-state={saving ? 'saving' : 'editing'} onSubmit={submit} onKeyDownCapture={onKeyDownCapture}>
-      <textarea ref={box} data-part="edit-input" aria-label={l.editField} rows={2} value={text} onChange={(e) => setText(e.target.value)} onKeyDown={onKeyDown} />
+      <textarea ref={box} data-part="edit-input" aria-label={l.editField} rows={2} value={text} onChange={(e) => setText(e.target.value)} onKeyDown={submitOnEnter} />
       <div data-part="edit-actions">
         <button type="submit" data-part="save" aria-disabled={!canSave}>
           {l.save}
