@@ -44,24 +44,6 @@ export function formatValue(value: unknown): string {
   }
 }
 
-function DefaultBody({ part }: { part: ToolCallPart }): ReactNode {
-  return (
-    <>
-      {part.inputText !== '' && (
-        <pre data-part="input">
-          {part.state === 'input-streaming' ? part.inputText : formatValue(part.input ?? part.inputText)}
-        </pre>
-      )}
-      {part.state === 'output-available' && (
-        <pre data-part="output">
-          {formatValue(part.output)}
-        </pre>
-      )}
-      {part.state === 'output-error' && <p data-part="error">{part.errorText}</p>}
-    </>
-  );
-}
-
 const Followed = forwardRef<HTMLDivElement, ToolCallBaseProps & { toolCallId: string }>(function Followed({ toolCallId, responseStatus, ...rest }, ref) {
   const { toolCall, response } = useToolCall({ toolCallId });
   if (!toolCall) return null;
@@ -96,7 +78,15 @@ const ToolCallView = forwardRef<HTMLDivElement, ToolCallBaseProps & { part: Tool
           {labels[interrupted ? 'interrupted' : part.state]}
         </span>
       </div>
-      {render ? render(part) : <DefaultBody part={part} />}
+      {render ? (
+        render(part)
+      ) : (
+        <>
+          {part.inputText !== '' && <pre data-part="input">{part.state === 'input-streaming' ? part.inputText : formatValue(part.input ?? part.inputText)}</pre>}
+          {part.state === 'output-available' && <pre data-part="output">{formatValue(part.output)}</pre>}
+          {part.state === 'output-error' && <p data-part="error">{part.errorText}</p>}
+        </>
+      )}
       {(part.needsApproval || part.approval) && <ApprovalPrompt toolCallId={part.toolCallId} labels={approvalLabels} />}
     </div>
   );
