@@ -10,7 +10,7 @@
 import { reachedTurns } from './control-target.js';
 import type { DurableSessionError } from './errors.js';
 import type { ControlTarget, SessionEvent } from './protocol.js';
-import { addLocalUserMessage, applyResponse, applyUserMessage, markInterrupted } from './reduce-thread.js';
+import { addLocalUserMessage, applyResponse, applyUserMessage, markInterrupted, withBranch } from './reduce-thread.js';
 import type { Attachment } from './parts.js';
 import { pushError, type ApprovalRequest, type BranchChoice, type PresenceEntryView, type SessionState } from './session-state.js';
 import type { ConnectionChange } from './transport.js';
@@ -45,7 +45,7 @@ export function reduceSession(state: SessionState, action: SessionAction): Sessi
     case 'local/select-branch': {
       const c = state.view.branches[action.point];
       if (c && c.pick === action.choice.pick && c.seen === action.choice.seen) return state;
-      return { ...state, view: { ...state.view, branches: { ...state.view.branches, [action.point]: action.choice } } };
+      return withBranch(state, action.point, action.choice);
     }
     case 'view/restore':
       // Picks this tab made before a reload; the tab's own later picks win.

@@ -4,33 +4,27 @@
  */
 import { isFinalStatus, type AgentResponseEvent, type UserMessageEvent } from './protocol.js';
 import { applySegments, type PartsResult } from './apply-parts.js';
-import type { DurableSessionError } from './errors.js';
-import type { Attachment } from './parts.js';
-import { entryOf, pushError, type ResponseEntry, type SessionState, type TurnRecord, type UserEntry } from './session-state.js';
+import { entryOf, pushError, type BranchChoice, type ResponseEntry, type SessionState, type TurnRecord, type UserEntry } from './session-state.js';
 import { siblingsAt } from './thread-tree.js';
 
 const isLive = (r: ResponseEntry) => r.status === 'streaming' || r.gap === true;
+
+/** `record` without `key`: the same object when it has no such key. */
+function without<T>(record: Record<string, T>, key: string): Record<string, T> {
+  if (!Object.hasOwn(record, key)) return record;
+  const out = { ...record };
+  delete out[key];
+  return out;
+}
 
 /**
  * Stores a response where it belongs: streaming (or gapped) ones in `live`, finished ones in
  * `entries`. Only the move from one to the other copies the thread-sized record.
  */
 function putResponse(state: SessionState, r: ResponseEntry): SessionState {
-  const inLive = Object.prototype.hasOwnProperty.call(state.live, r.key);
-  if (isLive(r)) {
-    let entries = state.entries;
-    if (!inLive && Object.prototype.hasOwnProperty.call(entries, r.key)) {
-      entries = { ...entries };
-      delete entries[r.key];
-    }
-    return { ...state, entries, live: { ...state.live, [r.key]: r } };
-  }
-  let live = state.live;
-  if (inLive) {
-    live = { ...live };
-    delete live[r.key];
-  }
-  return { ...state, live, entries: { ...state.entries, [r.key]: r } };
+  return isLive(r)
+    ? { ...state, entries: without(state.entries, r.key), live: { ...state.live, [r.key]: r } }
+    : { ...state, live: without(state.live, r.key), entries: { ...state.entries, [r.key]: r } };
 }
 
 /** Inserts `key` into `order` after the last smaller serial; optimistic `local:` keys are skipped. */
@@ -46,38 +40,39 @@ function insertOrdered(order: string[], key: string): string[] {
   return out;
 }
 
-export function addLocalUserMessage(
-  state: SessionState,
-  a: { turnId: string; text: string; clientId: string; at: number; attachments?: Attachment[]; metadata?: Record<string, unknown>; parent?: string | null; edits?: string },
-): SessionState {
+/** `state` with this tab's pick at one branch point. */
+export function withBranch(state: SessionState, point: string, choice: BranchChoice): SessionState {
+  return { ...state, view: { ...state.view, branches: { ...state.view.branches, [point]: choice } } };
+}
+
+type UserMessageFields = Pick<UserEntry, 'turnId' | 'text' | 'clientId' | 'attachments' | 'metadata' | 'parent' | 'edits'>;
+
+/** The entry of a user message, this tab's optimistic copy (`pending`) or the channel's. */
+function userEntry(key: string, m: UserMessageFields, timestamp: number, pending: boolean): UserEntry {
+  const entry: UserEntry = { kind: 'user', key, turnId: m.turnId, text: m.text, timestamp, pending };
+  if (m.clientId !== undefined) entry.clientId = m.clientId;
+  if (m.attachments?.length) entry.attachments = m.attachments;
+  if (m.metadata !== undefined) entry.metadata = m.metadata;
+  if (m.parent !== undefined) entry.parent = m.parent;
+  if (m.edits !== undefined) entry.edits = m.edits;
+  return entry;
+}
+
+/** `state` with a turn's user message entered under `key`, its responses kept. */
+function withUserEntry(state: SessionState, entry: UserEntry, order: string[], entries: SessionState['entries']): SessionState {
+  const t: TurnRecord = { userKey: entry.key, responseKeys: state.turns[entry.turnId]?.responseKeys ?? [] };
+  if (entry.parent !== undefined) t.parent = entry.parent;
+  return { ...state, order, entries: { ...entries, [entry.key]: entry }, turns: { ...state.turns, [entry.turnId]: t } };
+}
+
+export function addLocalUserMessage(state: SessionState, a: UserMessageFields & { clientId: string; at: number }): SessionState {
   const key = `local:${a.turnId}`;
   if (state.entries[key] || state.turns[a.turnId]?.userKey) return state;
-  const entry: UserEntry = { kind: 'user', key, turnId: a.turnId, text: a.text, clientId: a.clientId, timestamp: a.at, pending: true };
-  if (a.attachments?.length) entry.attachments = a.attachments;
-  if (a.metadata !== undefined) entry.metadata = a.metadata;
-  placeInTree(entry, a);
-  const next: SessionState = {
-    ...state,
-    order: [...state.order, key],
-    entries: { ...state.entries, [key]: entry },
-    turns: { ...state.turns, [a.turnId]: turnRecord(key, state.turns[a.turnId], a.parent) },
-  };
+  const next = withUserEntry(state, userEntry(key, a, a.at, true), [...state.order, key], state.entries);
   // This tab's own edit is the branch it wants to see, whatever it picked before.
   if (a.edits === undefined || a.parent === undefined) return next;
   const point = a.parent ?? '';
-  const { seen } = siblingsAt(state, point);
-  return { ...next, view: { ...next.view, branches: { ...next.view.branches, [point]: { pick: a.turnId, seen } } } };
-}
-
-function placeInTree(entry: UserEntry, a: { parent?: string | null; edits?: string }): void {
-  if (a.parent !== undefined) entry.parent = a.parent;
-  if (a.edits !== undefined) entry.edits = a.edits;
-}
-
-function turnRecord(userKey: string, prev: TurnRecord | undefined, parent: string | null | undefined): TurnRecord {
-  const t: TurnRecord = { userKey, responseKeys: prev?.responseKeys ?? [] };
-  if (parent !== undefined) t.parent = parent;
-  return t;
+  return withBranch(next, point, { pick: a.turnId, seen: siblingsAt(state, point).seen });
 }
 
 /**
@@ -90,8 +85,7 @@ function keepViewOnForeignBranch(state: SessionState, ev: UserMessageEvent): Ses
   if (state.view.branches[point]) return state;
   const { ids, seen } = siblingsAt(state, point);
   if (ids.length === 0 || ev.serial < seen) return state;
-  const shown = ids[ids.length - 1];
-  return { ...state, view: { ...state.view, branches: { ...state.view.branches, [point]: { pick: shown, seen: ev.serial } } } };
+  return withBranch(state, point, { pick: ids[ids.length - 1], seen: ev.serial });
 }
 
 export function applyUserMessage(state: SessionState, ev: UserMessageEvent): SessionState {
@@ -100,67 +94,44 @@ export function applyUserMessage(state: SessionState, ev: UserMessageEvent): Ses
   // connection cannot be resumed (a server restart), so one turn can reach the channel twice.
   const prior = state.turns[ev.turnId]?.userKey;
   if (prior !== undefined && !prior.startsWith('local:')) return state;
-  const entry: UserEntry = { kind: 'user', key: ev.serial, turnId: ev.turnId, text: ev.text, timestamp: ev.timestamp, pending: false };
-  if (ev.clientId !== undefined) entry.clientId = ev.clientId;
-  if (ev.attachments?.length) entry.attachments = ev.attachments;
-  if (ev.metadata !== undefined) entry.metadata = ev.metadata;
-  placeInTree(entry, ev);
-  const localKey = `local:${ev.turnId}`;
-  const ours = prior !== undefined;
-  const base = ours ? state : keepViewOnForeignBranch(state, ev);
-  const entries = { ...base.entries, [ev.serial]: entry };
-  let order = base.order;
-  if (entries[localKey]) {
-    delete entries[localKey];
-    order = order.filter((k) => k !== localKey);
-  }
-  order = insertOrdered(order, ev.serial);
-  return { ...base, order, entries, turns: { ...base.turns, [ev.turnId]: turnRecord(ev.serial, base.turns[ev.turnId], ev.parent) } };
+  // This tab's own message replaces its optimistic copy.
+  const base = prior !== undefined ? state : keepViewOnForeignBranch(state, ev);
+  const order = prior !== undefined ? base.order.filter((k) => k !== prior) : base.order;
+  return withUserEntry(base, userEntry(ev.serial, ev, ev.timestamp, false), insertOrdered(order, ev.serial), without(base.entries, `local:${ev.turnId}`));
 }
 
 export function applyResponse(state: SessionState, ev: AgentResponseEvent): SessionState {
   const found = entryOf(state, ev.serial);
-  const existing = found?.kind === 'response' ? found : undefined;
-  if (!existing) {
-    if (found) return state;
-    if (ev.action === 'message.append' && ev.offset !== 0) {
-      // We never saw this response and the append does not start it: hold a placeholder and backfill.
-      const placeholder = newResponse(ev, 'streaming');
-      placeholder.version = '';
-      placeholder.gap = true;
-      return { ...addResponse(state, placeholder), needsBackfill: true };
-    }
-    const r = newResponse(ev, ev.status);
-    const applied = applySegments([], '', ev.segments, 0, ev.serial);
-    if (!applied) return state;
-    r.parts = applied.parts;
-    r.text = applied.text;
-    r.size = ev.size;
-    if (ev.action === 'message.update' && ev.status === 'streaming') r.resumed = true;
-    return withErrors(addResponse(state, r), applied.errors);
+  if (found && found.kind !== 'response') return state;
+  const append = ev.action === 'message.append';
+  if (!found && append && ev.offset !== 0) {
+    // We never saw this response and the append does not start it: hold a placeholder and backfill.
+    return { ...addResponse(state, { ...newResponse(ev, 'streaming'), gap: true }), needsBackfill: true };
   }
+  // A response seen first is applied to an empty one without a version, in the status it arrives in.
+  const existing = found ?? newResponse(ev, ev.status);
   if (ev.version <= existing.version) return state;
-  if (isFinalStatus(existing.status) && !existing.interruptedLocally && ev.status === 'streaming' && ev.action === 'message.append') return state;
+  if (isFinalStatus(existing.status) && !existing.interruptedLocally && ev.status === 'streaming' && append) return state;
 
   let applied: PartsResult | undefined;
-  let size: number;
-  if (ev.action === 'message.append') {
+  let size = ev.size;
+  if (append) {
     const len = existing.size;
     if (existing.gap || ev.offset > len) {
       // A hole: applying this would corrupt the text. Wait for the backfill's aggregated copy.
       if (existing.gap && state.needsBackfill) return state;
-      return { ...putResponse(state, { ...existing, gap: true }), needsBackfill: true };
+      return withGap(state, existing);
     }
     const skip = len - ev.offset;
-    if (skip >= ev.size && ev.status === existing.status && !existing.interruptedLocally) return state;
-    applied = skip >= ev.size ? { parts: existing.parts, text: existing.text, errors: [] } : applySegments(existing.parts, existing.text, ev.segments, skip, ev.serial);
+    if (skip < ev.size) applied = applySegments(existing.parts, existing.text, ev.segments, skip, ev.serial);
+    else if (found && ev.status === existing.status && !existing.interruptedLocally) return state;
+    else applied = { parts: existing.parts, text: existing.text, errors: [] };
     // A copy that overlaps what we hold in the middle of a record cannot be applied in part.
-    if (!applied) return { ...putResponse(state, { ...existing, gap: true }), needsBackfill: true };
+    if (!applied) return withGap(state, existing);
     size = Math.max(len, ev.offset + ev.size);
   } else {
     applied = applySegments([], '', ev.segments, 0, ev.serial);
     if (!applied) return state;
-    size = ev.size;
   }
   const next: ResponseEntry = { ...existing, text: applied.text, parts: applied.parts, size, status: ev.status, version: ev.version };
   delete next.gap;
@@ -168,15 +139,14 @@ export function applyResponse(state: SessionState, ev: AgentResponseEvent): Sess
   if (ev.instance !== undefined) next.instance = ev.instance;
   if (ev.action === 'message.update' && existing.status === 'streaming') next.resumed = true;
   if (ev.error !== undefined) next.error = ev.error;
-  return withErrors(putResponse(state, next), applied.errors);
+  return pushError((found ? putResponse : addResponse)(state, next), ...applied.errors);
 }
 
-function withErrors(state: SessionState, errors: readonly DurableSessionError[]): SessionState {
-  let s = state;
-  for (const e of errors) s = pushError(s, e);
-  return s;
+function withGap(state: SessionState, r: ResponseEntry): SessionState {
+  return { ...putResponse(state, { ...r, gap: true }), needsBackfill: true };
 }
 
+/** A response with nothing applied yet, and no version, so that any copy of it applies. */
 function newResponse(ev: AgentResponseEvent, status: ResponseEntry['status']): ResponseEntry {
   const r: ResponseEntry = {
     kind: 'response',
@@ -188,7 +158,7 @@ function newResponse(ev: AgentResponseEvent, status: ResponseEntry['status']): R
     parts: [],
     size: 0,
     status,
-    version: ev.version,
+    version: '',
     timestamp: ev.timestamp,
   };
   if (ev.error !== undefined) r.error = ev.error;

@@ -314,10 +314,9 @@ export function selectPendingApprovals(s: SessionState): { response: ResponseEnt
   return out;
 }
 
-/** Keeps the newest errors (at most 20). */
-export function pushError(state: SessionState, error: DurableSessionError): SessionState {
-  const errors = state.errors.length >= MAX_ERRORS ? [...state.errors.slice(1 - MAX_ERRORS), error] : [...state.errors, error];
-  return { ...state, errors };
+/** Keeps the newest errors (at most 20); `state` itself when there are none to add. */
+export function pushError(state: SessionState, ...errors: DurableSessionError[]): SessionState {
+  return errors.length === 0 ? state : { ...state, errors: [...state.errors, ...errors].slice(-MAX_ERRORS) };
 }
 
 const MAX_ERRORS = 20;
