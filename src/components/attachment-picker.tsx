@@ -4,6 +4,7 @@
  */
 import { useId, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
 import type { Attachment } from '../core/parts.js';
+import { dataFlag } from './data-flag.js';
 import { fileNameOf } from './file-attachment.js';
 import { safeUrl } from './safe-url.js';
 
@@ -61,7 +62,7 @@ export function AttachmentPicker({ attachments, onChange, labels }: { attachment
   };
 
   return (
-    <div data-part="attachments" data-open={open ? '' : undefined}>
+    <div data-part="attachments" data-open={dataFlag(open)}>
       {attachments.length > 0 && (
         <ul data-part="chips" aria-label={l.list}>
           {attachments.map((a, i) => (

@@ -11,6 +11,7 @@ import { useSessionSelector } from '../react/use-session-selector.js';
 import { AttachmentPicker, type AttachmentLabels } from './attachment-picker.js';
 import { useEditRelay } from './chat-context.js';
 import { composeEventHandlers } from './compose-event-handlers.js';
+import { dataFlag } from './data-flag.js';
 import { namedForwardRef } from './named-forward-ref.js';
 import { submitOnEnter } from './submit-on-enter.js';
 import { useControllableState } from './use-controllable-state.js';
@@ -104,7 +105,7 @@ export const Composer = namedForwardRef<HTMLFormElement, ComposerProps>('Compose
   });
 
   return (
-    <form ref={ref} data-ds-composer="" data-busy={busy ? '' : undefined} data-status={status} {...rest} onSubmit={handleSubmit}>
+    <form ref={ref} data-ds-composer="" data-busy={dataFlag(busy)} data-status={status} {...rest} onSubmit={handleSubmit}>
       <label htmlFor={id} data-part="label">
         {label}
       </label>

@@ -14,6 +14,7 @@ import { useThread } from '../react/use-thread.js';
 import { BranchPicker } from './branch-picker.js';
 import { useChatLabel, useEditRelay } from './chat-context.js';
 import { useComposedRefs } from './compose-refs.js';
+import { dataFlag } from './data-flag.js';
 import { FileAttachment } from './file-attachment.js';
 import { MessageEditor } from './message-editor.js';
 import { namedForwardRef } from './named-forward-ref.js';
@@ -90,7 +91,7 @@ function UserRow({ entry, userLabel, threadLabels: l, allowEditing, editing, edi
   }, [open, canEdit]);
 
   return (
-    <div ref={row} data-ds-user-message="" data-pending={entry.pending ? '' : undefined} data-failed={entry.failed ? '' : undefined} data-editing={open ? '' : undefined}>
+    <div ref={row} data-ds-user-message="" data-pending={dataFlag(entry.pending)} data-failed={dataFlag(entry.failed)} data-editing={dataFlag(open)}>
       <span data-part="author">{userLabel}</span>
       {open ? <MessageEditor entry={entry} labels={l} onClose={() => edits.close(entry.key)} /> : <p data-part="content">{entry.text}</p>}
       {entry.attachments && entry.attachments.length > 0 && (
@@ -240,7 +241,7 @@ export const MessageList = namedForwardRef<HTMLElement, MessageListProps>('Messa
 
   return (
     <PartRenderersProvider toolRenderers={toolRenderers} dataRenderers={dataRenderers}>
-      <section ref={outer} aria-label={name} tabIndex={0} data-ds-message-list="" data-empty={ids.length === 0 ? '' : undefined} data-loading-older={loadingOlder ? '' : undefined} {...rest}>
+      <section ref={outer} aria-label={name} tabIndex={0} data-ds-message-list="" data-empty={dataFlag(ids.length === 0)} data-loading-older={dataFlag(loadingOlder)} {...rest}>
         {ids.length === 0 && !hasOlder && <p data-part="empty">{empty}</p>}
         {loadingOlder ? (
           <div data-part="older" role="status">

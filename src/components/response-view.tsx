@@ -8,6 +8,7 @@ import type { ResponseStatus } from '../core/protocol.js';
 import type { ResponseEntry } from '../core/session-state.js';
 import type { UseResponseVersionsResponse } from '../react/use-response-versions.js';
 import { AgentBadge } from './agent-badge.js';
+import { dataFlag } from './data-flag.js';
 import { namedForwardRef } from './named-forward-ref.js';
 import { ResponseControls } from './response-controls.js';
 import { ResponseParts } from './response-parts.js';
@@ -107,8 +108,8 @@ export const ResponseView = namedForwardRef<HTMLElement, ResponseViewProps>('Res
       data-status={r.status}
       data-agent-id={r.agentId}
       data-response-id={r.responseId}
-      data-resumed={r.resumed ? '' : undefined}
-      data-catching-up={r.gap ? '' : undefined}
+      data-resumed={dataFlag(r.resumed)}
+      data-catching-up={dataFlag(r.gap)}
       aria-busy={streaming}
       aria-label={r.agentId ? `Response from ${r.agentId}` : 'Response'}
       {...rest}

@@ -9,6 +9,7 @@ import { useLatestRef } from '../react/use-latest-ref.js';
 import { useStopButton, type StopState } from '../react/use-stop-button.js';
 import { composeEventHandlers } from './compose-event-handlers.js';
 import { useComposedRefs } from './compose-refs.js';
+import { dataFlag } from './data-flag.js';
 import { namedForwardRef } from './named-forward-ref.js';
 
 /** The element whose descendants' key presses the shortcut listens to. */
@@ -72,7 +73,7 @@ export const StopButton = namedForwardRef<HTMLButtonElement, StopButtonProps>('S
       type="button"
       data-ds-stop-button=""
       data-state={state}
-      data-disabled={canStop ? undefined : ''}
+      data-disabled={dataFlag(!canStop)}
       aria-disabled={!canStop}
       aria-keyshortcuts={shortcut || undefined}
       {...rest}

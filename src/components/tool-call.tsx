@@ -7,6 +7,7 @@ import { isSettledToolState, type ToolCallPart, type ToolCallState } from '../co
 import type { ResponseStatus } from '../core/protocol.js';
 import { useToolCall } from '../react/use-tool-call.js';
 import { ApprovalPrompt, type ApprovalPromptLabels } from './approval-prompt.js';
+import { dataFlag } from './data-flag.js';
 import { namedForwardRef } from './named-forward-ref.js';
 import { usePartRenderers, type ToolRenderers } from './parts-context.js';
 
@@ -67,7 +68,7 @@ const ToolCallView = forwardRef<HTMLDivElement, ToolCallBaseProps & { part: Tool
       aria-busy={running || (part.state === 'input-streaming' && !interrupted)}
       data-ds-tool-call=""
       data-state={part.state}
-      data-interrupted={interrupted ? '' : undefined}
+      data-interrupted={dataFlag(interrupted)}
       data-tool-name={part.toolName}
       {...rest}
     >
