@@ -7,6 +7,7 @@ import type { ApprovalDecision } from '../core/parts.js';
 import type { ControlResult } from '../core/session-controller.js';
 import { useSessionController } from '../react/session-context.js';
 import { useToolCall } from '../react/use-tool-call.js';
+import { Button } from './button.js';
 import { namedForwardRef } from './named-forward-ref.js';
 import { STATUS_REGION } from './status-region.js';
 
@@ -88,7 +89,6 @@ export const ApprovalPrompt = namedForwardRef<HTMLDivElement, ApprovalPromptProp
   const busy = state !== 'waiting';
 
   const decide = (approved: boolean) => {
-    if (busy) return;
     const why = reason.trim();
     const run = approved ? approve() : deny(why ? { reason: why } : {});
     void run.then((r) => onDecide?.(r, approved));
@@ -106,12 +106,12 @@ export const ApprovalPrompt = namedForwardRef<HTMLDivElement, ApprovalPromptProp
             </div>
           )}
           <div data-part="actions">
-            <button type="button" data-part="approve" aria-disabled={busy} onClick={() => decide(true)}>
+            <Button data-part="approve" unavailable={busy} onClick={() => decide(true)}>
               {l.approve}
-            </button>
-            <button type="button" data-part="deny" aria-disabled={busy} onClick={() => decide(false)}>
+            </Button>
+            <Button data-part="deny" unavailable={busy} onClick={() => decide(false)}>
               {l.deny}
-            </button>
+            </Button>
           </div>
         </>
       )}

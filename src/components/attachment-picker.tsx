@@ -4,6 +4,7 @@
  */
 import { useId, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
 import type { Attachment } from '../core/parts.js';
+import { Button } from './button.js';
 import { dataFlag } from './data-flag.js';
 import { fileNameOf } from './file-attachment.js';
 import { safeUrl } from './safe-url.js';
@@ -68,15 +69,14 @@ export function AttachmentPicker({ attachments, onChange, labels }: { attachment
           {attachments.map((a, i) => (
             <li key={`${i}-${a.url}`} data-part="chip" data-media-type={a.mediaType}>
               <span>{a.name ?? fileNameOf(a.url)}</span>
-              <button type="button" data-part="remove" aria-label={l.remove(a.name ?? fileNameOf(a.url))} onClick={() => onChange(attachments.filter((_, j) => j !== i))}>
+              <Button data-part="remove" aria-label={l.remove(a.name ?? fileNameOf(a.url))} onClick={() => onChange(attachments.filter((_, j) => j !== i))}>
                 ×
-              </button>
+              </Button>
             </li>
           ))}
         </ul>
       )}
-      <button
-        type="button"
+      <Button
         data-part="attach"
         aria-expanded={open}
         aria-controls={open ? fieldId : undefined}
@@ -86,7 +86,7 @@ export function AttachmentPicker({ attachments, onChange, labels }: { attachment
         }}
       >
         {l.attach}
-      </button>
+      </Button>
       {open && (
         <div id={fieldId} data-part="attach-field">
           <label htmlFor={`${fieldId}-url`}>{l.url}</label>
@@ -106,9 +106,9 @@ export function AttachmentPicker({ attachments, onChange, labels }: { attachment
             }}
             onKeyDown={onKeyDown}
           />
-          <button type="button" data-part="add" onClick={add}>
+          <Button data-part="add" onClick={add}>
             {l.add}
-          </button>
+          </Button>
           {invalid && (
             <p id={`${fieldId}-error`} data-part="error" role="alert">
               {l.invalid}

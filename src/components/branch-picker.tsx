@@ -4,6 +4,7 @@
  */
 import type { ComponentPropsWithoutRef, MouseEvent } from 'react';
 import { useBranches } from '../react/use-branches.js';
+import { Button } from './button.js';
 import { namedForwardRef } from './named-forward-ref.js';
 
 /** Accessible names of the picker and its buttons. */
@@ -42,23 +43,22 @@ export const BranchPicker = namedForwardRef<HTMLSpanElement, BranchPickerProps>(
   const { index, count, select } = useBranches({ key: messageKey });
   if (count < 2) return null;
   const l = { ...DEFAULT_BRANCH_PICKER_LABELS, ...labels };
-  // The ends stay focusable but inert: selecting out of range is an error, not a no-op.
+  // The ends stay focusable but take no clicks: selecting out of range is an error, not a no-op.
   const step = (to: number) => (e: MouseEvent<HTMLButtonElement>) => {
-    if (to < 0 || to >= count) return;
     onSelectBranch?.(to, e);
     if (!e.defaultPrevented) select(to);
   };
   return (
     <span ref={ref} role="group" aria-label={l.group} data-ds-branch-picker="" data-index={index} data-count={count} {...rest}>
-      <button type="button" data-part="previous" aria-label={l.previous} aria-disabled={index === 0} onClick={step(index - 1)}>
+      <Button data-part="previous" aria-label={l.previous} unavailable={index === 0} onClick={step(index - 1)}>
         ‹
-      </button>
+      </Button>
       <span data-part="position" aria-live="polite">
         {index + 1} / {count}
       </span>
-      <button type="button" data-part="next" aria-label={l.next} aria-disabled={index === count - 1} onClick={step(index + 1)}>
+      <Button data-part="next" aria-label={l.next} unavailable={index === count - 1} onClick={step(index + 1)}>
         ›
-      </button>
+      </Button>
     </span>
   );
 });

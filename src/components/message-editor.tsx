@@ -5,6 +5,7 @@
 import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent, type ReactNode } from 'react';
 import type { UserEntry } from '../core/session-state.js';
 import { useSessionController } from '../react/session-context.js';
+import { Button } from './button.js';
 import { submitOnEnter } from './submit-on-enter.js';
 import type { ThreadLabels } from './thread-labels.js';
 
@@ -59,9 +60,9 @@ export function MessageEditor({ entry, labels: l, onClose }: MessageEditorProps)
         <button type="submit" data-part="save" aria-disabled={!canSave}>
           {l.save}
         </button>
-        <button type="button" data-part="cancel" onClick={onClose}>
+        <Button data-part="cancel" onClick={onClose}>
           {l.cancel}
-        </button>
+        </Button>
       </div>
       {error !== null && (
         <p data-part="edit-error" role="alert">

@@ -12,6 +12,7 @@ import { useResponseVersions } from '../react/use-response-versions.js';
 import { shallowArrayEqual, useSessionSelector } from '../react/use-session-selector.js';
 import { useThread } from '../react/use-thread.js';
 import { BranchPicker } from './branch-picker.js';
+import { Button } from './button.js';
 import { useChatLabel, useEditRelay } from './chat-context.js';
 import { useComposedRefs } from './compose-refs.js';
 import { dataFlag } from './data-flag.js';
@@ -250,9 +251,9 @@ export const MessageList = namedForwardRef<HTMLElement, MessageListProps>('Messa
         ) : (
           hasOlder && (
             <div data-part="paging">
-              <button type="button" data-part="load-older" onClick={older}>
+              <Button data-part="load-older" onClick={older}>
                 {l.loadOlder}
-              </button>
+              </Button>
             </div>
           )
         )}

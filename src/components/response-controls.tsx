@@ -5,6 +5,7 @@
 import { useState, type ReactNode } from 'react';
 import { useSessionController } from '../react/session-context.js';
 import type { UseResponseVersionsResponse } from '../react/use-response-versions.js';
+import { Button } from './button.js';
 import type { ResponseLabels } from './response-view.js';
 
 export function ResponseControls({ v, labels: l }: { v: UseResponseVersionsResponse; labels: ResponseLabels }): ReactNode {
@@ -15,34 +16,31 @@ export function ResponseControls({ v, labels: l }: { v: UseResponseVersionsRespo
   const mode = !r || v.index < v.count - 1 || r.status === 'streaming' ? undefined : r.status === 'complete' ? 'regenerate' : 'retry';
   if (!mode && v.count < 2) return null;
   const again = () => {
-    if (busy || !mode || !r) return;
+    if (!mode || !r) return;
     setBusy(true);
     void ctrl[mode](r.responseId).finally(() => setBusy(false));
   };
-  // The ends are aria-disabled, not disabled, so they keep focus; a click there must select nothing.
-  const step = (d: number) => () => {
-    const to = v.index + d;
-    if (to >= 0 && to < v.count) v.select(to);
-  };
+  // The ends stay focusable but take no clicks: a click there must select nothing.
+  const step = (d: number) => () => v.select(v.index + d);
   return (
     <div data-part="controls">
       {v.count > 1 && (
         <span role="group" aria-label={l.versions} data-part="versions">
-          <button type="button" aria-label={l.previous} aria-disabled={v.index === 0} onClick={step(-1)}>
+          <Button aria-label={l.previous} unavailable={v.index === 0} onClick={step(-1)}>
             ‹
-          </button>
+          </Button>
           <span>
             {v.index + 1} / {v.count}
           </span>
-          <button type="button" aria-label={l.next} aria-disabled={v.index === v.count - 1} onClick={step(1)}>
+          <Button aria-label={l.next} unavailable={v.index === v.count - 1} onClick={step(1)}>
             ›
-          </button>
+          </Button>
         </span>
       )}
       {mode && (
-        <button type="button" data-part={mode} aria-disabled={busy} onClick={again}>
+        <Button data-part={mode} unavailable={busy} onClick={again}>
           {l[mode]}
-        </button>
+        </Button>
       )}
     </div>
   );
