@@ -2,8 +2,8 @@
  * Applies a response body's segments to its parts: the one place that says what each record does to
  * a part, used by the reducer for live appends and for aggregated copies alike.
  */
-import { DurableSessionError } from './errors.js';
-import { isSettledToolState, type ResponsePart, type ToolCallPart } from './parts.js';
+import { DurableSessionError, type ErrorCode } from './errors.js';
+import type { ResponsePart, ToolCallPart, ToolCallState } from './parts.js';
 import type { BodyOp, BodySegment } from './response-body.js';
 
 export interface PartsResult {
@@ -14,6 +14,43 @@ export interface PartsResult {
   errors: DurableSessionError[];
 }
 
+/** Each change to a tool call (by its record, or by the state a `tool-state` record sets), and the states it may come in. */
+const TOOL_STEPS: Record<string, readonly ToolCallState[]> = {
+  'tool-delta': ['input-streaming'],
+  'tool-input': ['input-streaming'],
+  'awaiting-approval': ['input-available'],
+  running: ['input-available', 'awaiting-approval'],
+  denied: ['awaiting-approval'],
+  'tool-output': ['input-available', 'running'],
+  'tool-error': ['input-available', 'running'],
+};
+
+type ToolStepOp = Extract<BodyOp, { op: 'tool-delta' | 'tool-input' | 'tool-state' | 'tool-output' | 'tool-error' }>;
+
+/** A tool call after one change (in a state {@link TOOL_STEPS} allows it in). */
+function toolStep(p: ToolCallPart, op: ToolStepOp): ToolCallPart {
+  switch (op.op) {
+    case 'tool-delta':
+      return { ...p, inputText: p.inputText + op.d };
+    case 'tool-input':
+      return { ...p, state: 'input-available', input: op.input, inputText: p.inputText || JSON.stringify(op.input) };
+    case 'tool-output':
+      return { ...p, state: 'output-available', output: op.output };
+    case 'tool-error':
+      return { ...p, state: 'output-error', errorText: op.error };
+    case 'tool-state': {
+      const next: ToolCallPart = { ...p, state: op.state };
+      if (op.state === 'awaiting-approval') next.needsApproval = true;
+      if (p.state === 'awaiting-approval') {
+        next.approval = { approved: op.state === 'running' };
+        if (op.by !== undefined) next.approval.by = op.by;
+        if (op.reason !== undefined) next.approval.reason = op.reason;
+      }
+      return next;
+    }
+  }
+}
+
 /**
  * Applies `segments` from offset `from` of the string they were parsed from (earlier bytes were applied
  * already). Returns undefined when `from` falls inside a record: that copy cannot be applied in part.
@@ -22,20 +59,6 @@ export function applySegments(parts: readonly ResponsePart[], text: string, segm
   const out = parts.slice();
   const errors: DurableSessionError[] = [];
   let t = text;
-  const find = (id: string) => out.findIndex((p) => p.id === id);
-  const problem = (code: 'unknown_target' | 'malformed_event', msg: string): void => void errors.push(new DurableSessionError(code, msg, serial ? { serial } : {}));
-
-  const toolOf = (op: { id: string; op: string }): [number, ToolCallPart] | undefined => {
-    const i = find(op.id);
-    const p = out[i];
-    if (i === -1 || p.type !== 'tool-call') {
-      problem('unknown_target', `A ${op.op} record names tool call ${JSON.stringify(op.id)}, which this response does not have; it was ignored.`);
-      return undefined;
-    }
-    return [i, p];
-  };
-  const wrongState = (p: ToolCallPart, op: string): void =>
-    problem('malformed_event', `A ${op} record arrived for tool call ${JSON.stringify(p.id)} in state ${p.state}; it was ignored.`);
 
   for (const seg of segments) {
     if (seg.end <= from) continue;
@@ -58,87 +81,45 @@ export function applySegments(parts: readonly ResponsePart[], text: string, segm
   return { parts: out, text: count === 1 ? only! : t, errors };
 
   function applyOp(op: BodyOp): void {
+    const i = out.findIndex((p) => p.id === op.id);
+    const p: ResponsePart | undefined = out[i];
+    const ignore = (code: ErrorCode, why: string): void =>
+      void errors.push(new DurableSessionError(code, `A ${op.op} record for part ${JSON.stringify(op.id)} was ignored: ${why}.`, serial ? { serial } : {}));
     switch (op.op) {
-      case 'reasoning': {
-        const i = find(op.id);
-        if (i === -1) out.push({ type: 'reasoning', id: op.id, text: op.d, state: 'streaming' });
-        else {
-          const p = out[i];
-          if (p.type !== 'reasoning' || p.state !== 'streaming') problem('malformed_event', `Reasoning ${JSON.stringify(op.id)} is closed or not reasoning; the delta was ignored.`);
-          else out[i] = { ...p, text: p.text + op.d };
-        }
+      case 'reasoning':
+        if (!p) out.push({ type: 'reasoning', id: op.id, text: op.d, state: 'streaming' });
+        else if (p.type !== 'reasoning' || p.state !== 'streaming') ignore('malformed_event', 'that part is not reasoning still open');
+        else out[i] = { ...p, text: p.text + op.d };
         return;
-      }
-      case 'reasoning-end': {
-        const i = find(op.id);
-        const p = out[i];
-        if (i === -1 || p.type !== 'reasoning') problem('unknown_target', `reasoning-end names ${JSON.stringify(op.id)}, which is not reasoning in this response; it was ignored.`);
-        else out[i] = op.ms === undefined ? { ...p, state: 'done' } : { ...p, state: 'done', durationMs: op.ms };
+      case 'reasoning-end':
+        if (p?.type !== 'reasoning') return ignore('unknown_target', 'this response has no reasoning by that id');
+        out[i] = op.ms === undefined ? { ...p, state: 'done' } : { ...p, state: 'done', durationMs: op.ms };
         return;
-      }
-      case 'tool': {
-        if (find(op.id) !== -1) return void problem('malformed_event', `Tool call ${JSON.stringify(op.id)} was opened twice; the second was ignored.`);
-        const p: ToolCallPart = { type: 'tool-call', id: op.id, toolCallId: op.id, toolName: op.name, state: 'input-streaming', inputText: '' };
-        if (op.approval) p.needsApproval = true;
-        out.push(p);
-        return;
-      }
-      case 'tool-delta': {
-        const hit = toolOf(op);
-        if (!hit) return;
-        const [i, p] = hit;
-        if (p.state !== 'input-streaming') return wrongState(p, op.op);
-        out[i] = { ...p, inputText: p.inputText + op.d };
-        return;
-      }
-      case 'tool-input': {
-        const hit = toolOf(op);
-        if (!hit) return;
-        const [i, p] = hit;
-        if (p.state !== 'input-streaming') return wrongState(p, op.op);
-        out[i] = { ...p, state: 'input-available', input: op.input, inputText: p.inputText || JSON.stringify(op.input) };
-        return;
-      }
-      case 'tool-state': {
-        const hit = toolOf(op);
-        if (!hit) return;
-        const [i, p] = hit;
-        const ok =
-          op.state === 'awaiting-approval' ? p.state === 'input-available' : op.state === 'running' ? p.state === 'input-available' || p.state === 'awaiting-approval' : p.state === 'awaiting-approval';
-        if (!ok) return wrongState(p, `tool-state ${op.state}`);
-        const next: ToolCallPart = { ...p, state: op.state };
-        if (op.state === 'awaiting-approval') next.needsApproval = true;
-        if (p.state === 'awaiting-approval') {
-          next.approval = { approved: op.state === 'running' };
-          if (op.by !== undefined) next.approval.by = op.by;
-          if (op.reason !== undefined) next.approval.reason = op.reason;
-        }
-        out[i] = next;
-        return;
-      }
-      case 'tool-output':
-      case 'tool-error': {
-        const hit = toolOf(op);
-        if (!hit) return;
-        const [i, p] = hit;
-        if (isSettledToolState(p.state) || p.state === 'input-streaming' || p.state === 'awaiting-approval') return wrongState(p, op.op);
-        out[i] = op.op === 'tool-output' ? { ...p, state: 'output-available', output: op.output } : { ...p, state: 'output-error', errorText: op.error };
-        return;
-      }
+      case 'tool':
       case 'source':
       case 'file': {
-        if (find(op.id) !== -1) return void problem('malformed_event', `Part ${JSON.stringify(op.id)} was written twice; the second was ignored.`);
-        const { op: kind, ...fields } = op;
-        out.push({ type: kind, ...fields } as ResponsePart);
+        if (p) return ignore('malformed_event', 'this response has a part by that id already');
+        if (op.op !== 'tool') {
+          const { op: type, ...fields } = op;
+          return void out.push({ type, ...fields } as ResponsePart);
+        }
+        const call: ToolCallPart = { type: 'tool-call', id: op.id, toolCallId: op.id, toolName: op.name, state: 'input-streaming', inputText: '' };
+        if (op.approval) call.needsApproval = true;
+        out.push(call);
         return;
       }
       case 'data': {
-        const i = find(op.id);
         const part = { type: `data-${op.name}` as const, id: op.id, name: op.name, data: op.data };
-        if (i === -1) out.push(part);
-        else if (out[i].type === part.type) out[i] = part;
-        else problem('malformed_event', `Part ${JSON.stringify(op.id)} is a ${out[i].type}, not data-${op.name}; the update was ignored.`);
+        if (!p) out.push(part);
+        else if (p.type === part.type) out[i] = part;
+        else ignore('malformed_event', `that part is a ${p.type}, not ${part.type}`);
         return;
+      }
+      default: {
+        if (p?.type !== 'tool-call') return ignore('unknown_target', 'this response has no tool call by that id');
+        const step = op.op === 'tool-state' ? op.state : op.op;
+        if (!TOOL_STEPS[step].includes(p.state)) return ignore('malformed_event', `the call is in state ${p.state}, where ${step} is out of order`);
+        out[i] = toolStep(p, op);
       }
     }
   }
