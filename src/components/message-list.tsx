@@ -3,7 +3,7 @@
  * subscription per entry so streaming re-renders only the streaming row. Your messages can be edited
  * into new branches; older history is read a page at a time as the reader scrolls up.
  */
-import { memo, useCallback, useEffect, useMemo, useRef, useState, type ComponentPropsWithoutRef, type ReactNode } from 'react';
+import { memo, useCallback, useEffect, useMemo, useRef, useState, type ComponentPropsWithoutRef, type Dispatch, type ReactNode, type SetStateAction } from 'react';
 import { entryOf, type ResponseEntry, type SessionState, type ThreadEntry, type UserEntry } from '../core/session-state.js';
 import { selectPath, threadTree, type ThreadTree } from '../core/thread-tree.js';
 import { useSessionController } from '../react/session-context.js';
@@ -51,12 +51,6 @@ export interface MessageListProps extends Omit<ComponentPropsWithoutRef<'section
   dataRenderers?: DataRenderers;
 }
 
-/** Opens and closes the one editor a list shows at a time; the same object for the list's life. */
-interface Edits {
-  open(key: string): void;
-  close(key: string): void;
-}
-
 /** What the list gives every row besides its id. */
 interface RowData {
   renderContent: RenderContent | undefined;
@@ -65,10 +59,11 @@ interface RowData {
   userLabel: ReactNode;
   allowEditing: boolean;
   editing: boolean;
-  edits: Edits;
+  /** Sets which row's editor is open (the list shows one at a time); stable for the list's life. */
+  setEditing: Dispatch<SetStateAction<string | null>>;
 }
 
-function UserRow({ entry, userLabel, threadLabels: l, allowEditing, editing, edits }: RowData & { entry: UserEntry }): ReactNode {
+function UserRow({ entry, userLabel, threadLabels: l, allowEditing, editing, setEditing }: RowData & { entry: UserEntry }): ReactNode {
   const ctrl = useSessionController('MessageList');
   const mine = entry.clientId !== undefined && entry.clientId === ctrl.knownClientId;
   const canEdit = allowEditing && mine && !entry.pending && !entry.failed;
@@ -94,7 +89,7 @@ function UserRow({ entry, userLabel, threadLabels: l, allowEditing, editing, edi
   return (
     <div ref={row} data-ds-user-message="" data-pending={dataFlag(entry.pending)} data-failed={dataFlag(entry.failed)} data-editing={dataFlag(open)}>
       <span data-part="author">{userLabel}</span>
-      {open ? <MessageEditor entry={entry} labels={l} onClose={() => edits.close(entry.key)} /> : <p data-part="content">{entry.text}</p>}
+      {open ? <MessageEditor entry={entry} labels={l} onClose={() => setEditing((current) => (current === entry.key ? null : current))} /> : <p data-part="content">{entry.text}</p>}
       {entry.attachments && entry.attachments.length > 0 && (
         <ul data-part="attachments" aria-label="Attachments">
           {entry.attachments.map((a, i) => (
@@ -112,7 +107,7 @@ function UserRow({ entry, userLabel, threadLabels: l, allowEditing, editing, edi
       <div data-part="actions">
         <BranchPicker messageKey={entry.key} labels={{ group: l.branches, previous: l.previousBranch, next: l.nextBranch }} />
         {canEdit && !open && (
-          <button ref={editButton} type="button" data-part="edit" aria-label={l.editMessage} onClick={() => edits.open(entry.key)}>
+          <button ref={editButton} type="button" data-part="edit" aria-label={l.editMessage} onClick={() => setEditing(entry.key)}>
             {l.edit}
           </button>
         )}
@@ -226,10 +221,6 @@ export const MessageList = namedForwardRef<HTMLElement, MessageListProps>('Messa
   useThreadScroll({ scroller, content: list, ids, stickToBottom, canLoadOlder: hasOlder && !loadingOlder, loadOlder: older });
 
   const [editing, setEditing] = useState<string | null>(null);
-  const [edits] = useState<Edits>(() => ({
-    open: (key) => setEditing(key),
-    close: (key) => setEditing((current) => (current === key ? null : current)),
-  }));
   const relay = useEditRelay();
   useEffect(() => {
     if (!relay || !allowEditing) return;
@@ -268,7 +259,7 @@ export const MessageList = namedForwardRef<HTMLElement, MessageListProps>('Messa
               userLabel={userLabel}
               allowEditing={allowEditing}
               editing={editing === id}
-              edits={edits}
+              setEditing={setEditing}
             />
           ))}
         </ol>
