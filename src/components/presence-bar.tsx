@@ -16,19 +16,20 @@ export interface PresenceBarProps extends Omit<ComponentPropsWithoutRef<'div'>, 
   formatUser?: (user: PresenceUser) => ReactNode;
 }
 
-function plural(n: number, one: string, many: string): string {
-  return `${n} ${n === 1 ? one : many}`;
+/** "1 tab", "2 tabs": every word counted here takes a plain -s. */
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
 function defaultSelf(self: PresenceUser): ReactNode {
   if (self.tabs.length === 0) return 'You';
-  const devices = self.devices.length > 1 ? ` · ${plural(self.devices.length, 'device', 'devices')}` : '';
-  return `You on ${plural(self.tabs.length, 'tab', 'tabs')}${devices}`;
+  const devices = self.devices.length > 1 ? ` · ${plural(self.devices.length, 'device')}` : '';
+  return `You on ${plural(self.tabs.length, 'tab')}${devices}`;
 }
 
 function defaultUser(user: PresenceUser): ReactNode {
   const name = user.name ?? user.clientId;
-  return user.tabs.length > 1 ? `${name} (${plural(user.tabs.length, 'tab', 'tabs')})` : name;
+  return user.tabs.length > 1 ? `${name} (${plural(user.tabs.length, 'tab')})` : name;
 }
 
 /**

@@ -102,8 +102,7 @@ const ToolCallView = forwardRef<HTMLDivElement, ToolCallBaseProps & { part: Tool
  * @example
  * <ToolCall toolCallId={id} renderers={{ weather: (p) => <WeatherCard data={p.output} /> }} />
  */
-export const ToolCall = namedForwardRef<HTMLDivElement, ToolCallProps>('ToolCall', function ToolCall(props, ref) {
-  const { part, toolCallId, ...rest } = props;
+export const ToolCall = namedForwardRef<HTMLDivElement, ToolCallProps>('ToolCall', function ToolCall({ part, toolCallId, ...rest }, ref) {
   if (part) return <ToolCallView ref={ref} part={part} {...rest} />;
   return <Followed ref={ref} toolCallId={toolCallId!} {...rest} />;
 });
