@@ -71,7 +71,7 @@ export const Composer = namedForwardRef<HTMLFormElement, ComposerProps>('Compose
   const ctrl = useSessionController('Composer');
   const status = useSessionSelector(ctrl, selectChatStatus);
   const busy = status === 'submitted' || status === 'streaming';
-  const { value, setValue } = useControllableState(valueProp, defaultValue, onValueChange);
+  const { value, setValue } = useControllableState(valueProp, defaultValue ?? '', onValueChange);
   const [attachments, setAttachments] = useState<Attachment[]>([]);
   const edits = useEditRelay();
   const ownId = useId();

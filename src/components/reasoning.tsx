@@ -2,10 +2,11 @@
  * `Reasoning`: what an agent thought before answering, collapsed by default — "Thinking…" while it
  * streams, "Thought for 4 s" once done.
  */
-import { useState, type ComponentPropsWithoutRef, type ReactNode } from 'react';
+import type { ComponentPropsWithoutRef, ReactNode } from 'react';
 import type { ReasoningPart } from '../core/parts.js';
 import { composeEventHandlers } from './compose-event-handlers.js';
 import { namedForwardRef } from './named-forward-ref.js';
+import { useControllableState } from './use-controllable-state.js';
 
 type ToggleEvent = Parameters<NonNullable<ComponentPropsWithoutRef<'details'>['onToggle']>>[0];
 
@@ -39,14 +40,8 @@ export const Reasoning = namedForwardRef<HTMLDetailsElement, ReasoningProps>('Re
   { part, open: openProp, defaultOpen = false, onOpenChange, formatSummary = defaultSummary, onToggle, ...rest },
   ref,
 ) {
-  const [own, setOwn] = useState(defaultOpen);
-  const open = openProp ?? own;
-  const handleToggle = composeEventHandlers<ToggleEvent>(onToggle, (e) => {
-    const next = e.currentTarget.open;
-    if (next === open) return;
-    if (openProp === undefined) setOwn(next);
-    onOpenChange?.(next);
-  });
+  const { value: open, setValue: setOpen } = useControllableState(openProp, defaultOpen, onOpenChange);
+  const handleToggle = composeEventHandlers<ToggleEvent>(onToggle, (e) => setOpen(e.currentTarget.open));
   return (
     <details ref={ref} data-ds-reasoning="" data-state={part.state} open={open} {...rest} onToggle={handleToggle}>
       <summary data-part="summary">{formatSummary(part)}</summary>

@@ -92,7 +92,7 @@ export const SteerInput = namedForwardRef<HTMLFormElement, SteerInputProps>('Ste
   ref,
 ) {
   const { steer, pending, lastAck, canSteer } = useSteer();
-  const { value, setValue } = useControllableState(valueProp, defaultValue, onValueChange);
+  const { value, setValue } = useControllableState(valueProp, defaultValue ?? '', onValueChange);
   const [unavailable, setUnavailable] = useState(false);
   const [failed, setFailed] = useState<SteerRequest | undefined>(undefined);
   const ownId = useId();
