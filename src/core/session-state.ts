@@ -217,21 +217,26 @@ export function entryOf(s: SessionState, key: string): ThreadEntry | undefined {
   return s.live[key] ?? s.entries[key];
 }
 
-/** The thread in channel order. */
-export function selectThread(s: SessionState): ThreadEntry[] {
+/** The entries `keys` name, in that order (keys of entries not held left out). */
+export function entriesOf(s: SessionState, keys: readonly string[]): ThreadEntry[] {
   const out: ThreadEntry[] = [];
-  for (const k of s.order) {
+  for (const k of keys) {
     const e = entryOf(s, k);
     if (e) out.push(e);
   }
   return out;
 }
 
+/** The thread in channel order. */
+export function selectThread(s: SessionState): ThreadEntry[] {
+  return entriesOf(s, s.order);
+}
+
 /** The response entry with this id, if the store has it. */
 export function selectResponse(s: SessionState, responseId: string): ResponseEntry | undefined {
   const key = s.responses[responseId];
   const e = key ? entryOf(s, key) : undefined;
-  return e && e.kind === 'response' ? e : undefined;
+  return e?.kind === 'response' ? e : undefined;
 }
 
 /** Derives a turn's status from its responses and whether its user message is still pending. */
@@ -262,17 +267,33 @@ export interface RetryRequest {
   at: number;
 }
 
+/** Each agent's answers to a turn (response keys), oldest first, in the order the agents first answered. */
+export function versionsByAgent(s: SessionState, turnId: string): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const k of s.turns[turnId]?.responseKeys ?? []) {
+    const e = entryOf(s, k);
+    if (e?.kind !== 'response') continue;
+    const list = out.get(e.agentId);
+    if (list) list.push(k);
+    else out.set(e.agentId, [k]);
+  }
+  // Channel order: an older version backfilled after a newer one still comes first.
+  for (const list of out.values()) list.sort();
+  return out;
+}
+
 /** Every response an agent gave to a turn, oldest first: the versions a UI pages through ("2 / 3"). */
 export function selectVersions(s: SessionState, responseId: string): ResponseEntry[] {
   const r = selectResponse(s, responseId);
-  if (!r) return [];
-  const out: ResponseEntry[] = [];
-  for (const k of s.turns[r.turnId]?.responseKeys ?? []) {
-    const e = entryOf(s, k);
-    if (e?.kind === 'response' && e.agentId === r.agentId) out.push(e);
-  }
-  // Channel order: an older version backfilled after a newer one still comes first.
-  return out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return r ? (entriesOf(s, versionsByAgent(s, r.turnId).get(r.agentId) ?? []) as ResponseEntry[]) : [];
+}
+
+/** Responses still streaming, in channel order. They are all in the small `live` record. */
+function streaming(s: SessionState): ResponseEntry[] {
+  return Object.keys(s.live)
+    .sort()
+    .map((k) => s.live[k])
+    .filter((e) => e.status === 'streaming');
 }
 
 /**
@@ -284,11 +305,7 @@ export function selectAgentActivity(s: SessionState): Record<string, AgentState>
   const out: Record<string, AgentState> = {};
   for (const id in s.agents) out[id] = s.agents[id].state;
   // Channel order, so the newest of an agent's streaming responses decides.
-  const keys = Object.keys(s.live).sort();
-  for (const key of keys) {
-    const e = s.live[key];
-    if (e.status === 'streaming') out[e.agentId] = e.text.length === 0 ? 'thinking' : 'streaming';
-  }
+  for (const e of streaming(s)) out[e.agentId] = e.text.length === 0 ? 'thinking' : 'streaming';
   return out;
 }
 
@@ -305,12 +322,8 @@ export function selectToolCall(s: SessionState, toolCallId: string): { response:
 /** Tool calls waiting for a person's decision, oldest first, in responses that are still running. */
 export function selectPendingApprovals(s: SessionState): { response: ResponseEntry; part: ToolCallPart }[] {
   const out: { response: ResponseEntry; part: ToolCallPart }[] = [];
-  // Only running responses can wait for a decision, and they are all in the small `live` record.
-  for (const k of Object.keys(s.live).sort()) {
-    const e = s.live[k];
-    if (e.status !== 'streaming') continue;
-    for (const p of e.parts) if (p.type === 'tool-call' && p.state === 'awaiting-approval') out.push({ response: e, part: p });
-  }
+  // Only running responses can wait for a decision.
+  for (const e of streaming(s)) for (const p of e.parts) if (p.type === 'tool-call' && p.state === 'awaiting-approval') out.push({ response: e, part: p });
   return out;
 }
 

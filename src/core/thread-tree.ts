@@ -3,7 +3,7 @@
  * the store, memoised on the records that change only when a message is added — never per token.
  */
 import { DurableSessionError } from './errors.js';
-import { entryOf, type BranchChoice, type SessionState, type ThreadEntry, type ThreadView } from './session-state.js';
+import { entriesOf, entryOf, versionsByAgent, type BranchChoice, type SessionState, type ThreadEntry, type ThreadView } from './session-state.js';
 
 export interface ThreadTree {
   /** Turn ids in channel order (of each turn's first message). */
@@ -48,14 +48,12 @@ function turnKey(s: SessionState, turnId: string): string {
 export function threadTree(s: SessionState): ThreadTree {
   const hit = trees.get(s.turns);
   if (hit && hit.order === s.order) return hit.tree;
-  const turns: string[] = [];
-  const known = new Set<string>();
+  const loaded = new Set<string>();
   for (const k of s.order) {
     const e = entryOf(s, k);
-    if (!e || known.has(e.turnId)) continue;
-    known.add(e.turnId);
-    turns.push(e.turnId);
+    if (e) loaded.add(e.turnId);
   }
+  const turns = [...loaded];
   const parent = new Map<string, string>();
   const children = new Map<string, string[]>();
   let previous = '';
@@ -74,22 +72,8 @@ export function threadTree(s: SessionState): ThreadTree {
   return tree;
 }
 
-/**
- * Which alternative a tab shows at one branch point: its pick, unless a newer alternative arrived
- * since (and the tab follows new branches), else the newest.
- */
-function chosen(view: ThreadView, point: string, ids: readonly string[], keyOf: (id: string) => string): number {
-  const newest = ids.length - 1;
-  const c: BranchChoice | undefined = view.branches[point];
-  if (!c) return newest;
-  const i = ids.indexOf(c.pick);
-  if (i < 0) return newest;
-  if (view.followBranches) for (const id of ids) if (!isLocal(keyOf(id)) && keyOf(id) > c.seen) return newest;
-  return i;
-}
-
 /** The newest serial among alternatives: what a pick made now has seen. */
-export function newestSeen(ids: readonly string[], keyOf: (id: string) => string): string {
+export function newestSeen(ids: readonly string[], keyOf: (id: string) => string = (id) => id): string {
   let seen = '';
   for (const id of ids) {
     const k = keyOf(id);
@@ -98,24 +82,21 @@ export function newestSeen(ids: readonly string[], keyOf: (id: string) => string
   return seen;
 }
 
+/**
+ * Which alternative a tab shows at one branch point: its pick, unless a newer alternative arrived
+ * since (and the tab follows new branches), else the newest. `keyOf` gives an alternative's serial.
+ */
+function chosen(view: ThreadView, point: string, ids: readonly string[], keyOf?: (id: string) => string): number {
+  const newest = ids.length - 1;
+  const c: BranchChoice | undefined = view.branches[point];
+  const i = c ? ids.indexOf(c.pick) : -1;
+  return i < 0 || (view.followBranches && newestSeen(ids, keyOf) > c!.seen) ? newest : i;
+}
+
 /** The turns at one branch point (a turn id, `''` for the root), and the newest one's serial. */
 export function siblingsAt(s: SessionState, point: string): { ids: readonly string[]; seen: string } {
   const ids = threadTree(s).children.get(point) ?? [];
   return { ids, seen: newestSeen(ids, (t) => turnKey(s, t)) };
-}
-
-/** Each agent's answers to a turn, oldest first, in the order the agents first answered. */
-function versionsByAgent(s: SessionState, turnId: string): Map<string, string[]> {
-  const out = new Map<string, string[]>();
-  for (const k of s.turns[turnId]?.responseKeys ?? []) {
-    const e = entryOf(s, k);
-    if (e?.kind !== 'response') continue;
-    const list = out.get(e.agentId);
-    if (list) list.push(k);
-    else out.set(e.agentId, [k]);
-  }
-  for (const list of out.values()) list.sort();
-  return out;
 }
 
 const versionPoint = (turnId: string, agentId: string) => `${turnId} ${agentId}`;
@@ -130,33 +111,30 @@ export function selectPath(s: SessionState): ThreadPath {
   const hit = paths.get(tree);
   if (hit && hit.view === s.view) return hit.path;
   const keyOf = (t: string) => turnKey(s, t);
-  const index = new Map(tree.turns.map((t, i) => [t, i]));
-  // Where the path starts: the root's children, or — while older history is not loaded — the turns
-  // whose parent is not loaded yet. Several such groups mean branches that split above the loaded
-  // page; the one holding the newest turn is shown until older pages say more.
-  let start: [string, string[]] | undefined;
-  for (const [p, kids] of tree.children) {
-    if (p !== '' && tree.parent.has(p)) continue;
-    if (!start || (index.get(kids[kids.length - 1]) ?? 0) > (index.get(start[1][start[1].length - 1]) ?? 0)) start = [p, kids];
+  // Where the path starts: the root, or — while older history is not loaded — a turn not loaded yet
+  // that loaded turns follow. Several such points mean branches that split above the loaded page;
+  // the one the newest turn follows is shown until older pages say more.
+  let point: string | undefined;
+  for (let i = tree.turns.length - 1; i >= 0 && point === undefined; i--) {
+    const p = tree.parent.get(tree.turns[i])!;
+    if (p === '' || !tree.parent.has(p)) point = p;
   }
   const turnIds: string[] = [];
   const keys: string[] = [];
   const shown = new Map<string, string>();
-  let at = start;
-  while (at) {
-    const [point, kids] = at;
+  while (point !== undefined) {
+    const kids = tree.children.get(point)!;
     const t = kids[chosen(s.view, point, kids, keyOf)];
     turnIds.push(t);
     const userKey = s.turns[t]?.userKey;
     if (userKey) keys.push(userKey);
     for (const [agentId, versions] of versionsByAgent(s, t)) {
-      const point = versionPoint(t, agentId);
-      const key = versions[chosen(s.view, point, versions, (k) => k)];
+      const at = versionPoint(t, agentId);
+      const key = versions[chosen(s.view, at, versions)];
       keys.push(key);
-      shown.set(point, key);
+      shown.set(at, key);
     }
-    const next = tree.children.get(t);
-    at = next ? [t, next] : undefined;
+    point = tree.children.has(t) ? t : undefined;
   }
   const path = { turnIds, keys, shown };
   paths.set(tree, { view: s.view, path });
@@ -177,6 +155,8 @@ export function parentOfTurn(s: SessionState, turnId: string): string | null | u
   return p === undefined ? undefined : p === '' ? null : p;
 }
 
+const infos = new WeakMap<ThreadTree, Map<string, BranchInfo | undefined>>();
+
 /**
  * Where a message stands among its alternatives: a user message among the messages that follow the
  * same turn (its edits and the original), a response among its agent's answers to the turn.
@@ -186,25 +166,19 @@ export function selectBranchInfo(s: SessionState, key: string): BranchInfo | und
   const tree = threadTree(s);
   let cache = infos.get(tree);
   if (!cache) infos.set(tree, (cache = new Map()));
-  if (cache.has(key)) return cache.get(key);
-  const info = branchInfo(s, key);
-  cache.set(key, info);
-  return info;
+  if (!cache.has(key)) cache.set(key, branchInfo(s, tree, key));
+  return cache.get(key);
 }
 
-const infos = new WeakMap<ThreadTree, Map<string, BranchInfo | undefined>>();
-
-function branchInfo(s: SessionState, key: string): BranchInfo | undefined {
+function branchInfo(s: SessionState, tree: ThreadTree, key: string): BranchInfo | undefined {
   const e = entryOf(s, key);
   if (!e) return undefined;
-  if (e.kind === 'user') {
-    const tree = threadTree(s);
-    const point = tree.parent.get(e.turnId);
-    const ids = point === undefined ? [e.turnId] : (tree.children.get(point) ?? [e.turnId]);
-    return { point: point ?? '', ids, index: ids.indexOf(e.turnId), count: ids.length };
-  }
-  const ids = versionsByAgent(s, e.turnId).get(e.agentId) ?? [key];
-  return { point: versionPoint(e.turnId, e.agentId), ids, index: ids.indexOf(key), count: ids.length };
+  const [point, ids, id] =
+    e.kind === 'user'
+      ? [tree.parent.get(e.turnId), tree.children.get(tree.parent.get(e.turnId)!), e.turnId]
+      : [versionPoint(e.turnId, e.agentId), versionsByAgent(s, e.turnId).get(e.agentId), key];
+  const alternatives = ids ?? [id];
+  return { point: point ?? '', ids: alternatives, index: alternatives.indexOf(id), count: alternatives.length };
 }
 
 /**
@@ -217,7 +191,7 @@ export function branchChoice(s: SessionState, key: string, index: number): { poi
   if (!Number.isInteger(index) || index < 0 || index >= info.count) {
     return new DurableSessionError('invalid_argument', `selectBranch(): index ${index} is out of range; message ${key} has ${info.count} branch${info.count === 1 ? '' : 'es'} (0–${info.count - 1}).`);
   }
-  const keyOf = (id: string) => (info.point.includes(' ') ? id : turnKey(s, id));
+  const keyOf = info.point.includes(' ') ? undefined : (id: string) => turnKey(s, id);
   return { point: info.point, choice: { pick: info.ids[index], seen: newestSeen(info.ids, keyOf) } };
 }
 
@@ -226,18 +200,14 @@ export function shownVersionKey(s: SessionState, responseKey: string): string | 
   const e = entryOf(s, responseKey);
   if (e?.kind !== 'response') return undefined;
   // Rows call this on every store change: answers on the path are looked up, not recomputed.
-  const onPath = selectPath(s).shown.get(versionPoint(e.turnId, e.agentId));
+  const point = versionPoint(e.turnId, e.agentId);
+  const onPath = selectPath(s).shown.get(point);
   if (onPath !== undefined) return onPath;
   const versions = versionsByAgent(s, e.turnId).get(e.agentId);
-  return versions ? versions[chosen(s.view, versionPoint(e.turnId, e.agentId), versions, (k) => k)] : undefined;
+  return versions && versions[chosen(s.view, point, versions)];
 }
 
 /** The entries on the shown path, oldest first: the thread as this tab shows it. */
 export function selectPathEntries(s: SessionState): ThreadEntry[] {
-  const out: ThreadEntry[] = [];
-  for (const k of selectPath(s).keys) {
-    const e = entryOf(s, k);
-    if (e) out.push(e);
-  }
-  return out;
+  return entriesOf(s, selectPath(s).keys);
 }
