@@ -3,7 +3,7 @@
  * subscription per entry so streaming re-renders only the streaming row. Your messages can be edited
  * into new branches; older history is read a page at a time as the reader scrolls up.
  */
-import { memo, useCallback, useEffect, useMemo, useRef, useState, type ComponentPropsWithoutRef, type Dispatch, type ReactNode, type SetStateAction } from 'react';
+import { memo, useEffect, useMemo, useRef, useState, type ComponentPropsWithoutRef, type Dispatch, type ReactNode, type SetStateAction } from 'react';
 import { entryOf, type ResponseEntry, type SessionState, type ThreadEntry, type UserEntry } from '../core/session-state.js';
 import { selectPath, threadTree, type ThreadTree } from '../core/thread-tree.js';
 import { useSessionController } from '../react/session-context.js';
@@ -217,8 +217,7 @@ export const MessageList = namedForwardRef<HTMLElement, MessageListProps>('Messa
   const scroller = useRef<HTMLElement>(null);
   const outer = useComposedRefs(scroller, ref);
   const list = useRef<HTMLOListElement>(null);
-  const older = useCallback(() => void loadOlder(), [loadOlder]);
-  useThreadScroll({ scroller, content: list, ids, stickToBottom, canLoadOlder: hasOlder && !loadingOlder, loadOlder: older });
+  useThreadScroll({ scroller, content: list, ids, stickToBottom, canLoadOlder: hasOlder && !loadingOlder, loadOlder });
 
   const [editing, setEditing] = useState<string | null>(null);
   const relay = useEditRelay();
@@ -242,7 +241,7 @@ export const MessageList = namedForwardRef<HTMLElement, MessageListProps>('Messa
         ) : (
           hasOlder && (
             <div data-part="paging">
-              <Button data-part="load-older" onClick={older}>
+              <Button data-part="load-older" onClick={loadOlder}>
                 {l.loadOlder}
               </Button>
             </div>
