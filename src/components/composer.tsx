@@ -79,8 +79,8 @@ export const Composer = namedForwardRef<HTMLFormElement, ComposerProps>('Compose
   const canSend = value.trim() !== '' && (allowWhileBusy || !busy);
 
   const submit = () => {
+    if (!canSend) return;
     const text = value.trim();
-    if (!text || (busy && !allowWhileBusy)) return;
     const files = attachments;
     setValue('');
     setAttachments([]);
