@@ -98,20 +98,12 @@ export const SteerInput = namedForwardRef<HTMLFormElement, SteerInputProps>('Ste
   const ownId = useId();
   const id = inputProps?.id ?? ownId;
 
-  const latestPending = pending[pending.length - 1];
-  let view: SteerAckView = 'none';
-  let shown: SteerRequest | undefined;
-  if (unavailable && !canSteer) view = 'unavailable';
-  else if (latestPending) {
-    view = latestPending.status === 'received' ? 'received' : 'sending';
-    shown = latestPending;
-  } else if (failed && (!lastAck || failed.at >= lastAck.at)) {
-    view = 'failed';
-    shown = failed;
-  } else if (lastAck) {
-    view = lastAck.status === 'applied' ? 'applied' : 'rejected';
-    shown = lastAck;
-  }
+  const blocked = unavailable && !canSteer;
+  // What the line is about: the newest steer on its way, else the newer of this field's failed send
+  // and the agent's last answer. Its status names the view, except that both steps of sending read
+  // as "sending".
+  const shown = blocked ? undefined : (pending[pending.length - 1] ?? (failed && (!lastAck || failed.at >= lastAck.at) ? failed : lastAck));
+  const view: SteerAckView = blocked ? 'unavailable' : !shown ? 'none' : shown.status === 'sending' || shown.status === 'sent' ? 'sending' : shown.status;
 
   const handleSubmit = composeEventHandlers<FormSubmitEvent>(onSubmit, (e) => {
     e.preventDefault();
