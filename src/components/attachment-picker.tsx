@@ -2,7 +2,7 @@
  * The composer's attachments: an "Attach" button revealing a URL field, and the files attached so far
  * as removable chips. Files go by URL; the kit stores no blobs.
  */
-import { useId, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
+import { useId, useState, type KeyboardEvent, type ReactNode } from 'react';
 import type { Attachment } from '../core/parts.js';
 import { Button } from './button.js';
 import { dataFlag } from './data-flag.js';
@@ -44,7 +44,6 @@ export function AttachmentPicker({ attachments, onChange, labels }: { attachment
   const [url, setUrl] = useState('');
   const [invalid, setInvalid] = useState(false);
   const fieldId = useId();
-  const input = useRef<HTMLInputElement>(null);
 
   const add = () => {
     const u = url.trim();
@@ -80,18 +79,16 @@ export function AttachmentPicker({ attachments, onChange, labels }: { attachment
         data-part="attach"
         aria-expanded={open}
         aria-controls={open ? fieldId : undefined}
-        onClick={() => {
-          setOpen((o) => !o);
-          queueMicrotask(() => input.current?.focus());
-        }}
+        onClick={() => setOpen((o) => !o)}
       >
         {l.attach}
       </Button>
       {open && (
         <div id={fieldId} data-part="attach-field">
           <label htmlFor={`${fieldId}-url`}>{l.url}</label>
+          {/* Opening the field is asking to type a URL, so focus goes there. */}
           <input
-            ref={input}
+            autoFocus
             id={`${fieldId}-url`}
             type="text"
             inputMode="url"
