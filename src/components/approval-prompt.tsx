@@ -85,7 +85,8 @@ export const ApprovalPrompt = namedForwardRef<HTMLDivElement, ApprovalPromptProp
     } else state = 'waiting';
   }
   if (state === 'none') return null;
-  const open = state === 'waiting' || state === 'sending' || state === 'sent';
+  // The question stays while a decision can still be made or is on its way.
+  const open = !approval && state !== 'expired';
   const busy = state !== 'waiting';
 
   const decide = (approved: boolean) => {

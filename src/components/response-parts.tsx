@@ -33,9 +33,8 @@ const Part = memo(function Part({ part, status, agentId, responseId, renderConte
       return <ToolCall part={part} responseStatus={status === 'idle' ? undefined : status} />;
     case 'file':
       return <FileAttachment file={part} />;
-    case 'source':
-      return null;
     default: {
+      // Sources never get here (ResponseParts gathers them into lists); unknown types show nothing.
       if (!isDataPart(part)) return null;
       const render = dataRenderers?.[part.name];
       return render ? (

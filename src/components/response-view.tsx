@@ -91,10 +91,7 @@ export const ResponseView = namedForwardRef<HTMLElement, ResponseViewProps>('Res
   const [sawStreaming, setSawStreaming] = useState(streaming);
   if (streaming && !sawStreaming) setSawStreaming(true);
 
-  let ending: ReactNode = null;
-  if (r.status === 'cancelled') ending = l.cancelled;
-  else if (r.status === 'error') ending = l.error(r.error);
-  else if (r.status === 'interrupted') ending = l.interrupted;
+  const ending = r.status === 'error' ? l.error(r.error) : r.status === 'cancelled' || r.status === 'interrupted' ? l[r.status] : null;
 
   const finished = !streaming && r.status !== 'idle';
   const who = r.agentId ? `${r.agentId}: ` : '';
