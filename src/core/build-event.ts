@@ -5,6 +5,9 @@
 import type { Attachment } from './parts.js';
 import { EventName, Header, type AgentState, type ControlTarget, type OutgoingMessage, type ResponseStatus, type SteerAckStatus } from './protocol.js';
 
+/** A control or agent event, with the idempotency id derived from `key`. */
+const event = (name: string, data: unknown, key: string): OutgoingMessage => ({ name, data, id: `ds.${key}` });
+
 /** Builders for outgoing events, so publishers cannot drift from what {@link parseEvent} accepts. */
 export const build = {
   userMessage(turnId: string, text: string, extra: { attachments?: Attachment[]; metadata?: Record<string, unknown>; parent?: string | null; edits?: string } = {}): OutgoingMessage {
@@ -16,7 +19,7 @@ export const build = {
     return { name: EventName.UserMessage, data, headers: { [Header.Turn]: turnId }, id: `ds.${turnId}` };
   },
   approval(p: { decisionId: string; responseId: string; toolCallId: string; approved: boolean; reason?: string }): OutgoingMessage {
-    return { name: EventName.Approval, data: { ...p }, id: `ds.${p.decisionId}` };
+    return event(EventName.Approval, { ...p }, p.decisionId);
   },
   responseHeaders(p: { responseId: string; agentId: string; turnId: string; status: ResponseStatus; offset?: number; error?: string; instance?: string }): Record<string, string> {
     const h: Record<string, string> = {
@@ -31,26 +34,25 @@ export const build = {
     return h;
   },
   cancel(controlId: string, target: ControlTarget, reason?: string): OutgoingMessage {
-    return { name: EventName.Cancel, data: reason === undefined ? { controlId, target } : { controlId, target, reason }, id: `ds.${controlId}` };
+    return event(EventName.Cancel, reason === undefined ? { controlId, target } : { controlId, target, reason }, controlId);
   },
   steer(steerId: string, text: string, target: ControlTarget): OutgoingMessage {
-    return { name: EventName.Steer, data: { steerId, text, target }, id: `ds.${steerId}` };
+    return event(EventName.Steer, { steerId, text, target }, steerId);
   },
   steerAck(p: { steerId: string; agentId: string; status: SteerAckStatus; responseId?: string; reason?: string }): OutgoingMessage {
-    return { name: EventName.SteerAck, data: { ...p }, id: `ds.${p.steerId}.${p.agentId}.${p.status}` };
+    return event(EventName.SteerAck, { ...p }, `${p.steerId}.${p.agentId}.${p.status}`);
   },
   /** A new, empty response; grown with appends carrying {@link build.responseHeaders}. */
   responseCreate(p: { responseId: string; agentId: string; turnId: string; status: ResponseStatus; instance?: string }): OutgoingMessage {
     return { name: EventName.AgentResponse, data: '', headers: build.responseHeaders(p), id: `ds.${p.responseId}` };
   },
   retry(p: { retryId: string; turnId: string; agentId: string; responseId: string; mode: 'retry' | 'regenerate' }): OutgoingMessage {
-    return { name: EventName.Retry, data: { ...p }, id: `ds.${p.retryId}` };
+    return event(EventName.Retry, { ...p }, p.retryId);
   },
   claim(p: { claimId: string; key: string; agentId: string; instance: string }): OutgoingMessage {
-    return { name: EventName.Claim, data: { ...p }, id: `ds.${p.claimId}` };
+    return event(EventName.Claim, { ...p }, p.claimId);
   },
   agentStatus(agentId: string, state: AgentState, turnId?: string): OutgoingMessage {
     return { name: EventName.AgentStatus, data: turnId === undefined ? { agentId, state } : { agentId, state, turnId } };
   },
 };
-

@@ -40,7 +40,8 @@ export class DurableSessionError extends Error {
 
 /** Ably error codes (and HTTP statuses) that mean the credentials or capability were refused. */
 function isAuthRefusal(code: number | undefined, statusCode: number | undefined): boolean {
-  return code === 40012 || code === 40160 || (code !== undefined && code >= 40100 && code < 40200) || statusCode === 401 || statusCode === 403;
+  // 401xx (40160 among them: a capability refused) are all token and key refusals.
+  return code === 40012 || (code !== undefined && code >= 40100 && code < 40200) || statusCode === 401 || statusCode === 403;
 }
 
 /**
@@ -57,7 +58,5 @@ export function toSessionError(e: unknown, context: string): DurableSessionError
   const statusCode = typeof info.statusCode === 'number' ? info.statusCode : undefined;
   const kind: ErrorCode = code === 40009 ? 'oversize' : isAuthRefusal(code, statusCode) ? 'unauthorized' : 'transport';
   const detail = typeof info.message === 'string' ? info.message : String(e);
-  const opts: { statusCode?: number; cause: unknown } = { cause: e };
-  if (statusCode !== undefined) opts.statusCode = statusCode;
-  return new DurableSessionError(kind, `${context}: ${detail}${code !== undefined ? ` (Ably error ${code})` : ''}`, opts);
+  return new DurableSessionError(kind, `${context}: ${detail}${code !== undefined ? ` (Ably error ${code})` : ''}`, { statusCode, cause: e });
 }

@@ -110,6 +110,7 @@ function headersOf(m: WireMessage): Record<string, string> {
 }
 
 function parseResponse(b: EventBase, h: Record<string, string>, d: unknown): AgentResponseEvent {
+  const header = (name: string) => id(h[name], name);
   const status = oneOf(h[Header.Status], RESPONSE_STATUSES, Header.Status);
   let offset = 0;
   if (b.action === 'message.append') {
@@ -122,9 +123,9 @@ function parseResponse(b: EventBase, h: Record<string, string>, d: unknown): Age
   const ev: AgentResponseEvent = {
     ...b,
     type: 'agent.response',
-    responseId: id(h[Header.Response], Header.Response),
-    agentId: id(h[Header.Agent], Header.Agent),
-    turnId: id(h[Header.Turn], Header.Turn),
+    responseId: header(Header.Response),
+    agentId: header(Header.Agent),
+    turnId: header(Header.Turn),
     status,
     offset,
     text: segmentsText(segments),
@@ -133,8 +134,7 @@ function parseResponse(b: EventBase, h: Record<string, string>, d: unknown): Age
   };
   const err = reasonText(h[Header.Error], Header.Error);
   if (err !== undefined) ev.error = err;
-  const instance = optId(h[Header.Instance], Header.Instance);
-  if (instance !== undefined) ev.instance = instance;
+  if (h[Header.Instance] !== undefined) ev.instance = header(Header.Instance);
   return ev;
 }
 
@@ -162,12 +162,15 @@ export function parseEvent(m: WireMessage): ParseResult {
     return { ok: true, event: parseInner(m) };
   } catch (e) {
     if (e instanceof DurableSessionError) return { ok: false, error: e };
-    const serial = isRecord(m) && typeof m.serial === 'string' ? m.serial : undefined;
-    const name = isRecord(m) && typeof m.name === 'string' ? m.name : '?';
+    const { serial, name } = (isRecord(m) ? m : {}) as Partial<Record<'serial' | 'name', unknown>>;
     const detail = e instanceof Invalid ? e.message : String(e);
     return {
       ok: false,
-      error: new DurableSessionError(e instanceof TooLarge ? 'oversize' : 'malformed_event', `Malformed ${name.slice(0, 40)} event: ${detail}.`, serial ? { serial } : {}),
+      error: new DurableSessionError(
+        e instanceof TooLarge ? 'oversize' : 'malformed_event',
+        `Malformed ${typeof name === 'string' ? name.slice(0, 40) : '?'} event: ${detail}.`,
+        typeof serial === 'string' && serial ? { serial } : {},
+      ),
     };
   }
 }

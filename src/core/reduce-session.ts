@@ -58,7 +58,7 @@ export function reduceSession(state: SessionState, action: SessionAction): Sessi
       const key = `local:${action.turnId}`;
       const e = state.entries[key];
       if (!e || e.kind !== 'user') return pushError(state, action.error);
-      return pushError({ ...state, entries: { ...state.entries, [key]: { ...e, pending: false, failed: action.error } } }, action.error);
+      return pushError(put(state, 'entries', key, { ...e, pending: false, failed: action.error }), action.error);
     }
     case 'local/cancel':
       return sendingControl(state, 'cancels', action.controlId, { ...action, turnIds: reachedTurns(state, action.target) });
@@ -76,7 +76,7 @@ export function reduceSession(state: SessionState, action: SessionAction): Sessi
       let next = state;
       for (const table of CONTROL_TABLES) {
         const c = state[table][action.id];
-        if (c?.status === 'sending') next = putControl(next, table, action.id, { ...c, status } as ControlRequest<typeof table>);
+        if (c?.status === 'sending') next = put(next, table, action.id, { ...c, status } as ControlRequest<typeof table>);
       }
       return action.type === 'local/control-failed' ? pushError(next, action.error) : next;
     }
@@ -112,13 +112,14 @@ const CONTROL_TABLES = ['cancels', 'steers', 'approvals', 'retries'] as const;
 type ControlTable = (typeof CONTROL_TABLES)[number];
 type ControlRequest<T extends ControlTable> = SessionState[T][string];
 
-function putControl<T extends ControlTable>(state: SessionState, table: T, id: string, request: ControlRequest<T>): SessionState {
-  return { ...state, [table]: { ...state[table], [id]: request } };
+/** `state` with one value of a keyed record replaced. */
+function put<T extends ControlTable | 'agents' | 'entries'>(state: SessionState, table: T, key: string, value: SessionState[T][string]): SessionState {
+  return { ...state, [table]: { ...state[table], [key]: value } };
 }
 
 /** A control this tab publishes, recorded `sending` once (a publish retried adds nothing). */
 function sendingControl<T extends ControlTable>(state: SessionState, table: T, id: string, { type: _type, ...request }: Omit<ControlRequest<T>, 'status'> & { type: string }): SessionState {
-  return state[table][id] ? state : putControl(state, table, id, { ...request, status: 'sending' } as unknown as ControlRequest<T>);
+  return state[table][id] ? state : put(state, table, id, { ...request, status: 'sending' } as unknown as ControlRequest<T>);
 }
 
 /**
@@ -128,7 +129,7 @@ function sendingControl<T extends ControlTable>(state: SessionState, table: T, i
 function seenControl<T extends Exclude<ControlTable, 'steers'>>(state: SessionState, table: T, id: string, request: Omit<ControlRequest<T>, 'status'>): SessionState {
   const c = state[table][id];
   if (c?.status === 'sent') return state;
-  return putControl(state, table, id, { ...(c ?? request), status: 'sent' } as ControlRequest<T>);
+  return put(state, table, id, { ...(c ?? request), status: 'sent' } as ControlRequest<T>);
 }
 
 /** A control event's own fields (without the message around it), and when it was published. */
@@ -146,8 +147,8 @@ function applyEvent(state: SessionState, ev: SessionEvent): SessionState {
       return seenControl(state, 'cancels', ev.controlId, { controlId: ev.controlId, target: ev.target, at: ev.timestamp, turnIds: reachedTurns(state, ev.target) });
     case 'control.steer': {
       const s = state.steers[ev.steerId];
-      if (s) return s.status === 'sending' ? putControl(state, 'steers', ev.steerId, { ...s, status: 'sent' }) : state;
-      return putControl(state, 'steers', ev.steerId, { ...requestOf(ev), status: 'sent' });
+      if (s) return s.status === 'sending' ? put(state, 'steers', ev.steerId, { ...s, status: 'sent' }) : state;
+      return put(state, 'steers', ev.steerId, { ...requestOf(ev), status: 'sent' });
     }
     case 'control.steer-ack': {
       const s = state.steers[ev.steerId];
@@ -160,7 +161,7 @@ function applyEvent(state: SessionState, ev: SessionEvent): SessionState {
       if (ev.responseId !== undefined) next.responseId = ev.responseId;
       if (ev.reason !== undefined) next.reason = ev.reason;
       else delete next.reason;
-      return putControl(state, 'steers', ev.steerId, next);
+      return put(state, 'steers', ev.steerId, next);
     }
     case 'control.approval': {
       const request: Omit<ApprovalRequest, 'status'> = requestOf(ev);
@@ -177,7 +178,7 @@ function applyEvent(state: SessionState, ev: SessionEvent): SessionState {
       if (prev && prev.state === ev.state && prev.turnId === ev.turnId) return state;
       const a: { state: typeof ev.state; turnId?: string } = { state: ev.state };
       if (ev.turnId !== undefined) a.turnId = ev.turnId;
-      return { ...state, agents: { ...state.agents, [ev.agentId]: a } };
+      return put(state, 'agents', ev.agentId, a);
     }
   }
 }
