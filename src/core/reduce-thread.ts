@@ -104,12 +104,11 @@ export function applyResponse(state: SessionState, ev: AgentResponseEvent): Sess
   const found = entryOf(state, ev.serial);
   if (found && found.kind !== 'response') return state;
   const append = ev.action === 'message.append';
-  if (!found && append && ev.offset !== 0) {
-    // We never saw this response and the append does not start it: hold a placeholder and backfill.
-    return { ...addResponse(state, { ...newResponse(ev, 'streaming'), gap: true }), needsBackfill: true };
-  }
-  // A response seen first is applied to an empty one without a version, in the status it arrives in.
-  const existing = found ?? newResponse(ev, ev.status);
+  // A response seen first is applied to an empty one without a version, streaming until this copy
+  // says otherwise: an append that does not start it then leaves a placeholder waiting for a backfill.
+  const existing = found ?? newResponse(ev, append ? 'streaming' : ev.status);
+  const store = (s: SessionState, r: ResponseEntry) => (found ? putResponse : addResponse)(s, r);
+  const withGap = () => ({ ...store(state, { ...existing, gap: true }), needsBackfill: true });
   if (ev.version <= existing.version) return state;
   if (isFinalStatus(existing.status) && !existing.interruptedLocally && ev.status === 'streaming' && append) return state;
 
@@ -119,15 +118,14 @@ export function applyResponse(state: SessionState, ev: AgentResponseEvent): Sess
     const len = existing.size;
     if (existing.gap || ev.offset > len) {
       // A hole: applying this would corrupt the text. Wait for the backfill's aggregated copy.
-      if (existing.gap && state.needsBackfill) return state;
-      return withGap(state, existing);
+      return existing.gap && state.needsBackfill ? state : withGap();
     }
     const skip = len - ev.offset;
     if (skip < ev.size) applied = applySegments(existing.parts, existing.text, ev.segments, skip, ev.serial);
     else if (found && ev.status === existing.status && !existing.interruptedLocally) return state;
     else applied = { parts: existing.parts, text: existing.text, errors: [] };
     // A copy that overlaps what we hold in the middle of a record cannot be applied in part.
-    if (!applied) return withGap(state, existing);
+    if (!applied) return withGap();
     size = Math.max(len, ev.offset + ev.size);
   } else {
     applied = applySegments([], '', ev.segments, 0, ev.serial);
@@ -139,11 +137,7 @@ export function applyResponse(state: SessionState, ev: AgentResponseEvent): Sess
   if (ev.instance !== undefined) next.instance = ev.instance;
   if (ev.action === 'message.update' && existing.status === 'streaming') next.resumed = true;
   if (ev.error !== undefined) next.error = ev.error;
-  return pushError((found ? putResponse : addResponse)(state, next), ...applied.errors);
-}
-
-function withGap(state: SessionState, r: ResponseEntry): SessionState {
-  return { ...putResponse(state, { ...r, gap: true }), needsBackfill: true };
+  return pushError(store(state, next), ...applied.errors);
 }
 
 /** A response with nothing applied yet, and no version, so that any copy of it applies. */
