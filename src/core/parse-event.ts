@@ -5,7 +5,7 @@
 import { DurableSessionError } from './errors.js';
 import type { Attachment } from './parts.js';
 import { parseBody, segmentsText } from './response-body.js';
-import { choice, fail, fields, FILE_FIELDS, id, Invalid, isRecord, notInherited, oneOf, opt, optId, reasonText, text, TooLarge, upTo, url, type FieldCheck } from './validate.js';
+import { choice, fail, fields, FILE_FIELDS, id, Invalid, isRecord, notInherited, opt, optId, reasonText, text, TooLarge, upTo, url, type FieldCheck } from './validate.js';
 import {
   EventName,
   Header,
@@ -94,7 +94,7 @@ function base(m: WireMessage): EventBase {
   const b: EventBase = {
     serial: notInherited(m.serial, 'serial'),
     version: m.version,
-    action: oneOf(m.action, ACTIONS, 'action'),
+    action: choice(ACTIONS)(m.action, 'action'),
     timestamp: typeof m.timestamp === 'number' && Number.isFinite(m.timestamp) ? m.timestamp : 0,
   };
   if (typeof m.clientId === 'string') b.clientId = m.clientId;
@@ -103,15 +103,13 @@ function base(m: WireMessage): EventBase {
 }
 
 function headersOf(m: WireMessage): Record<string, string> {
-  const h = m.headers;
-  if (h === undefined || h === null) return {};
-  if (!isRecord(h)) fail('headers must be an object of strings');
-  return h as Record<string, string>;
+  const h = m.headers ?? {};
+  return isRecord(h) ? (h as Record<string, string>) : fail('headers must be an object of strings');
 }
 
 function parseResponse(b: EventBase, h: Record<string, string>, d: unknown): AgentResponseEvent {
   const header = (name: string) => id(h[name], name);
-  const status = oneOf(h[Header.Status], RESPONSE_STATUSES, Header.Status);
+  const status = choice(RESPONSE_STATUSES)(h[Header.Status], Header.Status);
   let offset = 0;
   if (b.action === 'message.append') {
     const raw = h[Header.Offset];

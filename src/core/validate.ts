@@ -42,13 +42,6 @@ export function text(v: unknown, field: string, max: number): string {
   return v;
 }
 
-export function oneOf<T extends string>(v: unknown, allowed: readonly T[], field: string): T {
-  if (typeof v !== 'string' || !(allowed as readonly string[]).includes(v)) {
-    fail(`${field} must be one of ${allowed.join(', ')}`);
-  }
-  return v as T;
-}
-
 /** Checks one field of untrusted data and returns it (undefined: leave it out). */
 export type FieldCheck = (v: unknown, field: string) => unknown;
 
@@ -58,10 +51,11 @@ export const opt =
   (v, field) =>
     v === undefined ? undefined : check(v, field);
 
+/** One of the `allowed` strings. */
 export const choice =
-  <T extends string>(allowed: readonly T[]): FieldCheck =>
-  (v, field) =>
-    oneOf(v, allowed, field);
+  <T extends string>(allowed: readonly T[]) =>
+  (v: unknown, field: string): T =>
+    (allowed as readonly unknown[]).includes(v) ? (v as T) : fail(`${field} must be one of ${allowed.join(', ')}`);
 
 /** A string of at most `max` characters. */
 export const upTo =
