@@ -173,13 +173,14 @@ export function selectBranchInfo(s: SessionState, key: string): BranchInfo | und
 function branchInfo(s: SessionState, tree: ThreadTree, key: string): BranchInfo | undefined {
   const e = entryOf(s, key);
   if (!e) return undefined;
-  const [point, ids, id] =
-    e.kind === 'user'
-      ? [tree.parent.get(e.turnId), tree.children.get(tree.parent.get(e.turnId)!), e.turnId]
-      : [versionPoint(e.turnId, e.agentId), versionsByAgent(s, e.turnId).get(e.agentId), key];
-  const alternatives = ids ?? [id];
-  return { point: point ?? '', ids: alternatives, index: alternatives.indexOf(id), count: alternatives.length };
+  if (e.kind === 'user') {
+    const point = tree.parent.get(e.turnId);
+    return standing(point ?? '', (point !== undefined && tree.children.get(point)) || [e.turnId], e.turnId);
+  }
+  return standing(versionPoint(e.turnId, e.agentId), versionsByAgent(s, e.turnId).get(e.agentId) ?? [key], key);
 }
+
+const standing = (point: string, ids: string[], id: string): BranchInfo => ({ point, ids, index: ids.indexOf(id), count: ids.length });
 
 /**
  * The choice a tab records to show alternative `index` of the message `key`, or the error saying why
