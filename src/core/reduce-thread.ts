@@ -58,7 +58,7 @@ function userEntry(key: string, m: UserMessageFields, timestamp: number, pending
   return entry;
 }
 
-/** `state` with a turn's user message entered under `key`, its responses kept. */
+/** `state` with a turn's user message `entry` added to `order` and `entries`; the turn keeps its responses. */
 function withUserEntry(state: SessionState, entry: UserEntry, order: string[], entries: SessionState['entries']): SessionState {
   const t: TurnRecord = { userKey: entry.key, responseKeys: state.turns[entry.turnId]?.responseKeys ?? [] };
   if (entry.parent !== undefined) t.parent = entry.parent;
