@@ -131,33 +131,38 @@ export function applyResponse(state: SessionState, ev: AgentResponseEvent): Sess
     applied = applySegments([], '', ev.segments, 0, ev.serial);
     if (!applied) return state;
   }
-  const next: ResponseEntry = { ...existing, text: applied.text, parts: applied.parts, size, status: ev.status, version: ev.version };
+  const next = named({ ...existing, text: applied.text, parts: applied.parts, size, status: ev.status, version: ev.version }, ev);
   delete next.gap;
   delete next.interruptedLocally;
-  if (ev.instance !== undefined) next.instance = ev.instance;
   if (ev.action === 'message.update' && existing.status === 'streaming') next.resumed = true;
-  if (ev.error !== undefined) next.error = ev.error;
   return pushError(store(state, next), ...applied.errors);
+}
+
+/** `r` with the error and the writing instance `ev` names (an event naming none keeps what `r` has). */
+function named(r: ResponseEntry, ev: AgentResponseEvent): ResponseEntry {
+  if (ev.error !== undefined) r.error = ev.error;
+  if (ev.instance !== undefined) r.instance = ev.instance;
+  return r;
 }
 
 /** A response with nothing applied yet, and no version, so that any copy of it applies. */
 function newResponse(ev: AgentResponseEvent, status: ResponseEntry['status']): ResponseEntry {
-  const r: ResponseEntry = {
-    kind: 'response',
-    key: ev.serial,
-    responseId: ev.responseId,
-    agentId: ev.agentId,
-    turnId: ev.turnId,
-    text: '',
-    parts: [],
-    size: 0,
-    status,
-    version: '',
-    timestamp: ev.timestamp,
-  };
-  if (ev.error !== undefined) r.error = ev.error;
-  if (ev.instance !== undefined) r.instance = ev.instance;
-  return r;
+  return named(
+    {
+      kind: 'response',
+      key: ev.serial,
+      responseId: ev.responseId,
+      agentId: ev.agentId,
+      turnId: ev.turnId,
+      text: '',
+      parts: [],
+      size: 0,
+      status,
+      version: '',
+      timestamp: ev.timestamp,
+    },
+    ev,
+  );
 }
 
 /** This tab saw the response's agent instance gone: show it `interrupted` until a live instance writes again. */
