@@ -147,7 +147,9 @@ function applyEvent(state: SessionState, ev: SessionEvent): SessionState {
       return seenControl(state, 'cancels', ev.controlId, { controlId: ev.controlId, target: ev.target, at: ev.timestamp, turnIds: reachedTurns(state, ev.target) });
     case 'control.steer': {
       const s = state.steers[ev.steerId];
-      if (s) return s.status === 'sending' ? put(state, 'steers', ev.steerId, { ...s, status: 'sent' }) : state;
+      // Like the other controls: a publish that seemed to fail but lands is `sent`; an ack already
+      // counted is never undone.
+      if (s) return s.status === 'sending' || s.status === 'failed' ? put(state, 'steers', ev.steerId, { ...s, status: 'sent' }) : state;
       return put(state, 'steers', ev.steerId, { ...requestOf(ev), status: 'sent' });
     }
     case 'control.steer-ack': {

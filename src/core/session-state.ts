@@ -245,10 +245,12 @@ export function turnStatus(state: SessionState, turnId: string): TurnStatus | un
   if (!t) return undefined;
   if (t.responseKeys.length === 0) return 'pending';
   // Each agent's newest response speaks for it: a retry that completes settles an interrupted turn.
+  // Newest by serial, not by arrival: an older version can come in later with an older history page.
   const latest = new Map<string, ResponseEntry>();
   for (const k of t.responseKeys) {
     const r = entryOf(state, k) as ResponseEntry | undefined;
-    if (r) latest.set(r.agentId, r);
+    const seen = r && latest.get(r.agentId);
+    if (r && !(seen && seen.key > k)) latest.set(r.agentId, r);
   }
   const rank: Record<ResponseEntry['status'], number> = { complete: 0, interrupted: 1, error: 2, cancelled: 3, streaming: 4 };
   let final: TurnStatus = 'complete';

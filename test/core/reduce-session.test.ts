@@ -6,6 +6,7 @@ import {
   initialSessionState,
   parseEvent,
   reduceSession,
+  turnStatus,
   type ResponseEntry,
   type ResponseStatus,
   type SessionAction,
@@ -272,5 +273,37 @@ describe('parseEvent on the reducer path', () => {
     expect(wire(build.agentStatus('a', 'thinking', 't1'))).toMatchObject({ type: 'agent.status', agentId: 'a', state: 'thinking', turnId: 't1' });
     const headers = build.responseHeaders({ responseId: 'r1', agentId: 'a', turnId: 't1', status: 'error', offset: 7, error: 'boom' });
     expect(wire({ name: 'agent.response', data: 'xy', headers }, 'message.append')).toMatchObject({ type: 'agent.response', offset: 7, text: 'xy', status: 'error', error: 'boom' });
+  });
+});
+
+describe('turnStatus: each agent\'s newest answer, in channel order', () => {
+  it('an older version backfilled after the newer one does not decide the turn', () => {
+    const first = response(2, ['par', 'tial'], { responseId: 'r1', final: 'interrupted' });
+    const retried = response(10, ['whole ', 'answer'], { responseId: 'r2' });
+    const asked = userMessage(1, 't1', 'q');
+    // The newest page holds the retry; the interrupted first answer arrives with an older page.
+    const backfilledLate = run([asked, retried.aggregate, first.aggregate]);
+    const inOrder = run([asked, first.aggregate, retried.aggregate]);
+    expect(turnStatus(inOrder, 't1')).toBe('complete');
+    expect(turnStatus(backfilledLate, 't1')).toBe('complete');
+  });
+});
+
+describe('controls whose publish seemed to fail', () => {
+  it('a steer that lands after all is sent, like a cancel; an ack is never undone', () => {
+    const target = { kind: 'turn', turnId: 't1' } as const;
+    const o = build.steer('st1', 'shorter', target);
+    const seen = ev({ serial: serial(5), version: serial(5), action: 'message.create', name: o.name, data: o.data, headers: o.headers ?? {}, clientId: 'alice' });
+    const failed = run([
+      userMessage(1, 't1', 'q'),
+      { type: 'local/steer', steerId: 'st1', text: 'shorter', target, at: 1 },
+      { type: 'local/control-failed', id: 'st1', error: new DurableSessionError('transport', 'timed out') },
+    ]);
+    expect(failed.steers.st1.status).toBe('failed');
+    expect(run([seen], failed).steers.st1.status).toBe('sent');
+    const ack = build.steerAck({ steerId: 'st1', agentId: 'agent', status: 'applied' });
+    const applied = run([seen, ev({ serial: serial(6), version: serial(6), action: 'message.create', name: ack.name, data: ack.data, headers: ack.headers ?? {} })], failed);
+    expect(applied.steers.st1.status).toBe('applied');
+    expect(run([seen], applied)).toBe(applied);
   });
 });
