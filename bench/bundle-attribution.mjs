@@ -2,52 +2,26 @@
 // an app ships it), from the bundle's source map. `node bench/bundle-attribution.mjs [--json]`.
 // Gzip of a file's share alone overstates it (gzip does not add up across pieces); the total line
 // is the real figure.
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { decode } from '@jridgewell/sourcemap-codec';
-import { build } from 'vite';
-
-const root = fileURLToPath(new URL('..', import.meta.url));
-const PEERS = ['react', 'react-dom', 'react/jsx-runtime', 'zustand', 'zustand/vanilla', 'ably', 'ably/react'];
+import { minifiedBundle, root } from './minified-bundle.mjs';
 
 export async function attribute(code = ['core', 'react', 'components'].map((l) => `export * from '${join(root, 'src', l, 'index.ts')}';`).join('\n')) {
-  mkdirSync(join(root, 'bench/.tmp'), { recursive: true });
-  const dir = mkdtempSync(join(root, 'bench/.tmp/attr-'));
-  try {
-    const entry = join(dir, 'entry.js');
-    writeFileSync(entry, code);
-    await build({
-      configFile: false,
-      logLevel: 'silent',
-      root: dir,
-      build: {
-        outDir: join(dir, 'out'),
-        minify: true,
-        sourcemap: true,
-        lib: { entry, formats: ['es'], fileName: 'bundle' },
-        rolldownOptions: { external: (id) => PEERS.some((p) => id === p || id.startsWith(`${p}/`)), output: { minify: true } },
-      },
+  const [{ code: out, map }] = await minifiedBundle(code, { sourcemap: true });
+  const lines = out.split('\n');
+  const text = new Map();
+  decode(map.mappings).forEach((segs, li) => {
+    const line = lines[li] ?? '';
+    segs.forEach((s, i) => {
+      const end = i + 1 < segs.length ? segs[i + 1][0] : line.length;
+      const src = s.length > 1 ? map.sources[s[1]].replace(/^.*?src\//, 'src/') : '(imports and exports)';
+      text.set(src, (text.get(src) ?? '') + line.slice(s[0], end));
     });
-    const file = readdirSync(join(dir, 'out')).find((f) => f.endsWith('.js'));
-    const out = readFileSync(join(dir, 'out', file), 'utf8').replace(/\n\/\/# sourceMappingURL=.*$/, '');
-    const map = JSON.parse(readFileSync(join(dir, 'out', `${file}.map`), 'utf8'));
-    const lines = out.split('\n');
-    const text = new Map();
-    decode(map.mappings).forEach((segs, li) => {
-      const line = lines[li] ?? '';
-      segs.forEach((s, i) => {
-        const end = i + 1 < segs.length ? segs[i + 1][0] : line.length;
-        const src = s.length > 1 ? map.sources[s[1]].replace(/^.*?src\//, 'src/') : '(imports and exports)';
-        text.set(src, (text.get(src) ?? '') + line.slice(s[0], end));
-      });
-    });
-    const files = [...text].map(([path, t]) => ({ path, minBytes: t.length, gzipAlone: gzipSync(t, { level: 9 }).length })).sort((a, b) => b.minBytes - a.minBytes);
-    return { minBytes: out.length, gzipBytes: gzipSync(out, { level: 9 }).length, files };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
+  const files = [...text].map(([path, t]) => ({ path, minBytes: t.length, gzipAlone: gzipSync(t, { level: 9 }).length })).sort((a, b) => b.minBytes - a.minBytes);
+  return { minBytes: out.length, gzipBytes: gzipSync(out, { level: 9 }).length, files };
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

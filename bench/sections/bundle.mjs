@@ -1,13 +1,10 @@
 // 7. Bundle size: what an app ships for the kit's client side (core + react + components), peers
 // excluded, minified and gzipped, and what each layer adds; useChat and @ably/chat for reference.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { build } from 'vite';
 import { attribute } from '../bundle-attribution.mjs';
 import { report, root } from '../lib.mjs';
-
-const PEERS = ['react', 'react-dom', 'react/jsx-runtime', 'zustand', 'zustand/vanilla', 'ably', 'ably/react'];
+import { minifiedBundle } from '../minified-bundle.mjs';
 const BUDGET = 20 * 1024;
 
 const entries = {
@@ -29,33 +26,11 @@ export * from '@ably/chat/react';`,
 };
 
 async function size(name, code) {
-  // Inside the repo, so bare imports resolve from its node_modules.
-  mkdirSync(join(root, 'bench/.tmp'), { recursive: true });
-  const dir = mkdtempSync(join(root, 'bench/.tmp/bundle-'));
   try {
-    const entry = join(dir, 'entry.js');
-    writeFileSync(entry, code);
-    await build({
-      configFile: false,
-      logLevel: 'silent',
-      root: dir,
-      build: {
-        outDir: join(dir, 'out'),
-        emptyOutDir: true,
-        minify: true,
-        lib: { entry, formats: ['es'], fileName: 'bundle' },
-        // Library mode keeps whitespace and comments in ES output (so an app's bundler can still
-        // tree-shake it); an app's production build strips them, so measure it the way it ships.
-        rolldownOptions: { external: (id) => PEERS.some((p) => id === p || id.startsWith(`${p}/`)), output: { minify: true } },
-      },
-    });
-    const files = readdirSync(join(dir, 'out')).filter((f) => /\.m?js$/.test(f));
-    const buf = Buffer.concat(files.map((f) => readFileSync(join(dir, 'out', f))));
+    const buf = Buffer.concat((await minifiedBundle(code)).map((f) => Buffer.from(f.code)));
     return { name, minBytes: buf.length, gzipBytes: gzipSync(buf, { level: 9 }).length };
   } catch (e) {
     return { name, error: e instanceof Error ? e.message.split('\n').slice(0, 3).join(' ') : String(e) };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
   }
 }
 
