@@ -4,7 +4,8 @@
  */
 import { DurableSessionError } from './errors.js';
 import type { ControlTarget } from './protocol.js';
-import { entryOf, selectToolCall, turnStatus, type CancelRequest, type ResponseEntry, type SessionState } from './session-state.js';
+import { entryOf, turnStatus, type CancelRequest, type ResponseEntry, type SessionState } from './session-state.js';
+import { selectToolCall } from './response-selectors.js';
 import { parseAttachments, parseMetadata } from './parse-event.js';
 import { TooLarge } from './validate.js';
 

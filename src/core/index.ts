@@ -20,12 +20,8 @@ export type {
 export {
   entryOf,
   initialSessionState,
-  selectAgentActivity,
   selectResponse,
   selectThread,
-  selectToolCall,
-  selectPendingApprovals,
-  selectVersions,
   type RetryRequest,
   turnStatus,
   type ApprovalRequest,
@@ -42,6 +38,7 @@ export {
   type TurnStatus,
   type UserEntry,
 } from './session-state.js';
+export { selectAgentActivity, selectPendingApprovals, selectToolCall, selectVersions } from './response-selectors.js';
 export { reduceSession, type SessionAction } from './reduce-session.js';
 export { branchChoice, parentOfTurn, selectBranchInfo, selectPath, selectPathEntries, selectTip, shownVersionKey, threadTree, type BranchInfo, type ThreadPath, type ThreadTree } from './thread-tree.js';
 export { createSessionController, SessionController } from './session-controller.js';

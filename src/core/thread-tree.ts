@@ -3,7 +3,8 @@
  * the store, memoised on the records that change only when a message is added — never per token.
  */
 import { DurableSessionError } from './errors.js';
-import { entriesOf, entryOf, versionsByAgent, type BranchChoice, type SessionState, type ThreadEntry, type ThreadView } from './session-state.js';
+import { entriesOf, entryOf, type BranchChoice, type SessionState, type ThreadEntry, type ThreadView } from './session-state.js';
+import { versionsByAgent } from './response-selectors.js';
 
 export interface ThreadTree {
   /** Turn ids in channel order (of each turn's first message). */

@@ -4,7 +4,8 @@
  */
 import { useMemo } from 'react';
 import type { AgentState } from '../core/protocol.js';
-import { selectAgentActivity, type PresenceEntryView } from '../core/session-state.js';
+import { type PresenceEntryView } from '../core/session-state.js';
+import { selectAgentActivity } from '../core/response-selectors.js';
 import { useSessionController } from './session-context.js';
 import { shallowObjectEqual, useSessionSelector } from './use-session-selector.js';
 

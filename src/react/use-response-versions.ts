@@ -3,7 +3,8 @@
  * regeneration), and which of them this tab shows — the newest, unless the reader picked another.
  */
 import { useCallback } from 'react';
-import { selectResponse, selectVersions, type ResponseEntry } from '../core/session-state.js';
+import { selectResponse, type ResponseEntry } from '../core/session-state.js';
+import { selectVersions } from '../core/response-selectors.js';
 import { shownVersionKey } from '../core/thread-tree.js';
 import { useSessionController } from './session-context.js';
 import { shallowArrayEqual, useSessionSelector } from './use-session-selector.js';

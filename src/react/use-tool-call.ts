@@ -6,7 +6,8 @@ import { useCallback, useMemo, useRef } from 'react';
 import type { ToolCallPart } from '../core/parts.js';
 import type { ResponseStatus } from '../core/protocol.js';
 import type { ControlResult } from '../core/session-controller.js';
-import { entryOf, selectResponse, selectToolCall, type ApprovalRequest, type ResponseEntry, type SessionState } from '../core/session-state.js';
+import { entryOf, selectResponse, type ApprovalRequest, type ResponseEntry, type SessionState } from '../core/session-state.js';
+import { selectToolCall } from '../core/response-selectors.js';
 import { useSessionController } from './session-context.js';
 import { shallowObjectEqual, useSessionSelector } from './use-session-selector.js';
 
