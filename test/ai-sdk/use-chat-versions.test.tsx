@@ -4,28 +4,17 @@
 import { useChat } from '@ai-sdk/react';
 import { act, renderHook } from '@testing-library/react';
 import type { UIMessage } from 'ai';
-import { afterEach, describe, expect, it } from 'vitest';
-import { createDurableChatTransport, type DurableChatTransport } from '../../src/ai-sdk/index.js';
-import { microtaskScheduler, selectBranchInfo, selectPathEntries, selectResponse, selectThread, selectVersions } from '../../src/core/index.js';
+import { describe, expect, it } from 'vitest';
+import type { DurableChatTransport } from '../../src/ai-sdk/index.js';
+import { selectBranchInfo, selectPathEntries, selectResponse, selectThread, selectVersions } from '../../src/core/index.js';
 import { EventName } from '../../src/core/protocol.js';
-import { createMemoryTransport } from '../../src/transports/memory.js';
 import { createBroker } from '../helpers/session-fixture.js';
 import { settle, until } from '../helpers/until.js';
 import { startHandAgent } from '../react/support.js';
+import { chatTab, SESSION } from './chat-tab.js';
 
-const SESSION = 'chat';
-const opened: DurableChatTransport[] = [];
-afterEach(() => {
-  for (const t of opened.splice(0)) t.close();
-});
-
-function tab(broker: ReturnType<typeof createBroker>, clientId: string) {
-  const memory = createMemoryTransport({ broker, clientId });
-  // A short grace, so a dead agent's response shows interrupted within the test's wait.
-  const transport = createDurableChatTransport({ sessionId: SESSION, transport: memory, controllerOptions: { scheduler: microtaskScheduler, agentGoneMs: 20 } });
-  opened.push(transport);
-  return transport;
-}
+// A short grace, so a dead agent's response shows interrupted within the test's wait.
+const tab = (broker: ReturnType<typeof createBroker>, clientId: string) => chatTab(broker, clientId, { agentGoneMs: 20 }).transport;
 
 const mount = (transport: DurableChatTransport) => renderHook(() => useChat({ id: SESSION, transport }));
 type Chat = ReturnType<typeof useChat>;

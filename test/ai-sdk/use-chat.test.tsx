@@ -4,27 +4,16 @@ import { useChat } from '@ai-sdk/react';
 import { act, renderHook } from '@testing-library/react';
 import { lastAssistantMessageIsCompleteWithApprovalResponses, type UIMessage } from 'ai';
 import { useEffect } from 'react';
-import { afterEach, describe, expect, it } from 'vitest';
-import { createDurableChatTransport, toUIParts, type DurableChatTransport } from '../../src/ai-sdk/index.js';
+import { describe, expect, it } from 'vitest';
+import { toUIParts, type DurableChatTransport } from '../../src/ai-sdk/index.js';
 import type { Turn } from '../../src/agent/index.js';
-import { DurableSessionError, microtaskScheduler, selectResponse } from '../../src/core/index.js';
-import { createMemoryTransport, type MemoryTransport } from '../../src/transports/memory.js';
+import { DurableSessionError, selectResponse } from '../../src/core/index.js';
 import { createBroker } from '../helpers/session-fixture.js';
 import { until } from '../helpers/until.js';
 import { startHandAgent } from '../react/support.js';
+import { chatTab, SESSION } from './chat-tab.js';
 
-const SESSION = 'chat';
-const opened: DurableChatTransport[] = [];
-afterEach(() => {
-  for (const t of opened.splice(0)) t.close();
-});
-
-function tab(broker: ReturnType<typeof createBroker>, clientId: string) {
-  const memory = createMemoryTransport({ broker, clientId });
-  const transport = createDurableChatTransport({ sessionId: SESSION, transport: memory, controllerOptions: { scheduler: microtaskScheduler } });
-  opened.push(transport);
-  return { memory: memory as MemoryTransport, transport };
-}
+const tab = chatTab;
 
 type Chat = ReturnType<typeof useChat>;
 function mount(transport: DurableChatTransport, opts: { messages?: UIMessage[]; resume?: boolean; follow?: boolean } = {}) {
