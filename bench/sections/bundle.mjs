@@ -54,7 +54,7 @@ const layers = [all, hooks, core].some((r) => r.error)
 // size (an estimate: gzip does not add up across pieces).
 const AREAS = [
   ['protocol and validation', /core\/(protocol|parse-event|validate|errors|build-event|parts|ids)\.ts$/],
-  ['store and reducer', /core\/(session-state|reduce-session|reduce-thread|apply-parts|response-body|control-target|action-queue|frame-scheduler|listeners)\.ts$/],
+  ['store and reducer', /core\/(session-state|response-selectors|reduce-session|reduce-thread|apply-parts|response-body|control-target|action-queue|frame-scheduler|listeners)\.ts$/],
   ['thread tree and branch picks', /core\/(thread-tree|view-keeper)\.ts$/],
   ['controller, history, presence', /core\//],
   ['react hooks', /react\//],
